@@ -1,0 +1,49 @@
+// Building blocks shared by every contract: identifiers, times, money. Money is always an integer
+// number of minor units (cents); a float never carries money.
+import { z } from 'zod';
+
+/** The contract version every payload carries; bump it for a breaking change. */
+export const SCHEMA_VERSION = 1 as const;
+export const schemaVersion = z.literal(SCHEMA_VERSION).describe('Contract version of this record');
+
+const idPattern = /^[A-Za-z0-9][A-Za-z0-9_.:-]{0,63}$/;
+const idMessage = 'expected 1-64 characters: letters, digits, _ . : - (starting with a letter or digit)';
+export const identifier = (what: string) => z.string().regex(idPattern, idMessage).describe(what);
+
+export const eventId = identifier('Globally unique id of the event, set by the producer; staging de-duplicates on it');
+export const merchantId = identifier('Merchant (franchise account) that owns the store');
+export const storeId = identifier('Store where the event happened');
+export const orderId = identifier('Order id, unique within the chain; the Pub/Sub ordering key');
+export const sku = identifier('Product SKU');
+export const materialId = identifier('Raw material or resale good id');
+
+/** RFC 3339 timestamp with an explicit zone (Z or an offset). BigQuery type: TIMESTAMP. */
+export const timestamp = (what: string) => z.iso.datetime({ offset: true }).describe(what);
+export const eventTime = timestamp('When the event happened at the source (not when pizzaflow received it)');
+
+/** Calendar date YYYY-MM-DD. BigQuery type: DATE. */
+export const calendarDate = (what: string) => z.iso.date().describe(what);
+
+const MAX_CENTS = 1_000_000_000; // ten million in major units: far above any single order
+export const cents = (what: string) => z.int().min(0).max(MAX_CENTS).describe(`${what}, integer minor units`);
+export const currency = z
+  .string()
+  .regex(/^[A-Z]{3}$/, 'expected an ISO 4217 currency code such as USD')
+  .describe('ISO 4217 currency code');
+
+export const quantity = (what: string) => z.int().min(1).max(100_000).describe(what);
+
+/** Marks a field as personal data: pseudonymised before it lands anywhere (R7). */
+export const PII_META = { pii: true } as const;
+
+export const orderLine = z.strictObject({
+  line_id: z.int().min(1).max(1000).describe('Position of the line in the order, from 1'),
+  sku,
+  quantity: quantity('Units sold'),
+  unit_price_cents: cents('List price of one unit'),
+  discount_cents: cents('Discount on the whole line'),
+  promotion_id: identifier('Promotion that applies to this line').nullable(),
+});
+export type OrderLine = z.infer<typeof orderLine>;
+
+export const paymentMethod = z.enum(['card', 'cash', 'wallet', 'voucher']).describe('Payment method');

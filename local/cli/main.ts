@@ -1,0 +1,27 @@
+// The `pizzaflow` command line. Each command lives in its own module and registers itself here.
+import { Command, CommanderError } from 'commander';
+import { packageInfo } from '../../lib/package-info';
+
+export function buildProgram(): Command {
+  const program = new Command('pizzaflow')
+    .description('pizzaflow: Pub/Sub + Cloud Run functions + GCS + BigQuery + Dataform, with local emulators')
+    .version(packageInfo().version)
+    .showHelpAfterError()
+    .exitOverride();
+  return program;
+}
+
+export async function main(argv: string[]): Promise<void> {
+  const program = buildProgram();
+  try {
+    await program.parseAsync(argv);
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      // help and version exit 0; usage errors were already printed by commander
+      process.exitCode = err.exitCode;
+      return;
+    }
+    throw err;
+  }
+}
+
