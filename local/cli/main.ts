@@ -1,6 +1,8 @@
 // The `pizzaflow` command line. Each command lives in its own module and registers itself here.
 import { Command, CommanderError } from 'commander';
 import { packageInfo } from '../../lib/package-info';
+import { registerCatalogCommand } from './catalog-command';
+import { registerValidateCommand } from './validate-command';
 
 export function buildProgram(): Command {
   const program = new Command('pizzaflow')
@@ -8,6 +10,8 @@ export function buildProgram(): Command {
     .version(packageInfo().version)
     .showHelpAfterError()
     .exitOverride();
+  registerValidateCommand(program);
+  registerCatalogCommand(program);
   return program;
 }
 

@@ -1,0 +1,238 @@
+// pizzaflow's platform, declared once. Table schemas are derived from the zod contracts.
+import { deriveBigQuerySchema } from '../bigquery-schema';
+import { deliveryEvent } from '../delivery';
+import { inventoryMovement } from '../inventory';
+import { onlineOrderEvent } from '../online-order';
+import { batchIngestMetadata, loadManifestEntry, rejectedEvent, streamIngestMetadata } from '../ops';
+import { posTransaction } from '../pos';
+import { merchant, product, promotion, rawMaterial, store, supplier } from '../reference';
+import { tableRef } from './names';
+import { DEFAULT_CATALOG_SETTINGS, type CatalogSettings, type PlatformCatalog, type SubscriptionDecl, type TableDecl } from './types';
+
+const WEEK_SECONDS = 7 * 24 * 3600;
+
+export const TOPICS = { onlineOrders: 'online-orders', deliveryEvents: 'delivery-events', deadLetter: 'dead-letter', posFiles: 'pos-files' } as const;
+export const BUCKETS = { landing: 'pos-landing', archive: 'pos-archive', quarantine: 'pos-quarantine' } as const;
+export const DATASETS = { raw: 'raw', staging: 'staging', marts: 'marts', ops: 'ops' } as const;
+export const FUNCTIONS = { collector: 'collector', ingest: 'ingest', posLoader: 'pos-loader' } as const;
+
+const RAW_PARTITION_RATIONALE =
+  'Partitioned on arrival (ingested_at), not event time: raw is append-only, so each run of the ' +
+  'incremental transform finds new rows by pruning to the partitions since its watermark, late events ' +
+  'never rewrite old partitions, and retention counts from arrival. Staging and marts are partitioned ' +
+  'on event date.';
+
+function ingestSubscription(name: string, topic: string, description: string): SubscriptionDecl {
+  return {
+    name,
+    topic,
+    description,
+    push: { function: FUNCTIONS.ingest, path: '/' },
+    ackDeadlineSeconds: 60,
+    messageRetentionSeconds: WEEK_SECONDS,
+    retryPolicy: { minimumBackoffSeconds: 10, maximumBackoffSeconds: 600 },
+    deadLetter: { topic: TOPICS.deadLetter, maxDeliveryAttempts: 10 },
+    enableMessageOrdering: true,
+  };
+}
+
+function rawEventTable(name: string, description: string, schema: TableDecl['schema'], clustering: string[], settings: CatalogSettings, writeMethod: TableDecl['writeMethod']): TableDecl {
+  return {
+    dataset: DATASETS.raw,
+    name,
+    description,
+    schema,
+    partitioning: { type: 'DAY', field: 'ingested_at', expirationDays: settings.rawRetentionDays, requirePartitionFilter: true, rationale: RAW_PARTITION_RATIONALE },
+    clustering,
+    writeMethod,
+  };
+}
+
+function referenceTable(name: string, description: string, schema: TableDecl['schema']): TableDecl {
+  return { dataset: DATASETS.raw, name, description, schema, clustering: [], writeMethod: 'snapshot' };
+}
+
+export function platformCatalog(overrides: Partial<CatalogSettings> = {}): PlatformCatalog {
+  const settings: CatalogSettings = { ...DEFAULT_CATALOG_SETTINGS, ...overrides };
+  return {
+    topics: [
+      { name: TOPICS.onlineOrders, description: 'Online order events from the collector, ordering key = order id', messageRetentionSeconds: WEEK_SECONDS, payload: 'online-order' },
+      { name: TOPICS.deliveryEvents, description: 'Delivery provider webhooks from the collector, ordering key = order id', messageRetentionSeconds: WEEK_SECONDS, payload: 'delivery' },
+      { name: TOPICS.deadLetter, description: 'Messages that exhausted their delivery attempts', messageRetentionSeconds: WEEK_SECONDS, payload: 'dead-letter' },
+      { name: TOPICS.posFiles, description: 'Landing bucket notifications: one message per finalized POS file', messageRetentionSeconds: WEEK_SECONDS, payload: 'gcs-notification' },
+    ],
+    subscriptions: [
+      ingestSubscription('online-orders-ingest', TOPICS.onlineOrders, 'Pushes online order events to the ingest function'),
+      ingestSubscription('delivery-events-ingest', TOPICS.deliveryEvents, 'Pushes delivery webhooks to the ingest function'),
+      {
+        name: 'dead-letter-ingest',
+        topic: TOPICS.deadLetter,
+        description: 'Pushes dead-lettered messages to the ingest function, which records them in raw.rejected_events',
+        push: { function: FUNCTIONS.ingest, path: '/' },
+        ackDeadlineSeconds: 60,
+        messageRetentionSeconds: WEEK_SECONDS,
+        retryPolicy: { minimumBackoffSeconds: 10, maximumBackoffSeconds: 600 },
+        enableMessageOrdering: false,
+      },
+      {
+        name: 'pos-files-monitor',
+        topic: TOPICS.posFiles,
+        description: 'Pull subscription whose backlog shows POS files landed but not yet loaded (alerting)',
+        ackDeadlineSeconds: 60,
+        messageRetentionSeconds: WEEK_SECONDS,
+        retryPolicy: { minimumBackoffSeconds: 10, maximumBackoffSeconds: 600 },
+        enableMessageOrdering: false,
+      },
+    ],
+    buckets: [
+      {
+        name: BUCKETS.landing,
+        description: 'Stores upload POS batch files here: pos/store=<id>/date=<YYYY-MM-DD>/<HHMM>.ndjson.gz',
+        storageClass: 'STANDARD',
+        versioning: true,
+        // Nothing unprocessed is ever deleted: the loader moves every file to archive or quarantine.
+        lifecycle: [{ action: 'AbortIncompleteMultipartUpload', ageDays: 1 }],
+        notifications: [{ topic: TOPICS.posFiles, eventTypes: ['OBJECT_FINALIZE'], objectNamePrefix: 'pos/', payloadFormat: 'JSON_API_V1' }],
+      },
+      {
+        name: BUCKETS.archive,
+        description: 'Loaded POS files, kept for reprocessing beyond BigQuery time travel',
+        storageClass: 'STANDARD',
+        versioning: false,
+        lifecycle: [
+          { action: 'SetStorageClass', storageClass: 'COLDLINE', ageDays: 30 },
+          { action: 'Delete', ageDays: settings.archiveRetentionDays },
+        ],
+        notifications: [],
+      },
+      {
+        name: BUCKETS.quarantine,
+        description: 'POS files that failed validation, with the reason in object metadata and ops.load_manifest',
+        storageClass: 'STANDARD',
+        versioning: true,
+        lifecycle: [{ action: 'Delete', ageDays: settings.archiveRetentionDays }],
+        notifications: [],
+      },
+    ],
+    datasets: [
+      { id: DATASETS.raw, description: 'Immutable raw events as received (PII pseudonymised), rejected events, reference snapshots', ownedBy: 'catalog' },
+      { id: DATASETS.staging, description: 'Typed, de-duplicated staging and intermediate models (Dataform)', ownedBy: 'dataform' },
+      { id: DATASETS.marts, description: 'Facts, dimensions and metric marts for analysts, dashboards and the merchant API (Dataform)', ownedBy: 'dataform' },
+      { id: DATASETS.ops, description: "pizzaflow's own bookkeeping: POS load manifest", ownedBy: 'catalog' },
+    ],
+    tables: [
+      rawEventTable('online_order_events', 'Online order events, one row per accepted Pub/Sub message', deriveBigQuerySchema(onlineOrderEvent, streamIngestMetadata), ['merchant_id', 'store_id', 'event_type'], settings, 'storage-write'),
+      rawEventTable('delivery_events', 'Delivery provider webhooks, one row per accepted Pub/Sub message', deriveBigQuerySchema(deliveryEvent, streamIngestMetadata), ['merchant_id', 'store_id', 'provider'], settings, 'storage-write'),
+      rawEventTable('pos_transactions', 'POS transactions loaded from the stores\' 15-minute batch files', deriveBigQuerySchema(posTransaction, batchIngestMetadata), ['merchant_id', 'store_id', 'transaction_type'], settings, 'load-job'),
+      rawEventTable('inventory_movements', 'Inventory movements loaded from the stores\' batch files', deriveBigQuerySchema(inventoryMovement, batchIngestMetadata), ['merchant_id', 'store_id', 'movement_type'], settings, 'load-job'),
+      {
+        dataset: DATASETS.raw,
+        name: 'rejected_events',
+        description: 'Every event pizzaflow could not accept, with its reason and original payload (R6)',
+        schema: deriveBigQuerySchema(rejectedEvent),
+        partitioning: {
+          type: 'DAY',
+          field: 'rejected_at',
+          expirationDays: settings.rejectedRetentionDays,
+          requirePartitionFilter: false,
+          rationale: 'Partitioned on rejection time: operators look at recent rejections; reconciliation scans the same arrival window as raw.',
+        },
+        clustering: ['source', 'reason_code'],
+        writeMethod: 'storage-write',
+      },
+      referenceTable('ref_merchants', 'Merchants (franchise accounts)', deriveBigQuerySchema(merchant)),
+      referenceTable('ref_stores', 'Stores and the merchant owning each', deriveBigQuerySchema(store)),
+      referenceTable('ref_suppliers', 'Suppliers of raw materials', deriveBigQuerySchema(supplier)),
+      referenceTable('ref_raw_materials', 'Raw materials and resale goods with pack costs', deriveBigQuerySchema(rawMaterial)),
+      referenceTable('ref_products', 'Products (SKUs) with recipes and list prices', deriveBigQuerySchema(product)),
+      referenceTable('ref_promotions', 'Promotions calendar with store and SKU scope', deriveBigQuerySchema(promotion)),
+      {
+        dataset: DATASETS.ops,
+        name: 'load_manifest',
+        description: 'One row per POS file the loader processed: loaded, archived or quarantined',
+        schema: deriveBigQuerySchema(loadManifestEntry),
+        partitioning: {
+          type: 'DAY',
+          field: 'recorded_at',
+          requirePartitionFilter: false,
+          rationale: 'Partitioned on when the loader recorded the file; kept without expiration as the audit trail.',
+        },
+        clustering: ['status', 'store_id'],
+        writeMethod: 'dml',
+      },
+    ],
+    schedules: [
+      {
+        name: 'pos-loader',
+        description: 'Loads the POS files of the last 15-minute window (one load job per target table)',
+        cron: '*/15 * * * *',
+        timeZone: 'Etc/UTC',
+        target: { function: FUNCTIONS.posLoader, path: '/run' },
+      },
+      {
+        name: 'dataform-incremental',
+        description: 'Incremental Dataform run, five minutes after each POS loader run',
+        cron: '5-59/15 * * * *',
+        timeZone: 'Etc/UTC',
+        target: { dataform: 'incremental' },
+        after: 'pos-loader',
+      },
+    ],
+    functions: [
+      {
+        name: FUNCTIONS.collector,
+        description: 'HTTP collector for online order events and delivery webhooks; publishes to Pub/Sub',
+        source: 'functions/collector',
+        entryPoint: 'collector',
+        signature: 'http',
+        ingress: 'public',
+        concurrency: 80,
+        minInstances: Math.max(1, settings.minInstances),
+        maxInstances: 100,
+        memoryMb: 512,
+        timeoutSeconds: 30,
+        access: { publishes: [TOPICS.onlineOrders, TOPICS.deliveryEvents], writesTables: [], readsTables: [], readsBuckets: [], writesBuckets: [] },
+      },
+      {
+        name: FUNCTIONS.ingest,
+        description: 'Push target: validates, pseudonymises and appends events to raw through the Storage Write API',
+        source: 'functions/ingest',
+        entryPoint: 'ingest',
+        signature: 'cloudevent',
+        ingress: 'private',
+        concurrency: 250,
+        minInstances: settings.minInstances,
+        maxInstances: 200,
+        memoryMb: 1024,
+        timeoutSeconds: 60,
+        access: {
+          publishes: [],
+          writesTables: [tableRef('raw', 'online_order_events'), tableRef('raw', 'delivery_events'), tableRef('raw', 'rejected_events')],
+          readsTables: [],
+          readsBuckets: [],
+          writesBuckets: [],
+        },
+      },
+      {
+        name: FUNCTIONS.posLoader,
+        description: 'Scheduled loader: validates landed POS files, one load job per window per table, archives or quarantines',
+        source: 'functions/pos-loader',
+        entryPoint: 'posLoader',
+        signature: 'http',
+        ingress: 'private',
+        concurrency: 1,
+        minInstances: 0,
+        maxInstances: 1,
+        memoryMb: 2048,
+        timeoutSeconds: 900,
+        access: {
+          publishes: [],
+          writesTables: [tableRef('raw', 'pos_transactions'), tableRef('raw', 'inventory_movements'), tableRef('raw', 'rejected_events'), tableRef('ops', 'load_manifest')],
+          readsTables: [tableRef('ops', 'load_manifest')],
+          readsBuckets: [BUCKETS.landing],
+          writesBuckets: [BUCKETS.landing, BUCKETS.archive, BUCKETS.quarantine],
+        },
+      },
+    ],
+  };
+}

@@ -1,0 +1,94 @@
+import { bucketName, loadCatalog, platformCatalog, validateCatalog, CatalogError, type PlatformCatalog } from '../../../contracts/catalog';
+import { cronProblem, minutesOf } from '../../../contracts/catalog/cron';
+
+const problemsOf = (mutate: (c: PlatformCatalog) => void) => {
+  const catalog = platformCatalog();
+  mutate(catalog);
+  return validateCatalog(catalog);
+};
+
+describe('platform catalog', () => {
+  it('is valid as shipped', () => {
+    expect(validateCatalog(platformCatalog())).toEqual([]);
+  });
+
+  it('declares the tables, topics, buckets and schedules the flows need', () => {
+    const c = loadCatalog();
+    expect(c.tables.map((t) => `${t.dataset}.${t.name}`)).toEqual(
+      expect.arrayContaining(['raw.online_order_events', 'raw.delivery_events', 'raw.pos_transactions', 'raw.inventory_movements', 'raw.rejected_events', 'ops.load_manifest', 'raw.ref_products']),
+    );
+    expect(c.topics.map((t) => t.name)).toEqual(expect.arrayContaining(['online-orders', 'delivery-events', 'dead-letter']));
+    expect(c.buckets.map((b) => b.name)).toEqual(['pos-landing', 'pos-archive', 'pos-quarantine']);
+    expect(c.datasets.map((d) => d.id)).toEqual(['raw', 'staging', 'marts', 'ops']);
+    expect(c.schedules.map((s) => s.cron)).toEqual(['*/15 * * * *', '5-59/15 * * * *']);
+  });
+
+  it('partitions large raw tables on arrival with a required partition filter and retention', () => {
+    const raw = loadCatalog({ rawRetentionDays: 90 }).tables.find((t) => t.name === 'online_order_events')!;
+    expect(raw.partitioning).toMatchObject({ type: 'DAY', field: 'ingested_at', requirePartitionFilter: true, expirationDays: 90 });
+    expect(raw.clustering).toEqual(['merchant_id', 'store_id', 'event_type']);
+  });
+
+  it('dead-letters every ingest subscription', () => {
+    const subs = loadCatalog().subscriptions.filter((s) => s.push?.function === 'ingest' && s.topic !== 'dead-letter');
+    expect(subs).toHaveLength(2);
+    for (const s of subs) expect(s.deadLetter).toEqual({ topic: 'dead-letter', maxDeliveryAttempts: 10 });
+  });
+
+  it('derives physical bucket names from the project', () => {
+    expect(bucketName('pizza-prod', 'pos-landing')).toBe('pizza-prod-pos-landing');
+  });
+});
+
+describe('catalog validation finds', () => {
+  it.each<[string, (c: PlatformCatalog) => void, RegExp]>([
+    ['an undeclared subscription topic', (c) => (c.subscriptions[0]!.topic = 'nope'), /topic "nope" is not declared/],
+    ['an undeclared dead-letter topic', (c) => (c.subscriptions[0]!.deadLetter!.topic = 'gone'), /dead-letter topic "gone"/],
+    ['too few delivery attempts', (c) => (c.subscriptions[0]!.deadLetter!.maxDeliveryAttempts = 3), /must be 5-100/],
+    ['an undeclared push function', (c) => (c.subscriptions[0]!.push!.function = 'ghost'), /function "ghost"/],
+    ['an ack deadline out of range', (c) => (c.subscriptions[0]!.ackDeadlineSeconds = 601), /ack deadline/],
+    ['backoff out of order', (c) => (c.subscriptions[0]!.retryPolicy = { minimumBackoffSeconds: 60, maximumBackoffSeconds: 10 }), /retry backoff/],
+    ['a topic named goog*', (c) => (c.topics[0]!.name = 'google-orders'), /must not start with "goog"/],
+    ['an illegal topic name', (c) => (c.topics[0]!.name = '1x'), /not a legal Pub\/Sub name/],
+    ['a bucket name too long for a 30-char project', (c) => (c.buckets[0]!.name = 'a'.repeat(40)), /not a legal bucket name/],
+    ['a bucket with upper case', (c) => (c.buckets[0]!.name = 'Landing'), /not a legal bucket name/],
+    ['an undeclared notification topic', (c) => (c.buckets[0]!.notifications[0]!.topic = 'missing'), /notification topic "missing"/],
+    ['a table in an undeclared dataset', (c) => (c.tables[0]!.dataset = 'lake'), /dataset "lake" is not declared/],
+    ['a partition column that is missing', (c) => (c.tables[0]!.partitioning!.field = 'arrived_at'), /partition column "arrived_at"/],
+    ['a partition column of the wrong type', (c) => (c.tables[0]!.partitioning!.field = 'event_id'), /is STRING; expected TIMESTAMP or DATE/],
+    ['a repeated clustering column', (c) => (c.tables[0]!.clustering = ['lines']), /cannot be clustered/],
+    ['five clustering columns', (c) => (c.tables[0]!.clustering = ['merchant_id', 'store_id', 'event_type', 'channel', 'order_id']), /BigQuery allows 4/],
+    ['a duplicate table', (c) => c.tables.push({ ...c.tables[0]! }), /declared more than once/],
+    ['an illegal function name', (c) => (c.functions[0]!.name = 'Collector_Fn'), /Cloud Run service name/],
+    ['a function writing an undeclared table', (c) => c.functions[1]!.access.writesTables.push('raw.nowhere'), /undeclared table "raw.nowhere"/],
+    ['a bad cron', (c) => (c.schedules[0]!.cron = '*/15 * * *'), /expected 5 fields/],
+    ['a schedule target that is missing', (c) => (c.schedules[0]!.target = { function: 'nobody', path: '/' }), /target function "nobody"/],
+    ['a transform that no longer follows the loader', (c) => (c.schedules[1]!.cron = '*/15 * * * *'), /do not each follow a run of "pos-loader"/],
+  ])('%s', (_name, mutate, message) => {
+    const problems = problemsOf(mutate);
+    expect(problems.map((p) => `${p.where}: ${p.message}`).join('\n')).toMatch(message);
+  });
+
+  it('throws every problem at once from loadCatalog-style assertion', () => {
+    const catalog = platformCatalog();
+    catalog.topics[0]!.name = 'goog';
+    catalog.tables[0]!.clustering = ['nope'];
+    const problems = validateCatalog(catalog);
+    expect(problems.length).toBeGreaterThanOrEqual(3);
+    expect(new CatalogError(problems).message).toContain('clustering column "nope"');
+  });
+});
+
+describe('cron', () => {
+  it.each(['*/15 * * * *', '5-59/15 * * * *', '0 6 * * 1-5', '0,30 9-17 1 1,6,12 0'])('accepts %s', (expr) => {
+    expect(cronProblem(expr)).toBeUndefined();
+  });
+  it.each([['60 * * * *', /outside 0-59/], ['* 24 * * *', /outside 0-23/], ['*/0 * * * *', /step 0/], ['5-1 * * * *', /backwards/], ['a * * * *', /not \*/]])('rejects %s', (expr, problem) => {
+    expect(cronProblem(expr)).toMatch(problem);
+  });
+  it('expands minute fields', () => {
+    expect(minutesOf('*/15')).toEqual([0, 15, 30, 45]);
+    expect(minutesOf('5-59/15')).toEqual([5, 20, 35, 50]);
+    expect(minutesOf('7,3')).toEqual([3, 7]);
+  });
+});
