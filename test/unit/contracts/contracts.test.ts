@@ -4,7 +4,7 @@ import { posBodyLine, posFileHeader, posTransaction } from '../../../contracts/p
 import { inventoryMovement } from '../../../contracts/inventory';
 import { promotion } from '../../../contracts/reference';
 import { validateJsonText, validateValue } from '../../../contracts/verdict';
-import { deliveryEvent, inventoryReceipt, orderPlaced, orderUpdated, posSale } from '../../fixtures/records';
+import { deliveryEvent, inventoryReceipt, orderPlaced, orderUpdated, posSale } from '../../../contracts/examples';
 
 type Mutable = Record<string, any>;
 const broken = <T>(record: T, mutate: (r: Mutable) => void): unknown => {

@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { fastValidator } from '../../../contracts/fast-validator';
 import type { RecordKindName } from '../../../contracts/registry';
 import { validateJsonText, validateValue } from '../../../contracts/verdict';
-import { deliveryEvent, inventoryReceipt, orderPlaced, orderUpdated, posSale } from '../../fixtures/records';
+import { deliveryEvent, inventoryReceipt, orderPlaced, orderUpdated, posSale } from '../../../contracts/examples';
 
 const samples: [RecordKindName, unknown][] = [
   ['online-order', orderPlaced()],

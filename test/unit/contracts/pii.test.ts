@@ -1,7 +1,7 @@
 import { piiPaths } from '../../../contracts/bigquery-schema';
 import { onlineOrderEvent } from '../../../contracts/online-order';
 import { isPseudonym, PiiKeyError, pseudonymise, pseudonymiseRecord } from '../../../contracts/pii';
-import { orderPlaced, orderUpdated } from '../../fixtures/records';
+import { orderPlaced, orderUpdated } from '../../../contracts/examples';
 
 const KEY = 'test-key-0123456789abcdef';
 
