@@ -47,3 +47,12 @@ export const orderLine = z.strictObject({
 export type OrderLine = z.infer<typeof orderLine>;
 
 export const paymentMethod = z.enum(['card', 'cash', 'wallet', 'voucher']).describe('Payment method');
+
+/** Fields every event carries, first in every event contract (and so first in every raw table). */
+export const eventEnvelope = {
+  schema_version: schemaVersion,
+  event_id: eventId,
+  event_time: eventTime,
+  merchant_id: merchantId,
+  store_id: storeId,
+};

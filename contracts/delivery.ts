@@ -1,6 +1,6 @@
 // Webhooks from third-party delivery providers: one event per status change of a delivery.
 import { z } from 'zod';
-import { cents, currency, eventId, eventTime, identifier, merchantId, orderId, schemaVersion, storeId, timestamp } from './common';
+import { cents, currency, eventEnvelope, identifier, orderId, timestamp } from './common';
 import { reportTo, type ConsistencyIssue } from './consistency';
 
 export const DELIVERY_PROVIDERS = ['dashdrop', 'roadrunner', 'pedalpost'] as const;
@@ -8,11 +8,7 @@ export const DELIVERY_STATUSES = ['assigned', 'picked_up', 'delivered', 'failed'
 export const DELIVERY_FAILURE_REASONS = ['customer_unreachable', 'address_not_found', 'courier_incident', 'store_delay'] as const;
 
 export const deliveryEventShape = z.strictObject({
-  schema_version: schemaVersion,
-  event_id: eventId,
-  event_time: eventTime,
-  merchant_id: merchantId,
-  store_id: storeId,
+  ...eventEnvelope,
   order_id: orderId,
   provider: z.enum(DELIVERY_PROVIDERS).describe('Delivery provider that sent the webhook'),
   delivery_id: identifier("Provider's delivery id"),

@@ -2,18 +2,14 @@
 // consumed by sales (from recipes), wasted, and counted. Quantities are integers in the material's
 // base unit (grams, millilitres or items), so no float ever holds a stock level.
 import { z } from 'zod';
-import { eventId, eventTime, identifier, materialId, merchantId, schemaVersion, storeId } from './common';
+import { eventEnvelope, identifier, materialId } from './common';
 import { reportTo, type ConsistencyIssue } from './consistency';
 
 export const MOVEMENT_TYPES = ['receipt', 'consumption', 'waste', 'count'] as const;
 export const BASE_UNITS = ['g', 'ml', 'each'] as const;
 
 export const inventoryMovementShape = z.strictObject({
-  schema_version: schemaVersion,
-  event_id: eventId,
-  event_time: eventTime,
-  merchant_id: merchantId,
-  store_id: storeId,
+  ...eventEnvelope,
   movement_type: z.enum(MOVEMENT_TYPES).describe('receipt adds stock, consumption and waste remove it, count states it'),
   material_id: materialId,
   quantity: z.int().min(0).max(100_000_000).describe('Base units moved (for count: units on hand)'),

@@ -1,21 +1,7 @@
 // Online order events from the web, the app and aggregators: one order emits placed, then updates,
 // and perhaps a cancellation or a refund. Published to Pub/Sub with the order id as ordering key.
 import { z } from 'zod';
-import {
-  PII_META,
-  cents,
-  currency,
-  eventId,
-  eventTime,
-  identifier,
-  merchantId,
-  orderId,
-  orderLine,
-  paymentMethod,
-  schemaVersion,
-  storeId,
-  timestamp,
-} from './common';
+import { cents, currency, eventEnvelope, identifier, orderId, orderLine, paymentMethod, PII_META, timestamp } from './common';
 import { checkOrderTotals, reportTo, type ConsistencyIssue } from './consistency';
 
 export const ONLINE_ORDER_EVENT_TYPES = ['order.placed', 'order.updated', 'order.cancelled', 'order.refunded'] as const;
@@ -23,11 +9,7 @@ export const ORDER_STATUSES = ['accepted', 'preparing', 'ready', 'out_for_delive
 export const CANCEL_REASONS = ['customer_request', 'store_closed', 'payment_failed', 'out_of_stock', 'delivery_failed'] as const;
 
 const envelope = {
-  schema_version: schemaVersion,
-  event_id: eventId,
-  event_time: eventTime,
-  merchant_id: merchantId,
-  store_id: storeId,
+  ...eventEnvelope,
   order_id: orderId,
   channel: z.enum(['web', 'app', 'aggregator']).describe('Online channel the order came through'),
 };

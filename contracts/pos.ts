@@ -2,18 +2,14 @@
 // gzip NDJSON with a header line, body lines (transactions and inventory movements) and a trailer
 // line carrying the body's row count and sha256.
 import { z } from 'zod';
-import { cents, currency, eventId, eventTime, identifier, merchantId, orderLine, paymentMethod, schemaVersion, storeId, timestamp } from './common';
+import { cents, currency, eventEnvelope, identifier, merchantId, orderLine, paymentMethod, schemaVersion, storeId, timestamp } from './common';
 import { checkOrderTotals, checkPayments, checkTimeOrder, reportTo, type ConsistencyIssue } from './consistency';
 import { inventoryConsistency, inventoryMovementShape } from './inventory';
 
 export const POS_TRANSACTION_TYPES = ['sale', 'void', 'refund'] as const;
 
 export const posTransactionShape = z.strictObject({
-  schema_version: schemaVersion,
-  event_id: eventId,
-  event_time: eventTime,
-  merchant_id: merchantId,
-  store_id: storeId,
+  ...eventEnvelope,
   register_id: identifier('Till that rang the transaction'),
   transaction_id: identifier('Transaction number, unique within the store'),
   transaction_type: z.enum(POS_TRANSACTION_TYPES).describe('sale; void or refund reverse an earlier sale in full'),
