@@ -1,7 +1,9 @@
 // The `pizzaflow` command line. Each command lives in its own module and registers itself here.
 import { Command, CommanderError } from 'commander';
 import { packageInfo } from '../../lib/package-info';
+import { registerEmulatorsCommand } from '../../emulators/cli';
 import { registerCatalogCommand } from './catalog-command';
+import { registerGenerateCommand } from './generate-command';
 import { registerValidateCommand } from './validate-command';
 
 export function buildProgram(): Command {
@@ -12,6 +14,8 @@ export function buildProgram(): Command {
     .exitOverride();
   registerValidateCommand(program);
   registerCatalogCommand(program);
+  registerGenerateCommand(program);
+  registerEmulatorsCommand(program);
   return program;
 }
 

@@ -2,7 +2,7 @@
 // line. Garbage never throws: unreadable bytes, bad JSON and truncated gzip all become verdicts.
 import * as fs from 'node:fs';
 import * as readline from 'node:readline';
-import type { Readable } from 'node:stream';
+import { Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import { PosFileChecker, type LineVerdict } from '../../contracts/pos-file';
 import { isRecordKind, RECORD_KINDS, type RecordKindName } from '../../contracts/registry';
@@ -22,30 +22,43 @@ export function describeKinds(): string {
 
 /** Opens a path (or `-` for stdin), transparently gunzipping when the bytes start with gzip's magic. */
 export async function openMaybeGzip(file: string): Promise<Readable> {
-  const raw: Readable = file === '-' ? process.stdin : fs.createReadStream(file);
-  const first = await peek(raw);
-  if (first.length >= 2 && first[0] === 0x1f && first[1] === 0x8b) return raw.pipe(createGunzip()).on('error', () => undefined);
+  const first = file === '-' ? await peekStdin() : await readHead(file);
+  const raw: Readable = file === '-' ? (first.length === 0 ? Readable.from([]) : process.stdin) : fs.createReadStream(file);
+  if (first.length >= 2 && first[0] === 0x1f && first[1] === 0x8b) {
+    // validateStream listens for the gunzip error and reports it as a verdict; this listener only
+    // keeps an error raised before it attaches from crashing the process.
+    return raw.pipe(createGunzip()).on('error', () => undefined);
+  }
   return raw;
 }
 
-function peek(stream: Readable): Promise<Buffer> {
+async function readHead(file: string): Promise<Buffer> {
+  const handle = await fs.promises.open(file, 'r');
+  try {
+    const { bytesRead, buffer } = await handle.read(Buffer.alloc(2), 0, 2, 0);
+    return buffer.subarray(0, bytesRead);
+  } finally {
+    await handle.close();
+  }
+}
+
+/** Reads stdin's first chunk and puts it back, so the caller still sees every byte. */
+function peekStdin(): Promise<Buffer> {
+  const stdin = process.stdin;
   return new Promise((resolve, reject) => {
     const onReadable = () => {
-      const chunk = stream.read() as Buffer | null;
+      const chunk = stdin.read() as Buffer | null;
       cleanup();
-      if (chunk) stream.unshift(chunk);
+      if (chunk) stdin.unshift(chunk);
       resolve(chunk ?? Buffer.alloc(0));
     };
-    const onEnd = () => (cleanup(), resolve(Buffer.alloc(0)));
     const onError = (err: Error) => (cleanup(), reject(err));
     const cleanup = () => {
-      stream.off('readable', onReadable);
-      stream.off('end', onEnd);
-      stream.off('error', onError);
+      stdin.off('readable', onReadable);
+      stdin.off('error', onError);
     };
-    stream.on('readable', onReadable);
-    stream.on('end', onEnd);
-    stream.on('error', onError);
+    stdin.on('readable', onReadable);
+    stdin.on('error', onError);
   });
 }
 

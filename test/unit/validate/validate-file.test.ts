@@ -89,3 +89,13 @@ describe('validate pos-file', () => {
     expect(out[0]!.ok === false && out[0]!.reason).toMatch(/^header /);
   });
 });
+
+describe('validate edge files', () => {
+  it('finishes on an empty NDJSON file with no verdicts', async () => {
+    expect(await verdicts('online-order', 'empty.ndjson', '')).toEqual([]);
+  });
+  it('reports an empty POS file', async () => {
+    const out = await verdicts('pos-file', 'empty-pos.ndjson', '');
+    expect(out).toEqual([expect.objectContaining({ line: 1, ok: false, reason: 'empty file: expected a header line' })]);
+  });
+});
