@@ -20,7 +20,8 @@ const RAW_PARTITION_RATIONALE =
   'Partitioned on arrival (ingested_at), not event time: raw is append-only, so each run of the ' +
   'incremental transform finds new rows by pruning to the partitions since its watermark, late events ' +
   'never rewrite old partitions, and retention counts from arrival. Staging and marts are partitioned ' +
-  'on event date.';
+  'on event date. Clustered on ingested_at first: the incremental run reads only rows newer than its ' +
+  'watermark, and clustering lets BigQuery prune to those blocks instead of scanning the whole day.';
 
 function ingestSubscription(name: string, topic: string, description: string): SubscriptionDecl {
   return {
@@ -121,10 +122,10 @@ export function platformCatalog(overrides: Partial<CatalogSettings> = {}): Platf
       { id: DATASETS.ops, description: "pizzaflow's own bookkeeping: POS load manifest", ownedBy: 'catalog' },
     ],
     tables: [
-      rawEventTable('online_order_events', 'Online order events, one row per accepted Pub/Sub message', deriveBigQuerySchema(onlineOrderEvent, streamIngestMetadata), ['merchant_id', 'store_id', 'event_type'], settings, 'storage-write'),
-      rawEventTable('delivery_events', 'Delivery provider webhooks, one row per accepted Pub/Sub message', deriveBigQuerySchema(deliveryEvent, streamIngestMetadata), ['merchant_id', 'store_id', 'provider'], settings, 'storage-write'),
-      rawEventTable('pos_transactions', 'POS transactions loaded from the stores\' 15-minute batch files', deriveBigQuerySchema(posTransaction, batchIngestMetadata), ['merchant_id', 'store_id', 'transaction_type'], settings, 'load-job'),
-      rawEventTable('inventory_movements', 'Inventory movements loaded from the stores\' batch files', deriveBigQuerySchema(inventoryMovement, batchIngestMetadata), ['merchant_id', 'store_id', 'movement_type'], settings, 'load-job'),
+      rawEventTable('online_order_events', 'Online order events, one row per accepted Pub/Sub message', deriveBigQuerySchema(onlineOrderEvent, streamIngestMetadata), ['ingested_at', 'merchant_id', 'store_id'], settings, 'storage-write'),
+      rawEventTable('delivery_events', 'Delivery provider webhooks, one row per accepted Pub/Sub message', deriveBigQuerySchema(deliveryEvent, streamIngestMetadata), ['ingested_at', 'merchant_id', 'store_id'], settings, 'storage-write'),
+      rawEventTable('pos_transactions', 'POS transactions loaded from the stores\' 15-minute batch files', deriveBigQuerySchema(posTransaction, batchIngestMetadata), ['ingested_at', 'merchant_id', 'store_id'], settings, 'load-job'),
+      rawEventTable('inventory_movements', 'Inventory movements loaded from the stores\' batch files', deriveBigQuerySchema(inventoryMovement, batchIngestMetadata), ['ingested_at', 'merchant_id', 'store_id'], settings, 'load-job'),
       {
         dataset: DATASETS.raw,
         name: 'rejected_events',

@@ -26,7 +26,7 @@ describe('platform catalog', () => {
   it('partitions large raw tables on arrival with a required partition filter and retention', () => {
     const raw = loadCatalog({ rawRetentionDays: 90 }).tables.find((t) => t.name === 'online_order_events')!;
     expect(raw.partitioning).toMatchObject({ type: 'DAY', field: 'ingested_at', requirePartitionFilter: true, expirationDays: 90 });
-    expect(raw.clustering).toEqual(['merchant_id', 'store_id', 'event_type']);
+    expect(raw.clustering).toEqual(['ingested_at', 'merchant_id', 'store_id']);
   });
 
   it('dead-letters every ingest subscription', () => {

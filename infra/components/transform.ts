@@ -1,0 +1,97 @@
+// Transform: the Dataform repository, its release configuration and one workflow configuration per run
+// mode (incremental on the catalog's schedule, full refresh on demand), run as Dataform's own service
+// account (its BigQuery grants are applied by the Warehouse from the same plan).
+import * as gcp from '@pulumi/gcp';
+import * as pulumi from '@pulumi/pulumi';
+import { DATASETS, type PlatformCatalog } from '../../contracts/catalog';
+import { releaseCompilation, workflowPlans } from '../builders/dataform';
+import { DATAFORM_REPOSITORY, PLATFORM_PRINCIPALS, serviceAccountMember, serviceAgents } from '../builders/names';
+import { emailOf, type ServiceAccountEmails, type StackContext } from './context';
+
+export interface TransformArgs {
+  context: StackContext;
+  catalog: PlatformCatalog;
+  emails: ServiceAccountEmails;
+  /** Git remote of the Dataform project; without it the repository holds workspaces only. */
+  git: { url?: string; branch: string; tokenSecret?: string };
+}
+
+export class Transform extends pulumi.ComponentResource {
+  readonly repository: gcp.dataform.Repository;
+  readonly workflowConfigs: Readonly<Record<string, gcp.dataform.RepositoryWorkflowConfig>>;
+
+  constructor(name: string, args: TransformArgs, opts?: pulumi.ComponentResourceOptions) {
+    super('pizzaflow:gcp:Transform', name, {}, opts);
+    // No CMEK here: Dataform needs a key in the repository's region, the data key lives in the BigQuery location.
+    const { project, region, location } = args.context;
+    const runner = emailOf(args.emails, PLATFORM_PRINCIPALS.dataform);
+    const agent = pulumi.output(args.context.projectNumber).apply((n) => serviceAccountMember(serviceAgents.dataform(n)));
+
+    // Dataform's service agent mints tokens for the runner: strict act-as, granted on that account only.
+    const actAs = new gcp.serviceaccount.IAMMember(
+      `${name}-agent-token-creator`,
+      { serviceAccountId: pulumi.interpolate`projects/${project}/serviceAccounts/${runner}`, role: 'roles/iam.serviceAccountTokenCreator', member: agent },
+      { parent: this },
+    );
+    const dependsOn: pulumi.Resource[] = [actAs];
+    if (args.git.tokenSecret) {
+      dependsOn.push(
+        new gcp.secretmanager.SecretIamMember(`${name}-agent-git-token`, { project, secretId: args.git.tokenSecret, role: 'roles/secretmanager.secretAccessor', member: agent }, { parent: this }),
+      );
+    }
+    this.repository = new gcp.dataform.Repository(
+      `${name}-repository`,
+      {
+        project,
+        region,
+        name: DATAFORM_REPOSITORY,
+        displayName: 'pizzaflow',
+        serviceAccount: runner,
+        ...(args.git.url
+          ? {
+              gitRemoteSettings: {
+                url: args.git.url,
+                defaultBranch: args.git.branch,
+                ...(args.git.tokenSecret ? { authenticationTokenSecretVersion: `projects/${project}/secrets/${args.git.tokenSecret}/versions/latest` } : {}),
+              },
+            }
+          : {}),
+      },
+      { parent: this, dependsOn },
+    );
+    const compile = releaseCompilation(args.catalog);
+    const release = new gcp.dataform.RepositoryReleaseConfig(
+      `${name}-release`,
+      {
+        project,
+        region,
+        repository: this.repository.name,
+        name: 'production',
+        gitCommitish: args.git.branch,
+        cronSchedule: compile.cron,
+        timeZone: compile.timeZone,
+        codeCompilationConfig: { defaultDatabase: project, defaultLocation: location, defaultSchema: DATASETS.marts, assertionSchema: DATASETS.ops },
+      },
+      { parent: this },
+    );
+    this.workflowConfigs = Object.fromEntries(
+      workflowPlans(args.catalog).map((plan) => [
+        plan.mode,
+        new gcp.dataform.RepositoryWorkflowConfig(
+          `${name}-${plan.mode}`,
+          {
+            project,
+            region,
+            repository: this.repository.name,
+            name: plan.mode,
+            releaseConfig: release.id,
+            ...(plan.cron ? { cronSchedule: plan.cron, timeZone: plan.timeZone } : {}),
+            invocationConfig: { serviceAccount: runner, fullyRefreshIncrementalTablesEnabled: plan.fullRefresh, transitiveDependenciesIncluded: true },
+          },
+          { parent: this },
+        ),
+      ]),
+    );
+    this.registerOutputs({ repository: this.repository.name, workflowConfigs: Object.keys(this.workflowConfigs) });
+  }
+}
