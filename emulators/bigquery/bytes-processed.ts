@@ -1,0 +1,115 @@
+// totalBytesProcessed, modelled on BigQuery's logical sizes: per referenced column, the sum over
+// the rows of the scanned partitions of INT64/FLOAT64/DATE/DATETIME/TIME/TIMESTAMP 8 bytes,
+// BOOL 1, NUMERIC 16, BIGNUMERIC 32, INTERVAL 16, STRING/BYTES 2 + length in bytes, JSON its text
+// length, RECORD the sum of its fields, REPEATED the sum of its elements, NULL 0. Which columns
+// and partitions a statement reads comes from DuckDB's plan: each table scan lists its projected
+// columns and its pushed-down filters; filters that use only the partition column prune rows.
+import { DuckDBConnection } from '@duckdb/node-api';
+import { FieldSchema } from './schema';
+import { quoteIdent } from './schema';
+
+const FIXED: Record<string, number> = {
+  INTEGER: 8,
+  FLOAT: 8,
+  DATE: 8,
+  DATETIME: 8,
+  TIME: 8,
+  TIMESTAMP: 8,
+  BOOLEAN: 1,
+  NUMERIC: 16,
+  BIGNUMERIC: 32,
+  INTERVAL: 16,
+};
+
+/** SQL computing the logical size of one value of `field` held by expression `e`. */
+export function sizeExpr(field: FieldSchema, e: string, depth = 0): string {
+  if (field.mode === 'REPEATED') {
+    const x = `pf_x${depth}`;
+    return `coalesce(list_sum(list_transform(${e}, lambda ${x}: ${sizeExpr({ ...field, mode: 'NULLABLE' }, x, depth + 1)})), 0)`;
+  }
+  if (field.type === 'RECORD') {
+    const parts = (field.fields ?? []).map((c) => sizeExpr(c, `(${e}).${quoteIdent(c.name)}`, depth));
+    return `CASE WHEN ${e} IS NULL THEN 0 ELSE ${parts.length ? parts.join(' + ') : '0'} END`;
+  }
+  const fixed = FIXED[field.type];
+  if (fixed !== undefined) return `CASE WHEN ${e} IS NULL THEN 0 ELSE ${fixed} END`;
+  if (field.type === 'BYTES') return `coalesce(2 + octet_length(${e}), 0)`;
+  if (field.type === 'JSON') return `coalesce(strlen(CAST(${e} AS VARCHAR)), 0)`;
+  return `coalesce(2 + strlen(CAST(${e} AS VARCHAR)), 0)`;
+}
+
+/** Logical bytes of `fields` in `path` over the rows matching `where`. */
+export async function logicalBytes(conn: DuckDBConnection, path: string, fields: FieldSchema[], where: string | undefined): Promise<bigint> {
+  if (fields.length === 0) return 0n;
+  const sum = fields.map((f) => sizeExpr(f, quoteIdent(f.name))).join(' + ');
+  const r = await conn.runAndReadAll(`SELECT CAST(coalesce(sum(${sum}), 0) AS BIGINT) FROM ${path}${where ? ` WHERE ${where}` : ''}`);
+  return BigInt(r.getRows()[0][0] as bigint);
+}
+
+export interface Scan {
+  /** The DuckDB name as printed in the plan, split into parts. */
+  name: string[];
+  projections: string[];
+  filters: string[];
+}
+
+interface PlanNode {
+  name?: string;
+  children?: PlanNode[];
+  extra_info?: Record<string, unknown>;
+}
+
+/** Table scans in the JSON of `EXPLAIN (FORMAT JSON)`. */
+export function scansFromPlan(planJson: string): Scan[] {
+  const roots = JSON.parse(planJson) as PlanNode[];
+  const out: Scan[] = [];
+  const visit = (n: PlanNode): void => {
+    const info = n.extra_info ?? {};
+    if (typeof info.Table === 'string') {
+      out.push({ name: splitName(info.Table), projections: asList(info.Projections), filters: asList(info.Filters) });
+    }
+    (n.children ?? []).forEach(visit);
+  };
+  roots.forEach(visit);
+  return out;
+}
+
+function asList(v: unknown): string[] {
+  if (v === undefined || v === null) return [];
+  if (Array.isArray(v)) return v.map(String);
+  return String(v)
+    .split('\n')
+    .map((s) => s.trim())
+    .filter(Boolean);
+}
+
+export function splitName(s: string): string[] {
+  const parts: string[] = [];
+  let cur = '';
+  let quoted = false;
+  for (let i = 0; i < s.length; i++) {
+    const c = s[i];
+    if (c === '"') {
+      if (quoted && s[i + 1] === '"') {
+        cur += '"';
+        i++;
+      } else quoted = !quoted;
+    } else if (c === '.' && !quoted) {
+      parts.push(cur);
+      cur = '';
+    } else cur += c;
+  }
+  parts.push(cur);
+  return parts;
+}
+
+/** Top-level column names mentioned in a DuckDB expression (identifiers outside string literals). */
+export function mentionedColumns(expr: string, columns: string[]): string[] {
+  const idents = new Set<string>();
+  const re = /'(?:[^']|'')*'|"((?:[^"]|"")*)"|([A-Za-z_][A-Za-z0-9_]*)/g;
+  for (let m = re.exec(expr); m; m = re.exec(expr)) {
+    const id = m[1] !== undefined ? m[1].replace(/""/g, '"') : m[2];
+    if (id !== undefined) idents.add(id.toLowerCase());
+  }
+  return columns.filter((c) => idents.has(c.toLowerCase()));
+}

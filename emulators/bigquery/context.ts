@@ -1,0 +1,11 @@
+// What every handler needs: the store, the job registry, the logger and the server options.
+import { Logger } from '../../lib/logger';
+import { Store } from './store';
+
+export interface Context {
+  store: Store;
+  log: Logger;
+  /** Storage emulator endpoint for load jobs (STORAGE_EMULATOR_HOST form, e.g. http://localhost:9023). */
+  storageHost?: string;
+  tmpDir: string;
+}

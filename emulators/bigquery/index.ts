@@ -1,0 +1,73 @@
+// The BigQuery emulator: REST v2 on DuckDB. A library first: start({port: 0}) in tests.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createLogger } from '../../lib/logger';
+import { Context } from './context';
+import { registerDatasets } from './datasets';
+import { createHttpServer } from './http';
+import { JobRegistry, registerJobs } from './jobs';
+import { Router } from './routes';
+import { Store } from './store';
+import { registerTabledata } from './tabledata';
+import { registerTables } from './tables';
+import { initTranslator } from './sql/translate';
+
+export interface StartOptions {
+  host?: string;
+  /** 0 picks a free port. Default 9050. */
+  port?: number;
+  /** Directory for the DuckDB databases (one per project); in memory when absent. */
+  dataDir?: string;
+  /** Storage emulator endpoint for load jobs; defaults to STORAGE_EMULATOR_HOST. */
+  storageHost?: string;
+  /** Default project, attached at start-up. */
+  project?: string;
+  logLevel?: string;
+}
+
+export interface RunningEmulator {
+  url: string;
+  host: string;
+  port: number;
+  close(): Promise<void>;
+}
+
+export async function start(options: StartOptions = {}): Promise<RunningEmulator> {
+  const log = createLogger('bigquery-emulator', { level: options.logLevel ?? 'warn' });
+  await initTranslator();
+  const store = await Store.open(options.dataDir);
+  const tmpDir = mkdtempSync(join(tmpdir(), 'pizzaflow-bq-'));
+  const ctx: Context = { store, log, storageHost: options.storageHost, tmpDir };
+  if (options.project) await store.exclusive(() => store.project(options.project as string));
+  const router = new Router();
+  registerDatasets(router, ctx);
+  registerTables(router, ctx);
+  registerTabledata(router, ctx);
+  registerJobs(router, ctx, new JobRegistry());
+  router.add('GET', '/projects', async () => ({
+    body: { kind: 'bigquery#projectList', totalItems: store.attachedProjects().length, projects: store.attachedProjects().map((id) => ({ kind: 'bigquery#project', id, projectReference: { projectId: id } })) },
+  }));
+  const server = createHttpServer(router, log);
+  const host = options.host ?? '127.0.0.1';
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 9050, host, () => resolve());
+  });
+  const port = (server.address() as AddressInfo).port;
+  const url = `http://${host}:${port}`;
+  log.info({ url, dataDir: options.dataDir ?? ':memory:' }, 'bigquery emulator listening');
+  return {
+    url,
+    host,
+    port,
+    close: async () => {
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeAllConnections();
+      await closed;
+      await store.exclusive(async () => store.close());
+      rmSync(tmpDir, { recursive: true, force: true });
+    },
+  };
+}

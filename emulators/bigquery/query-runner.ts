@@ -1,0 +1,367 @@
+// Runs a GoogleSQL query or script against DuckDB: binds parameters, keeps script variables,
+// translates each statement, records DDL metadata, enforces requirePartitionFilter and measures
+// totalBytesProcessed from the plan. Call inside Store.exclusive().
+import { DuckDBType, DuckDBValue, DuckDBTimestampTZValue } from '@duckdb/node-api';
+import { requireDataset, sweepExpired, syncTable } from './catalog';
+import { Context } from './context';
+import { BqError, duplicate, invalidQuery, notFound, unimplemented } from './errors';
+import { TableReference, TableResource, partitionColumn, requiresPartitionFilter } from './resources';
+import { FieldSchema, fieldFromDuck, quoteIdent } from './schema';
+import { tablePath } from './store';
+import { logicalBytes, mentionedColumns, scansFromPlan } from './bytes-processed';
+import { DdlError, DdlInfo, readDdl } from './sql/ddl';
+import { LiteralError } from './sql/literals';
+import { ParameterError, QueryParameter, bindParameters } from './sql/params';
+import { ScriptError, classifyStep, substituteVariables } from './sql/script';
+import { join, quoteString, splitStatements, tokenize, isKeyword, nextSignificant } from './sql/tokens';
+import { TranslateError, translate } from './sql/translate';
+import { PARTITIONTIME_COLUMN } from './sql/rewrites/partition-pseudo-columns';
+import { encodeScalar } from './result-encoding';
+
+export interface QueryInput {
+  projectId: string;
+  query: string;
+  parameterMode?: 'NAMED' | 'POSITIONAL';
+  queryParameters?: QueryParameter[];
+  defaultDataset?: { projectId?: string; datasetId: string };
+  dryRun?: boolean;
+  destination?: TableReference;
+  writeDisposition?: string;
+  createDisposition?: string;
+}
+
+export interface QueryOutcome {
+  schema?: FieldSchema[];
+  rows: DuckDBValue[][];
+  statementType: string;
+  numDmlAffectedRows?: bigint;
+  totalBytesProcessed: bigint;
+  ddlOperationPerformed?: string;
+  ddlTargetTable?: TableReference;
+}
+
+interface RunState {
+  ctx: Context;
+  input: QueryInput;
+  vars: Map<string, string>;
+}
+
+export async function runQuery(ctx: Context, input: QueryInput): Promise<QueryOutcome> {
+  await ctx.store.project(input.projectId);
+  await sweepExpired(ctx, input.projectId);
+  const dd = input.defaultDataset;
+  if (dd?.datasetId) {
+    await requireDataset(ctx, dd.projectId ?? input.projectId, dd.datasetId);
+    await ctx.store.run(`USE ${quoteIdent(dd.projectId ?? input.projectId)}.${quoteIdent(dd.datasetId)}`);
+  } else {
+    await ctx.store.run(`USE ${quoteIdent(input.projectId)}`);
+  }
+  let bound: string;
+  try {
+    bound = join(bindParameters(tokenize(input.query), input.queryParameters ?? [], input.parameterMode));
+  } catch (err) {
+    if (err instanceof ParameterError || err instanceof LiteralError) throw invalidQuery(err.message);
+    throw err;
+  }
+  const statements = splitStatements(bound);
+  if (statements.length === 0) throw invalidQuery('Syntax error: Unexpected end of script');
+  const state: RunState = { ctx, input, vars: new Map() };
+  const script = statements.length > 1;
+  if (script && input.destination) throw invalidQuery('configuration.query.destinationTable cannot be set for scripts');
+  let last: QueryOutcome | undefined;
+  let bytes = 0n;
+  for (const stmt of statements) {
+    const outcome = await runStep(state, stmt);
+    if (!outcome) continue;
+    bytes += outcome.totalBytesProcessed;
+    if (!script || outcome.schema) last = outcome;
+  }
+  const result = last ?? { rows: [], statementType: 'SCRIPT', totalBytesProcessed: 0n };
+  return script ? { ...result, statementType: 'SCRIPT', totalBytesProcessed: bytes } : result;
+}
+
+async function runStep(state: RunState, stmt: string): Promise<QueryOutcome | undefined> {
+  let step;
+  try {
+    step = classifyStep(stmt);
+  } catch (err) {
+    if (err instanceof ScriptError) throw err.unsupported ? unimplemented(err.message) : invalidQuery(err.message);
+    throw err;
+  }
+  if (step.kind === 'declare') {
+    for (const name of step.names) {
+      if (state.vars.has(name.toLowerCase())) throw invalidQuery(`Variable ${name} is already declared`);
+    }
+    const value = step.defaultExpr ? await evaluate(state, step.defaultExpr, step.type) : `CAST(NULL AS ${step.type})`;
+    for (const name of step.names) state.vars.set(name.toLowerCase(), value);
+    return undefined;
+  }
+  if (step.kind === 'set') {
+    if (!state.vars.has(step.name.toLowerCase())) throw invalidQuery(`Unrecognized name: ${step.name}`);
+    state.vars.set(step.name.toLowerCase(), await evaluate(state, step.expr, undefined));
+    return undefined;
+  }
+  const sql = join(substituteVariables(tokenize(step.sql), state.vars));
+  return runStatement(state, sql);
+}
+
+/** Evaluates a scalar expression and returns it as a GoogleSQL literal. */
+async function evaluate(state: RunState, expr: string, type: string | undefined): Promise<string> {
+  const sql = join(substituteVariables(tokenize(`SELECT ${type ? `CAST((${expr}) AS ${type})` : `(${expr})`}`), state.vars));
+  const out = await runStatement({ ...state, input: { ...state.input, dryRun: false, destination: undefined } }, sql);
+  const field = out.schema?.[0];
+  if (!field) throw invalidQuery('Variable expression has no value');
+  return valueLiteral(field, out.rows[0]?.[0] ?? null);
+}
+
+function valueLiteral(field: FieldSchema, value: DuckDBValue): string {
+  const gtype = googleType(field);
+  if (value === null) return `CAST(NULL AS ${gtype})`;
+  if (field.mode === 'REPEATED' || field.type === 'RECORD') throw unimplemented('ARRAY and STRUCT script variables');
+  if (field.type === 'TIMESTAMP') return `TIMESTAMP_MICROS(${(value as DuckDBTimestampTZValue).micros})`;
+  const text = encodeScalar(field.type, value, { useInt64Timestamp: true });
+  switch (field.type) {
+    case 'INTEGER':
+    case 'FLOAT':
+      return `CAST(${quoteString(text)} AS ${gtype})`;
+    case 'BOOLEAN':
+      return text.toUpperCase();
+    case 'STRING':
+      return quoteString(text);
+    case 'BYTES':
+      return `FROM_BASE64(${quoteString(text)})`;
+    default:
+      return `${gtype} ${quoteString(text)}`;
+  }
+}
+
+function googleType(f: FieldSchema): string {
+  const scalar = f.type === 'RECORD' ? `STRUCT<${(f.fields ?? []).map((c) => `${c.name} ${googleType(c)}`).join(', ')}>` : ({ INTEGER: 'INT64', FLOAT: 'FLOAT64', BOOLEAN: 'BOOL' } as Record<string, string>)[f.type] ?? f.type;
+  return f.mode === 'REPEATED' ? `ARRAY<${scalar}>` : scalar;
+}
+
+function firstKeyword(sql: string): string {
+  const tokens = tokenize(sql);
+  const i = nextSignificant(tokens, 0);
+  return tokens[i]?.text === '(' ? 'SELECT' : (tokens[i]?.text ?? '').toUpperCase();
+}
+
+async function runStatement(state: RunState, stmt: string): Promise<QueryOutcome> {
+  const { ctx, input } = state;
+  let ddl: DdlInfo;
+  try {
+    ddl = readDdl(stmt);
+  } catch (err) {
+    if (err instanceof DdlError) throw err.unsupported ? unimplemented(err.message) : invalidQuery(err.message);
+    throw err;
+  }
+  const head = firstKeyword(stmt);
+  const kind = ddl.statement !== 'OTHER' ? ddl.statement : head === 'WITH' ? 'SELECT' : head;
+  if (!['SELECT', 'INSERT', 'UPDATE', 'DELETE', 'MERGE', 'CREATE_TABLE', 'CREATE_VIEW', 'DROP_TABLE', 'DROP_VIEW', 'TRUNCATE'].includes(kind)) {
+    if (['ALTER', 'GRANT', 'REVOKE', 'EXPORT', 'LOAD', 'CALL', 'EXECUTE', 'UNDROP', 'CREATE', 'DROP'].includes(head)) throw unimplemented(`Statement ${head}`);
+    throw invalidQuery(`Syntax error: Unexpected keyword ${head || 'end of statement'} at [1:1]`);
+  }
+  let duckSql: string;
+  try {
+    duckSql = translate(ddl.sql);
+  } catch (err) {
+    if (err instanceof TranslateError) throw invalidQuery(`Syntax error: ${err.message}`);
+    throw err;
+  }
+  if (kind.startsWith('CREATE') || kind.startsWith('DROP')) return runDdl(state, ddl, duckSql);
+  if (kind === 'TRUNCATE') {
+    if (input.dryRun) return { rows: [], statementType: 'TRUNCATE_TABLE', totalBytesProcessed: 0n };
+    await guard(ctx, input.projectId, () => ctx.store.run(duckSql));
+    return { rows: [], statementType: 'TRUNCATE_TABLE', totalBytesProcessed: 0n };
+  }
+  const bytes = await planBytes(ctx, input.projectId, duckSql);
+  if (kind !== 'SELECT') {
+    if (input.dryRun) return { rows: [], statementType: kind, totalBytesProcessed: bytes };
+    const r = await guard(ctx, input.projectId, () => ctx.store.run(duckSql));
+    return { rows: [], statementType: kind, totalBytesProcessed: bytes, numDmlAffectedRows: BigInt(r.rowsChanged) };
+  }
+  const hidePartitionTime = !/_PARTITION(TIME|DATE)/i.test(stmt);
+  if (input.dryRun) {
+    const probe = await guard(ctx, input.projectId, () => ctx.store.conn.runAndReadAll(`SELECT * FROM (${duckSql}) LIMIT 0`));
+    const { schema } = shape(probe.columnNames(), probe.columnTypes(), [], hidePartitionTime);
+    return { schema, rows: [], statementType: 'SELECT', totalBytesProcessed: bytes };
+  }
+  if (input.destination) return selectInto(state, duckSql, bytes, hidePartitionTime);
+  const reader = await guard(ctx, input.projectId, () => ctx.store.conn.runAndReadAll(duckSql));
+  const { schema, rows } = shape(reader.columnNames(), reader.columnTypes(), reader.getRows(), hidePartitionTime);
+  return { schema, rows, statementType: 'SELECT', totalBytesProcessed: bytes };
+}
+
+function shape(names: string[], types: DuckDBType[], rows: DuckDBValue[][], hidePartitionTime: boolean): { schema: FieldSchema[]; rows: DuckDBValue[][] } {
+  const keep = names.map((n) => !(hidePartitionTime && n.toUpperCase() === PARTITIONTIME_COLUMN));
+  const schema = names.map((n, i) => fieldFromDuck(n, types[i])).filter((_, i) => keep[i]);
+  const out = keep.every(Boolean) ? rows : rows.map((r) => r.filter((_, i) => keep[i]));
+  return { schema, rows: out };
+}
+
+async function selectInto(state: RunState, duckSql: string, bytes: bigint, hidePartitionTime: boolean): Promise<QueryOutcome> {
+  const { ctx, input } = state;
+  const dest = input.destination as TableReference;
+  const destProject = dest.projectId ?? input.projectId;
+  await requireDataset(ctx, destProject, dest.datasetId);
+  const path = tablePath(destProject, dest.datasetId, dest.tableId);
+  const existing = ctx.store.findTable(destProject, dest.datasetId, dest.tableId);
+  const write = input.writeDisposition ?? 'WRITE_EMPTY';
+  if (!existing && input.createDisposition === 'CREATE_NEVER') throw notFound(`Table ${destProject}:${dest.datasetId}.${dest.tableId}`);
+  await guard(ctx, input.projectId, () => ctx.store.run(`CREATE OR REPLACE TEMP TABLE pf_query_result AS ${duckSql}`));
+  try {
+    const reader = await ctx.store.conn.runAndReadAll('SELECT * FROM temp.pf_query_result');
+    const { schema, rows } = shape(reader.columnNames(), reader.columnTypes(), reader.getRows(), hidePartitionTime);
+    if (!existing) {
+      await ctx.store.run(`CREATE TABLE ${path} AS SELECT * FROM temp.pf_query_result`);
+      await syncTable(ctx, destProject, dest.datasetId, dest.tableId);
+    } else if (write === 'WRITE_TRUNCATE') {
+      await ctx.store.run(`DELETE FROM ${path}`);
+      await guard(ctx, input.projectId, () => ctx.store.run(`INSERT INTO ${path} BY NAME SELECT * FROM temp.pf_query_result`));
+    } else {
+      if (write === 'WRITE_EMPTY') {
+        const n = await ctx.store.conn.runAndReadAll(`SELECT count(*) FROM ${path}`);
+        if (Number(n.getRows()[0][0]) > 0) throw duplicate(`Table ${destProject}:${dest.datasetId}.${dest.tableId}`);
+      }
+      await guard(ctx, input.projectId, () => ctx.store.run(`INSERT INTO ${path} BY NAME SELECT * FROM temp.pf_query_result`));
+    }
+    return { schema, rows, statementType: 'SELECT', totalBytesProcessed: bytes };
+  } finally {
+    await ctx.store.run('DROP TABLE IF EXISTS temp.pf_query_result');
+  }
+}
+
+async function runDdl(state: RunState, ddl: DdlInfo, duckSql: string): Promise<QueryOutcome> {
+  const { ctx, input } = state;
+  const name = ddl.name!;
+  const projectId = name.project ?? input.projectId;
+  const datasetId = name.dataset ?? input.defaultDataset?.datasetId;
+  if (!datasetId) throw invalidQuery(`Table "${name.table}" must be qualified with a dataset (e.g. dataset.table).`);
+  await ctx.store.project(projectId);
+  await requireDataset(ctx, projectId, datasetId);
+  const ref: TableReference = { projectId, datasetId, tableId: name.table };
+  const statementType = ddl.statement === 'CREATE_TABLE' ? (/\bAS\b/i.test(ddl.sql.replace(/\([^]*\)/, '')) ? 'CREATE_TABLE_AS_SELECT' : 'CREATE_TABLE') : ddl.statement;
+  const existing = ctx.store.findTable(projectId, datasetId, name.table);
+  if (input.dryRun) return { rows: [], statementType, totalBytesProcessed: 0n, ddlTargetTable: ref };
+  if (ddl.statement.startsWith('DROP')) {
+    await guard(ctx, projectId, () => ctx.store.run(duckSql));
+    await syncTable(ctx, projectId, datasetId, name.table);
+    return { rows: [], statementType, totalBytesProcessed: 0n, ddlOperationPerformed: existing ? 'DROP' : 'SKIP', ddlTargetTable: ref };
+  }
+  if (existing && ddl.ifNotExists) return { rows: [], statementType, totalBytesProcessed: 0n, ddlOperationPerformed: 'SKIP', ddlTargetTable: ref };
+  if (existing && !ddl.orReplace) throw duplicate(`Table ${projectId}:${datasetId}.${name.table}`);
+  const createBytes = statementType === 'CREATE_TABLE_AS_SELECT' ? await planBytes(ctx, projectId, duckSql) : 0n;
+  await guard(ctx, projectId, () => ctx.store.run(duckSql));
+  const extra = tableOptions(ddl);
+  if (extra.timePartitioning && !extra.timePartitioning.field) {
+    const p = `date_trunc('${extra.timePartitioning.type.toLowerCase()}', current_timestamp)`;
+    await ctx.store.run(`ALTER TABLE ${tablePath(projectId, datasetId, name.table)} ADD COLUMN ${quoteIdent(PARTITIONTIME_COLUMN)} TIMESTAMPTZ DEFAULT ${p}`);
+  }
+  if (existing) await ctx.store.removeTable(projectId, existing.tableReference.datasetId, existing.tableReference.tableId);
+  try {
+    await syncTable(ctx, projectId, datasetId, name.table, extra);
+  } catch (err) {
+    await ctx.store.run(`DROP ${ddl.statement === 'CREATE_VIEW' ? 'VIEW' : 'TABLE'} IF EXISTS ${tablePath(projectId, datasetId, name.table)}`);
+    await syncTable(ctx, projectId, datasetId, name.table);
+    throw err;
+  }
+  return {
+    rows: [],
+    statementType,
+    totalBytesProcessed: createBytes,
+    ddlOperationPerformed: existing ? 'REPLACE' : 'CREATE',
+    ddlTargetTable: ref,
+  };
+}
+
+function tableOptions(ddl: DdlInfo): Partial<TableResource> {
+  const o = ddl.options ?? {};
+  const extra: Partial<TableResource> = {};
+  if (ddl.statement === 'CREATE_VIEW') {
+    const m = /\bAS\b([^]*)$/i.exec(ddl.sql);
+    extra.view = { query: m ? m[1].trim() : '', useLegacySql: false };
+  }
+  if (ddl.partition) {
+    extra.timePartitioning = { type: ddl.partition.type, ...(ddl.partition.field ? { field: ddl.partition.field } : {}) };
+    if (o.partition_expiration_days != null) extra.timePartitioning.expirationMs = String(Math.round(Number(o.partition_expiration_days) * 86_400_000));
+  }
+  if (ddl.clustering?.length) extra.clustering = { fields: ddl.clustering };
+  if (typeof o.description === 'string') extra.description = o.description;
+  if (typeof o.friendly_name === 'string') extra.friendlyName = o.friendly_name;
+  if (o.require_partition_filter === true) extra.requirePartitionFilter = true;
+  if (o.expiration_timestamp != null) {
+    const ms = Date.parse(String(o.expiration_timestamp).replace(/^TIMESTAMP\s*/i, '').replace(/^'|'$/g, '').replace(' UTC', 'Z'));
+    if (Number.isNaN(ms)) throw invalidQuery(`Invalid expiration_timestamp ${o.expiration_timestamp}`);
+    extra.expirationTime = String(ms);
+  }
+  return extra;
+}
+
+/** Bytes the statement reads, from the tables its plan scans; enforces requirePartitionFilter. */
+async function planBytes(ctx: Context, projectId: string, duckSql: string): Promise<bigint> {
+  const explain = await guard(ctx, projectId, () => ctx.store.conn.runAndReadAll(`EXPLAIN (FORMAT JSON) ${duckSql}`));
+  const plan = explain.getRows().find((r) => r[0] === 'physical_plan')?.[1];
+  if (typeof plan !== 'string') return 0n;
+  const perTable = new Map<string, { table: TableResource; columns: Set<string>; where: (string | undefined)[] }>();
+  for (const scan of scansFromPlan(plan)) {
+    if (scan.name.length !== 3) continue;
+    const [p, d, t] = scan.name;
+    const table = ctx.store.findTable(p, d, t);
+    if (!table || table.type !== 'TABLE') continue;
+    const fields = table.schema?.fields ?? [];
+    const names = fields.map((f) => f.name);
+    const part = partitionColumn(table);
+    const allNames = part && !table.timePartitioning?.field ? [...names, part] : names;
+    const columns = new Set<string>([...scan.projections.flatMap((pr) => mentionedColumns(pr, names)), ...scan.filters.flatMap((f) => mentionedColumns(f, names))]);
+    const pruning = part ? scan.filters.filter((f) => {
+      const used = mentionedColumns(f, allNames);
+      return used.length > 0 && used.every((c) => c.toLowerCase() === part.toLowerCase());
+    }) : [];
+    if (requiresPartitionFilter(table) && pruning.length === 0) {
+      const { datasetId, tableId } = table.tableReference;
+      throw invalidQuery(`Cannot query over table '${datasetId}.${tableId}' without a filter over column(s) '${part}' that can be used for partition elimination`);
+    }
+    const key = scan.name.join('.');
+    const entry = perTable.get(key) ?? { table, columns: new Set<string>(), where: [] };
+    columns.forEach((c) => entry.columns.add(c));
+    entry.where.push(pruning.length ? pruning.map((f) => `(${f})`).join(' AND ') : undefined);
+    perTable.set(key, entry);
+  }
+  let total = 0n;
+  for (const { table, columns, where } of perTable.values()) {
+    const fields = (table.schema?.fields ?? []).filter((f) => columns.has(f.name));
+    const { projectId: p, datasetId: d, tableId: t } = table.tableReference;
+    const cond = where.some((w) => w === undefined) ? undefined : where.join(' OR ');
+    try {
+      total += await logicalBytes(ctx.store.conn, tablePath(p, d, t), fields, cond);
+    } catch {
+      total += await logicalBytes(ctx.store.conn, tablePath(p, d, t), fields, undefined);
+    }
+  }
+  return total;
+}
+
+/** Runs DuckDB work and maps its errors to BigQuery's. */
+async function guard<T>(_ctx: Context, projectId: string, fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (err) {
+    if (err instanceof BqError) throw err;
+    throw mapDuckError(projectId, (err as Error).message ?? String(err));
+  }
+}
+
+export function mapDuckError(projectId: string, message: string): BqError {
+  const table = /Table with name ([^\s!]+) does not exist/.exec(message);
+  if (table) return new BqError(404, 'notFound', `Not found: Table ${projectId}:${table[1]} was not found in location US`);
+  const schema = /Schema with name "?([^\s"!]+)"? does not exist/.exec(message);
+  if (schema) return new BqError(404, 'notFound', `Not found: Dataset ${projectId}:${schema[1]} was not found in location US`);
+  if (/already exists/i.test(message)) return new BqError(409, 'duplicate', `Already Exists: ${message.replace(/^[A-Za-z ]+Error: /, '')}`);
+  return invalidQuery(message.replace(/\nLINE [^]*$/, '').trim());
+}
+
+export function isSelectLike(sql: string): boolean {
+  const t = tokenize(sql);
+  const i = nextSignificant(t, 0);
+  return isKeyword(t[i], 'SELECT') || isKeyword(t[i], 'WITH');
+}

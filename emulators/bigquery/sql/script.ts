@@ -1,0 +1,72 @@
+// GoogleSQL scripting as Dataform emits it: DECLARE and SET keep variables whose values are
+// substituted, as typed literals, into the statements that follow. Control flow is not supported.
+import { Token, isKeyword, join, nextSignificant, prevSignificant, tokenize } from './tokens';
+
+export type ScriptStep =
+  | { kind: 'declare'; names: string[]; type?: string; defaultExpr?: string }
+  | { kind: 'set'; name: string; expr: string }
+  | { kind: 'statement'; sql: string };
+
+export class ScriptError extends Error {
+  constructor(message: string, readonly unsupported = false) {
+    super(message);
+  }
+}
+
+const CONTROL = ['IF', 'BEGIN', 'LOOP', 'WHILE', 'REPEAT', 'FOR', 'CALL', 'EXECUTE', 'RAISE', 'RETURN', 'BREAK', 'LEAVE', 'CONTINUE', 'ITERATE', 'COMMIT', 'ROLLBACK', 'EXPORT', 'ASSERT'];
+
+export function classifyStep(sql: string): ScriptStep {
+  const tokens = tokenize(sql);
+  const first = nextSignificant(tokens, 0);
+  const head = tokens[first];
+  if (isKeyword(head, 'DECLARE')) return parseDeclare(tokens, first + 1);
+  if (isKeyword(head, 'SET')) return parseSet(tokens, first + 1);
+  const word = head?.kind === 'ident' ? head.text.toUpperCase() : '';
+  if (CONTROL.includes(word)) throw new ScriptError(`Scripting statement ${word}`, true);
+  return { kind: 'statement', sql };
+}
+
+function parseDeclare(tokens: Token[], from: number): ScriptStep {
+  const names: string[] = [];
+  let i = nextSignificant(tokens, from);
+  while (i >= 0 && tokens[i].kind === 'ident') {
+    names.push(tokens[i].text);
+    const next = nextSignificant(tokens, i + 1);
+    if (next >= 0 && tokens[next].text === ',') i = nextSignificant(tokens, next + 1);
+    else {
+      i = next;
+      break;
+    }
+  }
+  if (names.length === 0) throw new ScriptError('DECLARE needs a variable name');
+  const rest = i >= 0 ? tokens.slice(i) : [];
+  const defIdx = rest.findIndex((t) => isKeyword(t, 'DEFAULT'));
+  const type = join(defIdx >= 0 ? rest.slice(0, defIdx) : rest).trim() || undefined;
+  const defaultExpr = defIdx >= 0 ? join(rest.slice(defIdx + 1)).trim() : undefined;
+  if (!type && !defaultExpr) throw new ScriptError('DECLARE needs a type or a DEFAULT');
+  return { kind: 'declare', names, type, defaultExpr };
+}
+
+function parseSet(tokens: Token[], from: number): ScriptStep {
+  const nameIdx = nextSignificant(tokens, from);
+  const name = tokens[nameIdx];
+  if (!name || name.kind !== 'ident') throw new ScriptError('SET of several variables at once', true);
+  const eq = nextSignificant(tokens, nameIdx + 1);
+  if (tokens[eq]?.text !== '=') throw new ScriptError('SET needs = expression');
+  return { kind: 'set', name: name.text, expr: join(tokens.slice(eq + 1)).trim() };
+}
+
+/** Replaces variable references with their literal values (parenthesised). */
+export function substituteVariables(tokens: Token[], vars: Map<string, string>): Token[] {
+  if (vars.size === 0) return tokens;
+  return tokens.map((t, i) => {
+    if (t.kind !== 'ident') return t;
+    const value = vars.get(t.text.toLowerCase());
+    if (value === undefined) return t;
+    if (tokens[i - 1]?.text === '.' || tokens[i + 1]?.text === '.') return t;
+    if (isKeyword(tokens[prevSignificant(tokens, i - 1)], 'AS')) return t;
+    const next = tokens[nextSignificant(tokens, i + 1)];
+    if (next?.text === '(') return t;
+    return { kind: 'ident', text: `(${value})` };
+  });
+}

@@ -1,0 +1,43 @@
+// GoogleSQL -> DuckDB for one statement: the project's rewrites for polyglot's known gaps run
+// before and after `@polyglot-sql/sdk` translates the statement.
+import * as polyglot from '@polyglot-sql/sdk';
+import { expandPartitionDate } from './rewrites/partition-pseudo-columns';
+import { keepDateArithmeticDate } from './rewrites/date-arithmetic';
+import { jsonValueAsScalar } from './rewrites/json-value';
+import { markSafeCalls, safeMarkerToTry } from './rewrites/safe-functions';
+import { markTypeNames, placeholdersToDuckDb } from './rewrites/type-names';
+import { regexpContainsPartial } from './rewrites/regexp-contains';
+import { splitBacktickPaths } from './rewrites/backtick-paths';
+import { Token, join, tokenize } from './tokens';
+
+export class TranslateError extends Error {}
+
+let ready: Promise<void> | undefined;
+
+export function initTranslator(): Promise<void> {
+  ready ??= polyglot.init();
+  return ready;
+}
+
+type Rewrite = (tokens: Token[]) => Token[];
+
+const BEFORE: Rewrite[] = [splitBacktickPaths, markSafeCalls, jsonValueAsScalar, keepDateArithmeticDate, expandPartitionDate, markTypeNames];
+const AFTER: Rewrite[] = [safeMarkerToTry, placeholdersToDuckDb, regexpContainsPartial];
+
+/** The GoogleSQL statement as polyglot should see it (also used by tests of single rewrites). */
+export function prepare(googleSql: string): string {
+  return join(BEFORE.reduce((tokens, rewrite) => rewrite(tokens), tokenize(googleSql)));
+}
+
+export function finish(duckSql: string): string {
+  return join(AFTER.reduce((tokens, rewrite) => rewrite(tokens), tokenize(duckSql)));
+}
+
+/** Translates one GoogleSQL statement; call initTranslator() once first. */
+export function translate(googleSql: string): string {
+  if (!polyglot.isInitialized()) throw new TranslateError('translator not initialised: call initTranslator() first');
+  const result = polyglot.transpile(prepare(googleSql), polyglot.Dialect.BigQuery, polyglot.Dialect.DuckDB);
+  if (!result.success || !result.sql) throw new TranslateError(result.error ?? 'translation failed');
+  if (result.sql.length !== 1) throw new TranslateError('expected exactly one statement');
+  return finish(result.sql[0]);
+}
