@@ -1,0 +1,35 @@
+// Where bytes and records live. Two implementations behind this interface: memory-backend.ts
+// (tests) and disk-backend.ts (the default: inspectable files, written to a temp file then renamed).
+import { Readable } from 'node:stream';
+import { Digests } from './hashing';
+import { BucketRecord, ObjectRecord } from './records';
+
+/** Bytes being received: a staged upload, copy or compose, not yet an object. */
+export interface BlobWriter {
+  readonly size: number;
+  write(chunk: Buffer): Promise<void>;
+  digests(): Digests;
+  /** Drops the staged bytes (cancelled upload, failed precondition). */
+  abort(): Promise<void>;
+}
+
+export interface Backend {
+  readonly kind: 'memory' | 'disk';
+  load(): Promise<{ buckets: BucketRecord[]; objects: ObjectRecord[] }>;
+  saveBucket(bucket: BucketRecord): Promise<void>;
+  removeBucket(name: string): Promise<void>;
+  newWriter(): Promise<BlobWriter>;
+  /**
+   * Makes staged bytes durable as the blob of bucket/name and returns its key. `previous` is the
+   * blob the object had, which the caller releases once the new record is saved.
+   */
+  commitBlob(writer: BlobWriter, bucket: string, name: string, previous?: string): Promise<string>;
+  /** Gives an existing blob to another object name (atomic move); returns the new key. */
+  relocateBlob(blob: string, bucket: string, name: string, previous?: string): Promise<string>;
+  releaseBlob(blob: string): Promise<void>;
+  saveObject(record: ObjectRecord): Promise<void>;
+  /** Forgets the record only; the blob is released separately. */
+  removeObject(record: ObjectRecord): Promise<void>;
+  /** The blob's bytes, `end` inclusive. */
+  read(blob: string, start?: number, end?: number): Readable;
+}

@@ -1,0 +1,98 @@
+// buckets.insert/get/list/patch/update/delete.
+import { Context, readJson, sendEmpty, sendJson } from './http';
+import { invalid, required } from './errors';
+import { checkPreconditions, readPreconditions } from './preconditions';
+import { BucketRecord } from './records';
+import { bucketResource, readBucketFields, validateBucketName } from './resources';
+import { Services } from './services';
+
+export async function insertBucket(ctx: Context, svc: Services): Promise<void> {
+  const body = await readJson(ctx.req);
+  const name = body.name;
+  if (typeof name !== 'string' || name === '') throw required('name');
+  validateBucketName(name);
+  const project = ctx.query.get('project');
+  if (!project) throw required('project');
+  const fields = readBucketFields(body, 'buckets.insert');
+  const now = new Date().toISOString();
+  const record: BucketRecord = {
+    name,
+    project,
+    metageneration: '1',
+    timeCreated: now,
+    updated: now,
+    location: (fields.location ?? 'US').toUpperCase(),
+    storageClass: fields.storageClass ?? 'STANDARD',
+    stored: fields.stored,
+    labels: fields.labels ? dropNulls(fields.labels) : undefined,
+    notifications: [],
+    nextNotificationId: 1,
+  };
+  await svc.store.createBucket(record);
+  svc.log.debug({ bucket: name, project }, 'bucket created');
+  sendJson(ctx, 200, bucketResource(record, ctx.base));
+}
+
+export async function getBucket(ctx: Context, svc: Services, bucket: string): Promise<void> {
+  const record = svc.store.getBucket(bucket);
+  const p = readPreconditions(ctx.query);
+  checkPreconditions(
+    { ifMetagenerationMatch: p.ifMetagenerationMatch, ifMetagenerationNotMatch: p.ifMetagenerationNotMatch },
+    { generation: 0n, metageneration: BigInt(record.metageneration) },
+    'read',
+  );
+  sendJson(ctx, 200, bucketResource(record, ctx.base));
+}
+
+export async function listBuckets(ctx: Context, svc: Services): Promise<void> {
+  const project = ctx.query.get('project');
+  if (!project) throw required('project');
+  const prefix = ctx.query.get('prefix') ?? '';
+  const all = svc.store.listBuckets(project).filter((b) => b.name.startsWith(prefix));
+  const max = Math.max(1, Math.min(Number(ctx.query.get('maxResults') ?? 1000) || 1000, 1000));
+  const token = ctx.query.get('pageToken');
+  let start = 0;
+  if (token) {
+    const after = Buffer.from(token, 'base64url').toString('utf8');
+    start = all.findIndex((b) => b.name > after);
+    if (start < 0) start = all.length;
+  }
+  const page = all.slice(start, start + max);
+  const more = start + max < all.length;
+  sendJson(ctx, 200, {
+    kind: 'storage#buckets',
+    items: page.length ? page.map((b) => bucketResource(b, ctx.base)) : undefined,
+    nextPageToken: more ? Buffer.from(page[page.length - 1].name).toString('base64url') : undefined,
+  });
+}
+
+export async function patchBucket(ctx: Context, svc: Services, bucket: string, replace: boolean): Promise<void> {
+  const body = await readJson(ctx.req);
+  const fields = readBucketFields(body, replace ? 'buckets.update' : 'buckets.patch');
+  if (fields.location !== undefined && fields.location.toUpperCase() !== svc.store.getBucket(bucket).location) {
+    throw invalid('A bucket location cannot be changed.', 'location');
+  }
+  const record = await svc.store.updateBucket(bucket, readPreconditions(ctx.query), (b) => {
+    if (replace) {
+      b.stored = {};
+      b.labels = undefined;
+    }
+    if (fields.storageClass) b.storageClass = fields.storageClass;
+    for (const [k, v] of Object.entries(fields.stored)) {
+      if (v === null) delete b.stored[k];
+      else b.stored[k] = v;
+    }
+    if (fields.labels === null) b.labels = undefined;
+    else if (fields.labels) b.labels = dropNulls({ ...(b.labels ?? {}), ...fields.labels });
+  });
+  sendJson(ctx, 200, bucketResource(record, ctx.base));
+}
+
+export async function deleteBucket(ctx: Context, svc: Services, bucket: string): Promise<void> {
+  await svc.store.deleteBucket(bucket, readPreconditions(ctx.query));
+  sendEmpty(ctx, 204);
+}
+
+function dropNulls(o: Record<string, string | null>): Record<string, string> {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== null)) as Record<string, string>;
+}

@@ -1,0 +1,111 @@
+// Request/response helpers shared by the handlers: JSON in and out, bodies streamed into a blob
+// writer, and the context every handler receives.
+import { IncomingMessage, ServerResponse } from 'node:http';
+import { Logger } from '../../lib/logger';
+import { BlobWriter } from './backend';
+import { GcsError, invalid } from './errors';
+import { Json } from './resources';
+
+export interface Context {
+  req: IncomingMessage;
+  res: ServerResponse;
+  method: string;
+  query: URLSearchParams;
+  /** `http://host:port` as the client addressed us: links in resources point back here. */
+  base: string;
+  /** `upload` or `download` when the path carried that prefix. */
+  surface: 'json' | 'upload' | 'download';
+  log: Logger;
+}
+
+const MAX_JSON = 1024 * 1024;
+
+/** teeny-request parses a body as JSON only for these exact content types. */
+const JSON_TYPE = 'application/json; charset=utf-8';
+
+export function sendJson(ctx: Context, status: number, body: unknown, headers: Record<string, string | number> = {}): void {
+  const text = JSON.stringify(body);
+  ctx.res.writeHead(status, { 'content-type': JSON_TYPE, 'content-length': Buffer.byteLength(text), ...headers });
+  ctx.res.end(ctx.method === 'HEAD' ? undefined : text);
+}
+
+export function sendEmpty(ctx: Context, status: number, headers: Record<string, string | number> = {}): void {
+  ctx.res.writeHead(status, { 'content-length': 0, ...headers });
+  ctx.res.end();
+}
+
+export function sendError(res: ServerResponse, err: GcsError, headers: Record<string, string | number> = {}): void {
+  if (err.code === 304) {
+    res.writeHead(304, headers);
+    res.end();
+    return;
+  }
+  const text = JSON.stringify(err.toJSON());
+  res.writeHead(err.code, { 'content-type': JSON_TYPE, 'content-length': Buffer.byteLength(text), ...headers });
+  res.end(text);
+}
+
+/** Reads a small JSON body (metadata); an empty body is `{}`. */
+export async function readJson(req: IncomingMessage, limit = MAX_JSON): Promise<Json> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req.iterator({ destroyOnReturn: false })) {
+    size += (chunk as Buffer).length;
+    if (size > limit) throw invalid('Request body too large for a metadata request');
+    chunks.push(chunk as Buffer);
+  }
+  return parseJsonObject(Buffer.concat(chunks));
+}
+
+export function parseJsonObject(raw: Buffer): Json {
+  const text = raw.toString('utf8').trim();
+  if (text === '') return {};
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    throw new GcsError(400, 'badRequest', 'Invalid JSON payload received.');
+  }
+  if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) throw new GcsError(400, 'badRequest', 'The request body must be a JSON object.');
+  return parsed as Json;
+}
+
+/** Discards whatever body remains so the connection can be reused. */
+export async function drain(req: IncomingMessage): Promise<void> {
+  if (req.readableEnded) return;
+  for await (const _ of req) void _;
+}
+
+/**
+ * Streams the request body into `writer`, first dropping `skip` bytes (a resumable chunk the
+ * server already has) and refusing more than `max` bytes. Returns the bytes written.
+ */
+export async function pipeBody(req: IncomingMessage, writer: BlobWriter, opts: { skip?: number; max?: number } = {}): Promise<number> {
+  let skip = opts.skip ?? 0;
+  let written = 0;
+  for await (const raw of req.iterator({ destroyOnReturn: false })) {
+    let chunk = raw as Buffer;
+    if (skip > 0) {
+      const dropped = Math.min(skip, chunk.length);
+      chunk = chunk.subarray(dropped);
+      skip -= dropped;
+    }
+    if (chunk.length === 0) continue;
+    if (opts.max !== undefined && written + chunk.length > opts.max) {
+      throw invalid('The request body is longer than its Content-Range says.');
+    }
+    await writer.write(chunk);
+    written += chunk.length;
+  }
+  return written;
+}
+
+export function queryFlag(query: URLSearchParams, name: string): boolean {
+  const v = query.get(name);
+  return v === 'true' || v === '1' || v === '';
+}
+
+export function headerString(req: IncomingMessage, name: string): string | undefined {
+  const v = req.headers[name.toLowerCase()];
+  return Array.isArray(v) ? v[0] : v;
+}

@@ -1,0 +1,75 @@
+// The Cloud Storage emulator as a library: `start()` serves the JSON API over HTTP so the official
+// client works unchanged through `apiEndpoint` or STORAGE_EMULATOR_HOST, and publishes bucket
+// notifications to the Pub/Sub emulator.
+import { AddressInfo } from 'node:net';
+import path from 'node:path';
+import { loadConfig } from '../../lib/config';
+import { createLogger } from '../../lib/logger';
+import { Backend } from './backend';
+import { DiskBackend } from './disk-backend';
+import { MemoryBackend } from './memory-backend';
+import { Notifier } from './notifications';
+import { ObjectStore } from './object-store';
+import { ResumableSessions } from './resumable';
+import { createStorageServer } from './server';
+
+export interface StorageEmulatorOptions {
+  /** Interface to listen on; default localhost. */
+  host?: string;
+  /** 0 (the default) picks a free port. */
+  port?: number;
+  /** Where objects live (default `./.pizzaflow/storage`); ignored with inMemory. */
+  dataDir?: string;
+  /** Keep everything in memory (tests). */
+  inMemory?: boolean;
+  /** host:port of the Pub/Sub emulator for notifications; default PUBSUB_EMULATOR_HOST. */
+  pubsubHost?: string;
+  logLevel?: string;
+}
+
+export interface StorageEmulator {
+  /** `http://host:port`: the value for STORAGE_EMULATOR_HOST or the client's `apiEndpoint`. */
+  url: string;
+  host: string;
+  port: number;
+  close(): Promise<void>;
+}
+
+export const DEFAULT_DATA_DIR = path.join('.pizzaflow', 'storage');
+
+export async function start(options: StorageEmulatorOptions = {}): Promise<StorageEmulator> {
+  const host = options.host ?? 'localhost';
+  const log = createLogger('storage-emulator', { level: options.logLevel ?? 'warn' });
+  const backend: Backend = options.inMemory ? new MemoryBackend() : new DiskBackend(path.resolve(options.dataDir ?? DEFAULT_DATA_DIR), log);
+  const store = await ObjectStore.open(backend, log);
+  const sessions = new ResumableSessions(store, log);
+  let url = '';
+  const pubsubHost = options.pubsubHost ?? loadConfig().emulators.pubsub;
+  const notifier = new Notifier({ store, log, pubsubHost, base: () => url });
+  store.onEvent((event) => notifier.handle(event));
+  const server = createStorageServer({ store, sessions, notifier, log }, () => url);
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const port = (server.address() as AddressInfo).port;
+  const hostPart = host.includes(':') && !host.startsWith('[') ? `[${host}]` : host;
+  url = `http://${hostPart}:${port}`;
+  log.info({ url, backend: backend.kind, dataDir: backend instanceof DiskBackend ? backend.dataDir : undefined, pubsubHost }, 'storage emulator ready');
+
+  let closing: Promise<void> | undefined;
+  const close = async (): Promise<void> => {
+    const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
+    server.closeIdleConnections();
+    await sessions.close();
+    await notifier.close();
+    // Connections still busy after the flush are cut: close() must not hang on a stuck client.
+    server.closeAllConnections();
+    await stopped;
+  };
+  return { url, host, port, close: () => (closing ??= close()) };
+}

@@ -1,0 +1,68 @@
+// What the emulator stores about buckets, objects and notification configs. The JSON resources the
+// API returns are rendered from these (resources.ts); nothing here depends on the request.
+
+export interface NotificationRecord {
+  id: string;
+  /** `projects/P/topics/T` (the API's `//pubsub.googleapis.com/` prefix removed). */
+  topic: string;
+  payloadFormat: 'JSON_API_V1' | 'NONE';
+  eventTypes?: string[];
+  objectNamePrefix?: string;
+  customAttributes?: Record<string, string>;
+  etag: string;
+}
+
+export interface BucketRecord {
+  name: string;
+  project: string;
+  metageneration: string;
+  timeCreated: string;
+  updated: string;
+  location: string;
+  storageClass: string;
+  /** Fields stored and returned as given, without their effect being emulated (see README). */
+  stored: Record<string, unknown>;
+  labels?: Record<string, string>;
+  notifications: NotificationRecord[];
+  nextNotificationId: number;
+}
+
+export interface ObjectRecord {
+  bucket: string;
+  name: string;
+  generation: string;
+  metageneration: string;
+  size: number;
+  md5Hash: string;
+  crc32c: string;
+  contentType?: string;
+  contentEncoding?: string;
+  contentDisposition?: string;
+  contentLanguage?: string;
+  cacheControl?: string;
+  customTime?: string;
+  metadata?: Record<string, string>;
+  storageClass: string;
+  timeCreated: string;
+  updated: string;
+  componentCount?: number;
+  /** Where the backend keeps the bytes (a path relative to the data directory, or a memory key). */
+  blob: string;
+}
+
+/** The writable, user-settable fields of an object. */
+export type ObjectFields = Pick<
+  ObjectRecord,
+  'contentType' | 'contentEncoding' | 'contentDisposition' | 'contentLanguage' | 'cacheControl' | 'customTime' | 'metadata'
+> & { storageClass?: string };
+
+export const OBJECT_FIELD_NAMES = [
+  'contentType',
+  'contentEncoding',
+  'contentDisposition',
+  'contentLanguage',
+  'cacheControl',
+  'customTime',
+  'metadata',
+  'storageClass',
+] as const;

@@ -1,0 +1,200 @@
+// JSON resources as the JSON API returns them (storage#bucket, storage#object,
+// storage#notification), and the checks on the writable fields clients send.
+import { invalid, unimplemented } from './errors';
+import { BucketRecord, NotificationRecord, OBJECT_FIELD_NAMES, ObjectFields, ObjectRecord } from './records';
+
+export type Json = Record<string, unknown>;
+
+/** Object fields that are output only: clients that echo a resource back send them; GCS ignores them. */
+const OBJECT_OUTPUT_ONLY = new Set([
+  'kind', 'id', 'selfLink', 'mediaLink', 'name', 'bucket', 'generation', 'metageneration', 'size', 'etag',
+  'timeCreated', 'updated', 'timeStorageClassUpdated', 'timeFinalized', 'componentCount', 'owner', 'crc32c', 'md5Hash',
+  'acl', 'contexts',
+]);
+
+/** Bucket fields kept and returned as given; their behaviour is not emulated (README). */
+const BUCKET_STORED = new Set(['lifecycle', 'versioning', 'cors', 'website', 'logging', 'iamConfiguration', 'rpo', 'billing', 'softDeletePolicy', 'hierarchicalNamespace']);
+const BUCKET_OUTPUT_ONLY = new Set(['kind', 'id', 'selfLink', 'name', 'projectNumber', 'metageneration', 'etag', 'timeCreated', 'updated', 'locationType', 'acl', 'defaultObjectAcl', 'owner', 'satisfiesPZS']);
+
+export function objectResource(o: ObjectRecord, base: string): Json {
+  const enc = encodeURIComponent(o.name);
+  return {
+    kind: 'storage#object',
+    id: `${o.bucket}/${o.name}/${o.generation}`,
+    selfLink: `${base}/storage/v1/b/${o.bucket}/o/${enc}`,
+    mediaLink: `${base}/download/storage/v1/b/${o.bucket}/o/${enc}?generation=${o.generation}&alt=media`,
+    name: o.name,
+    bucket: o.bucket,
+    generation: o.generation,
+    metageneration: o.metageneration,
+    contentType: o.contentType,
+    contentEncoding: o.contentEncoding,
+    contentDisposition: o.contentDisposition,
+    contentLanguage: o.contentLanguage,
+    cacheControl: o.cacheControl,
+    customTime: o.customTime,
+    storageClass: o.storageClass,
+    size: String(o.size),
+    md5Hash: o.md5Hash,
+    crc32c: o.crc32c,
+    etag: objectEtag(o),
+    timeCreated: o.timeCreated,
+    updated: o.updated,
+    timeStorageClassUpdated: o.timeCreated,
+    timeFinalized: o.timeCreated,
+    componentCount: o.componentCount,
+    metadata: o.metadata && Object.keys(o.metadata).length > 0 ? o.metadata : undefined,
+  };
+}
+
+export function objectEtag(o: ObjectRecord): string {
+  return Buffer.from(`${o.generation}/${o.metageneration}`).toString('base64');
+}
+
+export function bucketResource(b: BucketRecord, base: string): Json {
+  return {
+    kind: 'storage#bucket',
+    id: b.name,
+    selfLink: `${base}/storage/v1/b/${b.name}`,
+    projectNumber: '0',
+    name: b.name,
+    timeCreated: b.timeCreated,
+    updated: b.updated,
+    metageneration: b.metageneration,
+    location: b.location,
+    locationType: b.location.includes('-') ? 'region' : 'multi-region',
+    storageClass: b.storageClass,
+    etag: Buffer.from(`${b.name}/${b.metageneration}`).toString('base64'),
+    labels: b.labels && Object.keys(b.labels).length > 0 ? b.labels : undefined,
+    ...b.stored,
+  };
+}
+
+export function notificationResource(bucket: string, n: NotificationRecord, base: string): Json {
+  return {
+    kind: 'storage#notification',
+    id: n.id,
+    selfLink: `${base}/storage/v1/b/${bucket}/notificationConfigs/${n.id}`,
+    topic: `//pubsub.googleapis.com/${n.topic}`,
+    payload_format: n.payloadFormat,
+    event_types: n.eventTypes,
+    object_name_prefix: n.objectNamePrefix,
+    custom_attributes: n.customAttributes,
+    etag: n.etag,
+  };
+}
+
+/**
+ * The writable object fields of a request body (insert metadata, patch, rewrite/compose
+ * destination). `null` clears a field in a patch. Fields the emulator cannot honour answer 501.
+ */
+export function readObjectFields(body: Json, context: string): Partial<Record<keyof ObjectFields, unknown>> {
+  const out: Partial<Record<keyof ObjectFields, unknown>> = {};
+  for (const [key, value] of Object.entries(body)) {
+    if ((OBJECT_FIELD_NAMES as readonly string[]).includes(key)) {
+      out[key as keyof ObjectFields] = key === 'metadata' ? readMetadata(value) : readString(key, value);
+      continue;
+    }
+    if (OBJECT_OUTPUT_ONLY.has(key) || value === undefined || value === null) continue;
+    if ((key === 'temporaryHold' || key === 'eventBasedHold') && value === false) continue;
+    throw unimplemented(`The object field "${key}" in ${context}`);
+  }
+  return out;
+}
+
+/** Applies a patch (merge semantics: `metadata` keys merge, null deletes) to a record. */
+export function applyObjectPatch(record: ObjectFields, patch: Partial<Record<keyof ObjectFields, unknown>>): void {
+  for (const [key, value] of Object.entries(patch) as [keyof ObjectFields, unknown][]) {
+    if (key === 'metadata') {
+      if (value === null) {
+        delete record.metadata;
+        continue;
+      }
+      const merged: Record<string, string> = { ...(record.metadata ?? {}) };
+      for (const [k, v] of Object.entries(value as Record<string, string | null>)) {
+        if (v === null) delete merged[k];
+        else merged[k] = v;
+      }
+      record.metadata = merged;
+    } else if (value === null) {
+      delete record[key];
+    } else {
+      (record as Record<string, unknown>)[key] = value;
+    }
+  }
+}
+
+/** Fields for a new object generation: a body's fields on top of defaults; nulls dropped. */
+export function newObjectFields(fields: Partial<Record<keyof ObjectFields, unknown>>, defaults: ObjectFields = {}): ObjectFields {
+  const out: ObjectFields = { ...defaults };
+  applyObjectPatch(out, fields);
+  if (out.metadata) out.metadata = Object.fromEntries(Object.entries(out.metadata).filter(([, v]) => v !== null));
+  return out;
+}
+
+export interface BucketFields {
+  location?: string;
+  storageClass?: string;
+  labels?: Record<string, string | null> | null;
+  stored: Record<string, unknown>;
+}
+
+export function readBucketFields(body: Json, context: string): BucketFields {
+  const out: BucketFields = { stored: {} };
+  for (const [key, value] of Object.entries(body)) {
+    if (value === undefined) continue;
+    if (key === 'location' || key === 'storageClass') out[key] = readString(key, value) ?? undefined;
+    else if (key === 'labels') out.labels = value === null ? null : readMetadata(value);
+    else if (BUCKET_STORED.has(key)) {
+      if ((key === 'hierarchicalNamespace' || key === 'softDeletePolicy') && isEnabled(value)) {
+        throw unimplemented(`The bucket field "${key}" in ${context}`);
+      }
+      out.stored[key] = value;
+    } else if (!BUCKET_OUTPUT_ONLY.has(key) && value !== null) {
+      throw unimplemented(`The bucket field "${key}" in ${context}`);
+    }
+  }
+  return out;
+}
+
+function isEnabled(value: unknown): boolean {
+  if (!value || typeof value !== 'object') return false;
+  const v = value as Record<string, unknown>;
+  return v.enabled === true || (typeof v.retentionDurationSeconds === 'string' && v.retentionDurationSeconds !== '0') || (typeof v.retentionDurationSeconds === 'number' && v.retentionDurationSeconds !== 0);
+}
+
+function readString(key: string, value: unknown): string | null {
+  if (value === null) return null;
+  if (typeof value !== 'string') throw invalid(`Invalid value for ${key}: expected a string`, key);
+  return value;
+}
+
+function readMetadata(value: unknown): Record<string, string | null> | null {
+  if (value === null) return null;
+  if (typeof value !== 'object' || Array.isArray(value)) throw invalid('Invalid value for metadata: expected an object', 'metadata');
+  const out: Record<string, string | null> = {};
+  for (const [k, v] of Object.entries(value as Record<string, unknown>)) {
+    if (v === null) out[k] = null;
+    else if (typeof v === 'string') out[k] = v;
+    else if (typeof v === 'number' || typeof v === 'boolean') out[k] = String(v);
+    else throw invalid(`Invalid value for metadata.${k}`, `metadata.${k}`);
+  }
+  return out;
+}
+
+const BUCKET_NAME = /^[a-z0-9][a-z0-9._-]{1,220}[a-z0-9]$/;
+
+export function validateBucketName(name: string): void {
+  const tooLongPart = name.split('.').some((p) => p.length > 63);
+  if (!BUCKET_NAME.test(name) || tooLongPart || (!name.includes('.') && name.length > 63) || name.startsWith('goog')) {
+    throw invalid(`Invalid bucket name: '${name}'`, 'name');
+  }
+}
+
+export function validateObjectName(name: string): void {
+  const bytes = Buffer.byteLength(name, 'utf8');
+  if (bytes === 0 || bytes > 1024) throw invalid('The object name must be 1-1024 bytes of UTF-8.', 'name');
+  if (name === '.' || name === '..') throw invalid(`Invalid object name: '${name}'`, 'name');
+  if (/[\r\n]/.test(name)) throw invalid('Object names cannot contain carriage return or line feed characters.', 'name');
+  if (name.startsWith('.well-known/acme-challenge/')) throw invalid(`Invalid object name: '${name}'`, 'name');
+}
