@@ -1,6 +1,7 @@
 // The `pizzaflow` command line. Each command lives in its own module and registers itself here.
 import { Command, CommanderError } from 'commander';
 import { packageInfo } from '../../lib/package-info';
+import { registerEmulatorsCommand } from '../../emulators/cli';
 import { registerCatalogCommand } from './catalog-command';
 import { registerGenerateCommand } from './generate-command';
 import { registerValidateCommand } from './validate-command';
@@ -14,6 +15,7 @@ export function buildProgram(): Command {
   registerValidateCommand(program);
   registerCatalogCommand(program);
   registerGenerateCommand(program);
+  registerEmulatorsCommand(program);
   return program;
 }
 
