@@ -17,7 +17,11 @@ const ConfigSchema = z.object({
   LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal']).default('info'),
   PUBSUB_EMULATOR_HOST: hostPort.optional(),
   STORAGE_EMULATOR_HOST: hostPort.optional(),
-  BIGQUERY_EMULATOR_HOST: hostPort.optional(),
+  // The BigQuery client uses this value verbatim as its base URL, so it needs the scheme.
+  BIGQUERY_EMULATOR_HOST: z
+    .string()
+    .regex(/^https?:\/\/[A-Za-z0-9.\-[\]:]+:\d{1,5}\/?$/, 'expected http://host:port (the BigQuery client uses it verbatim as its base URL)')
+    .optional(),
 });
 
 export interface Config {

@@ -3,6 +3,7 @@ import { Command, CommanderError } from 'commander';
 import { packageInfo } from '../../lib/package-info';
 import { registerEmulatorsCommand } from '../../emulators/cli';
 import { registerCatalogCommand } from './catalog-command';
+import { registerDataformCommand } from './dataform-command';
 import { registerGenerateCommand } from './generate-command';
 import { registerValidateCommand } from './validate-command';
 
@@ -16,6 +17,7 @@ export function buildProgram(): Command {
   registerCatalogCommand(program);
   registerGenerateCommand(program);
   registerEmulatorsCommand(program);
+  registerDataformCommand(program);
   return program;
 }
 

@@ -16,6 +16,11 @@ describe('loadConfig', () => {
     expect(c.project).toBe('pizza-dev-1');
   });
 
+  it('requires the scheme in BIGQUERY_EMULATOR_HOST, which the client uses verbatim', () => {
+    expect(loadConfig({ BIGQUERY_EMULATOR_HOST: 'http://localhost:9050' }).emulators.bigquery).toBe('http://localhost:9050');
+    expect(() => loadConfig({ BIGQUERY_EMULATOR_HOST: 'localhost:9050' })).toThrow(/BIGQUERY_EMULATOR_HOST: expected http:\/\/host:port/);
+  });
+
   it('names the variable that is wrong', () => {
     expect(() => loadConfig({ GOOGLE_CLOUD_PROJECT: 'Bad_Project' })).toThrow(ConfigError);
     try {

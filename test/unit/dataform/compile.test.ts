@@ -1,0 +1,97 @@
+// The Dataform project compiles in-process with the pinned @dataform/core, and its graph has the
+// layers, documentation, partitioning and incremental mechanics the transform relies on.
+import { compileProject, buildActions, type CompiledGraph, type CompiledTable } from '../../../local/dataform';
+
+let graph: CompiledGraph;
+const table = (name: string): CompiledTable => {
+  const t = graph.tables!.find((x) => x.target.name === name);
+  if (!t) throw new Error(`no table ${name}`);
+  return t;
+};
+
+beforeAll(() => {
+  graph = compileProject('dataform');
+});
+
+const MARTS = ['dim_store', 'dim_product', 'dim_promotion', 'dim_date', 'fct_orders', 'fct_order_lines', 'fct_deliveries', 'fct_inventory_daily', 'mart_store_sales_hourly', 'mart_product_mix_daily', 'mart_promotion_lift', 'mart_delivery_performance', 'mart_inventory_health', 'mart_merchant_timeseries'];
+const EVENT_PARTITIONED = ['fct_orders', 'fct_order_lines', 'fct_deliveries', 'fct_inventory_daily', 'mart_store_sales_hourly', 'mart_product_mix_daily', 'mart_delivery_performance', 'mart_inventory_health', 'mart_merchant_timeseries'];
+
+test('declares every raw table as a source', () => {
+  const sources = graph.declarations!.map((d) => `${d.target.schema}.${d.target.name}`).sort();
+  expect(sources).toEqual(
+    ['online_order_events', 'delivery_events', 'pos_transactions', 'inventory_movements', 'rejected_events', 'ref_merchants', 'ref_stores', 'ref_suppliers', 'ref_raw_materials', 'ref_products', 'ref_promotions'].map((n) => `raw.${n}`).sort(),
+  );
+});
+
+test('every model is documented and lives in its layer', () => {
+  for (const t of graph.tables!) {
+    expect(t.actionDescriptor?.description?.length ?? 0).toBeGreaterThan(15);
+    expect((t.actionDescriptor as { columns?: unknown[] } | undefined)?.columns?.length ?? 0).toBeGreaterThan(0);
+    const name = t.target.name;
+    if (MARTS.includes(name)) expect(t.target.schema).toBe('marts');
+    else expect(t.target.schema).toBe('staging');
+  }
+  for (const name of MARTS) expect(table(name)).toBeDefined();
+});
+
+test('facts and metric marts are partitioned by an event date and clustered by merchant or store', () => {
+  for (const name of EVENT_PARTITIONED) {
+    const t = table(name);
+    expect(t.type).toBe('incremental');
+    expect(t.bigquery?.partitionBy).toMatch(/_date$/);
+    if (name !== 'mart_delivery_performance') expect(t.bigquery?.clusterBy?.slice(0, 2)).toEqual(['merchant_id', 'store_id']);
+  }
+});
+
+test('an incremental run deletes the touched partitions, then inserts them again', () => {
+  const t = table('mart_store_sales_hourly');
+  const pre = (t.incrementalPreOps ?? []).join('\n');
+  expect(pre).toMatch(/declare touched_from date/);
+  expect(pre).toMatch(/delete from `[^`]+\.marts\.mart_store_sales_hourly` where sales_date in \(select event_date from `[^`]+\.staging\.touched_event_dates`\)/);
+  expect(t.preOps ?? []).toEqual([]);
+  expect(t.incrementalQuery).toMatch(/date\(placed_hour_at\) in \(select event_date/);
+  expect(t.query).not.toMatch(/touched_event_dates`\)/);
+});
+
+test('staging reads raw from a constant arrival bound: the touched dates incrementally, history_start on a full refresh', () => {
+  const t = table('stg_online_order_events');
+  expect(t.incrementalQuery).toMatch(/where ingested_at >= timestamp\(touched_from\)/);
+  expect(t.query).toMatch(/where ingested_at >= timestamp\('2020-01-01'\)/);
+  expect(t.incrementalQuery).toMatch(/row_number\(\) over \(partition by event_id order by ingested_at, message_id\) = 1/);
+  expect((t.incrementalPreOps ?? []).join('\n')).toMatch(/where has_new_events/);
+});
+
+test('the touched dates come from the watermark, or exactly from the backfill range', () => {
+  expect(table('touched_event_dates').query).toMatch(/ingested_at >= scan_from/);
+  expect((table('touched_event_dates').preOps ?? []).join('\n')).toMatch(/interval 60 minute/);
+  const backfill = compileProject('dataform', { vars: { backfill_from: '2026-11-01', backfill_to: '2026-11-03', lookback_minutes: '30' } });
+  const touched = backfill.tables!.find((t) => t.target.name === 'touched_event_dates')!;
+  expect(touched.query).toMatch(/generate_date_array\(date '2026-11-01', date '2026-11-03'\)/);
+  expect(touched.query).not.toMatch(/scan_from/);
+});
+
+test('a malformed var is a compilation error that names it', () => {
+  expect(() => compileProject('dataform', { vars: { lookback_minutes: 'soon' } })).toThrow(/lookback_minutes/);
+});
+
+test('assertions cover uniqueness, non-null, accepted values, referential integrity, freshness and reconciliation', () => {
+  const names = graph.assertions!.map((a) => a.target.name);
+  expect(names).toEqual(expect.arrayContaining(['assert_raw_is_fresh', 'assert_raw_reconciles_with_staging', 'assert_order_lines_reference_known_products', 'assert_deliveries_reference_known_orders']));
+  expect(names.some((n) => n.includes('fct_orders_assertions_uniqueKey'))).toBe(true);
+  expect(names.some((n) => n.includes('stg_online_order_events_assertions_rowConditions'))).toBe(true);
+  const fresh = graph.assertions!.find((a) => a.target.name === 'assert_raw_is_fresh')!;
+  expect(fresh.query).toMatch(/interval 60 minute/);
+  const custom = compileProject('dataform', { vars: { freshness_max_minutes: '15', freshness_reference_at: '2026-11-24T00:00:00Z' } });
+  expect(custom.assertions!.find((a) => a.target.name === 'assert_raw_is_fresh')!.query).toMatch(/timestamp_sub\(timestamp\('2026-11-24T00:00:00Z'\), interval 15 minute\)/);
+});
+
+test('the unit cost rule is the generator\'s: ROUND of the summed exact fractions', () => {
+  expect(table('int_product_unit_costs').query).toMatch(/round\(sum\(item_cost_cents\)\)/);
+  expect(table('int_product_unit_costs').query).toMatch(/cast\(recipes\.quantity \* materials\.pack_cost_cents as numeric\) \/ materials\.pack_size/);
+});
+
+test('the watermark advances only after every mart, and only from the touched dates table', () => {
+  const actions = buildActions(graph);
+  const advance = actions.find((a) => a.key === 'staging.advance_watermark')!;
+  for (const name of EVENT_PARTITIONED) expect(advance.deps).toContain(`marts.${name}`);
+});
