@@ -41,8 +41,12 @@ export function sizeExpr(field: FieldSchema, e: string, depth = 0): string {
 /** Logical bytes of `fields` in `path` over the rows matching `where`. */
 export async function logicalBytes(conn: DuckDBConnection, path: string, fields: FieldSchema[], where: string | undefined): Promise<bigint> {
   if (fields.length === 0) return 0n;
-  const sum = fields.map((f) => sizeExpr(f, quoteIdent(f.name))).join(' + ');
-  const r = await conn.runAndReadAll(`SELECT CAST(coalesce(sum(${sum}), 0) AS BIGINT) FROM ${path}${where ? ` WHERE ${where}` : ''}`);
+  // Fixed-size columns are count(column) * size: several times faster than a per-row CASE.
+  const parts = fields.map((f) => {
+    const fixed = f.mode !== 'REPEATED' ? FIXED[f.type] : undefined;
+    return fixed !== undefined ? `${fixed} * count(${quoteIdent(f.name)})` : `coalesce(sum(${sizeExpr(f, quoteIdent(f.name))}), 0)`;
+  });
+  const r = await conn.runAndReadAll(`SELECT CAST(${parts.join(' + ')} AS BIGINT) FROM ${path}${where ? ` WHERE ${where}` : ''}`);
   return BigInt(r.getRows()[0][0] as bigint);
 }
 

@@ -1,6 +1,7 @@
 // What every handler needs: the store, the job registry, the logger and the server options.
 import { Logger } from '../../lib/logger';
 import { Store } from './store';
+import { GoogleSqlChecker } from './googlesql/checker';
 
 export interface Context {
   store: Store;
@@ -8,4 +9,6 @@ export interface Context {
   /** Storage emulator endpoint for load jobs (STORAGE_EMULATOR_HOST form, e.g. http://localhost:9023). */
   storageHost?: string;
   tmpDir: string;
+  /** Strict mode: ZetaSQL analyses every statement before DuckDB runs it. */
+  googleSql?: GoogleSqlChecker;
 }

@@ -13,6 +13,8 @@ import { Store } from './store';
 import { registerTabledata } from './tabledata';
 import { registerTables } from './tables';
 import { initTranslator } from './sql/translate';
+import { startGoogleSqlChecker } from './googlesql/start';
+import { startStorageWrite } from './storage-write/server';
 
 export interface StartOptions {
   host?: string;
@@ -25,12 +27,19 @@ export interface StartOptions {
   /** Default project, attached at start-up. */
   project?: string;
   logLevel?: string;
+  /** Analyse every statement with ZetaSQL first and reject what BigQuery would (invalidQuery). */
+  strictGoogleSql?: boolean;
+  /** Storage Write API (gRPC) port; 0 picks a free port. Default 9060 (0 when `port` is 0). */
+  grpcPort?: number;
 }
 
 export interface RunningEmulator {
   url: string;
   host: string;
   port: number;
+  /** The Storage Write API's gRPC address (managed writer: servicePath/port, insecure). */
+  grpcHost: string;
+  grpcPort: number;
   close(): Promise<void>;
 }
 
@@ -40,6 +49,7 @@ export async function start(options: StartOptions = {}): Promise<RunningEmulator
   const store = await Store.open(options.dataDir);
   const tmpDir = mkdtempSync(join(tmpdir(), 'pizzaflow-bq-'));
   const ctx: Context = { store, log, storageHost: options.storageHost, tmpDir };
+  if (options.strictGoogleSql) ctx.googleSql = await startGoogleSqlChecker();
   if (options.project) await store.exclusive(() => store.project(options.project as string));
   const router = new Router();
   registerDatasets(router, ctx);
@@ -58,15 +68,21 @@ export async function start(options: StartOptions = {}): Promise<RunningEmulator
   const port = (server.address() as AddressInfo).port;
   const url = `http://${host}:${port}`;
   log.info({ url, dataDir: options.dataDir ?? ':memory:' }, 'bigquery emulator listening');
+  // A caller asking for a free REST port (tests) gets a free gRPC port too, never a fixed one.
+  const grpc = await startStorageWrite(ctx, { host, port: options.grpcPort ?? (options.port === 0 ? 0 : 9060) });
   return {
     url,
     host,
     port,
+    grpcHost: grpc.host,
+    grpcPort: grpc.port,
     close: async () => {
+      await grpc.close();
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeAllConnections();
       await closed;
       await store.exclusive(async () => store.close());
+      await ctx.googleSql?.release();
       rmSync(tmpDir, { recursive: true, force: true });
     },
   };

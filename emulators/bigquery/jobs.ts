@@ -10,7 +10,7 @@ import { Request, Router } from './routes';
 import { QueryInput, QueryOutcome, runQuery } from './query-runner';
 import { Row, encodeRow } from './result-encoding';
 import { FieldSchema } from './schema';
-import { LoadConfig, runLoad, LoadOutcome } from './load-job';
+import { LoadConfig, LoadJobError, runLoad, LoadOutcome } from './load-job';
 import { QueryParameter } from './sql/params';
 
 interface JobRecord {
@@ -25,7 +25,7 @@ interface JobResource {
   etag: string;
   jobReference: { projectId: string; jobId?: string; location: string };
   configuration: Record<string, unknown>;
-  status: { state: 'DONE'; errorResult?: ErrorProto; errors?: ErrorProto[] };
+  status: { state: 'DONE' | 'RUNNING'; errorResult?: ErrorProto; errors?: ErrorProto[] };
   statistics: Record<string, unknown>;
   user_email: string;
 }
@@ -196,15 +196,26 @@ async function insertJob(ctx: Context, jobs: JobRegistry, req: Request): Promise
       const outcome = await runLoad(ctx, projectId, cfg.load);
       const resource = loadJobResource(projectId, jobId, cfg, start, outcome);
       jobs.put(projectId, jobId, { resource });
-      return { body: resource };
+      return { body: asRunning(resource) };
     } catch (err) {
       if (!(err instanceof BqError)) throw err;
       const resource = failedJob(projectId, jobId, cfg, start, err);
       jobs.put(projectId, jobId, { resource, error: err });
-      return { body: resource };
+      return { body: asRunning(resource) };
     }
   }
   throw invalid('Job configuration must contain query or load', 'configuration');
+}
+
+/**
+ * A load job with errors is answered RUNNING, as BigQuery answers jobs.insert, and is DONE on the
+ * first jobs.get: the official client throws from createJob when the insert response carries
+ * status.errors, which a real load job (even one with tolerated bad records) never does.
+ */
+function asRunning(job: JobResource): JobResource {
+  if (!job.status.errors) return job;
+  const { creationTime, startTime } = job.statistics;
+  return { ...job, status: { state: 'RUNNING' }, statistics: { creationTime, startTime } };
 }
 
 function baseJob(projectId: string, jobId: string | undefined, cfg: Record<string, unknown>, start: number): JobResource {
@@ -262,7 +273,8 @@ function loadJobResource(projectId: string, jobId: string, cfg: Record<string, u
 
 function failedJob(projectId: string, jobId: string, cfg: Record<string, unknown>, start: number, err: BqError): JobResource {
   const job = baseJob(projectId, jobId, cfg, start);
-  job.status = { state: 'DONE', errorResult: err.toErrorProto(), errors: [err.toErrorProto()] };
+  const details = err instanceof LoadJobError ? err.details : [];
+  job.status = { state: 'DONE', errorResult: err.toErrorProto(), errors: [err.toErrorProto(), ...details] };
   return job;
 }
 

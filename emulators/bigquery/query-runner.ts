@@ -17,6 +17,7 @@ import { join, quoteString, splitStatements, tokenize, isKeyword, nextSignifican
 import { TranslateError, translate } from './sql/translate';
 import { PARTITIONTIME_COLUMN } from './sql/rewrites/partition-pseudo-columns';
 import { encodeScalar } from './result-encoding';
+import { CatalogTable, GoogleSqlRejection, buildCatalog } from './googlesql/checker';
 
 export interface QueryInput {
   projectId: string;
@@ -161,6 +162,7 @@ async function runStatement(state: RunState, stmt: string): Promise<QueryOutcome
     if (['ALTER', 'GRANT', 'REVOKE', 'EXPORT', 'LOAD', 'CALL', 'EXECUTE', 'UNDROP', 'CREATE', 'DROP'].includes(head)) throw unimplemented(`Statement ${head}`);
     throw invalidQuery(`Syntax error: Unexpected keyword ${head || 'end of statement'} at [1:1]`);
   }
+  const googleFields = await checkGoogleSql(state, stmt);
   let duckSql: string;
   try {
     duckSql = translate(ddl.sql);
@@ -184,12 +186,27 @@ async function runStatement(state: RunState, stmt: string): Promise<QueryOutcome
   if (input.dryRun) {
     const probe = await guard(ctx, input.projectId, () => ctx.store.conn.runAndReadAll(`SELECT * FROM (${duckSql}) LIMIT 0`));
     const { schema } = shape(probe.columnNames(), probe.columnTypes(), [], hidePartitionTime);
-    return { schema, rows: [], statementType: 'SELECT', totalBytesProcessed: bytes };
+    return { schema: alignNumericTypes(schema, googleFields), rows: [], statementType: 'SELECT', totalBytesProcessed: bytes };
   }
   if (input.destination) return selectInto(state, duckSql, bytes, hidePartitionTime);
   const reader = await guard(ctx, input.projectId, () => ctx.store.conn.runAndReadAll(duckSql));
   const { schema, rows } = shape(reader.columnNames(), reader.columnTypes(), reader.getRows(), hidePartitionTime);
-  return { schema, rows, statementType: 'SELECT', totalBytesProcessed: bytes };
+  return { schema: alignNumericTypes(schema, googleFields), rows, statementType: 'SELECT', totalBytesProcessed: bytes };
+}
+
+const NUMBERS = ['INTEGER', 'FLOAT', 'NUMERIC', 'BIGNUMERIC'];
+
+/**
+ * DuckDB types some arithmetic differently (NUMERIC / INT64 is DOUBLE there, 1.5 a DECIMAL): in
+ * strict mode a top-level numeric column takes the type ZetaSQL resolved, as BigQuery reports it.
+ */
+export function alignNumericTypes(schema: FieldSchema[], google: FieldSchema[] | undefined): FieldSchema[] {
+  if (!google || google.length !== schema.length) return schema;
+  return schema.map((f, i) => {
+    const g = google[i];
+    const scalar = f.mode !== 'REPEATED' && g.mode !== 'REPEATED';
+    return scalar && f.type !== g.type && NUMBERS.includes(f.type) && NUMBERS.includes(g.type) && g.type !== 'INTEGER' ? { ...f, type: g.type } : f;
+  });
 }
 
 function shape(names: string[], types: DuckDBType[], rows: DuckDBValue[][], hidePartitionTime: boolean): { schema: FieldSchema[]; rows: DuckDBValue[][] } {
@@ -339,6 +356,45 @@ async function planBytes(ctx: Context, projectId: string, duckSql: string): Prom
     }
   }
   return total;
+}
+
+/** Strict mode: ZetaSQL must accept the statement against the emulator's catalog. */
+async function checkGoogleSql(state: RunState, stmt: string): Promise<FieldSchema[] | undefined> {
+  const checker = state.ctx.googleSql;
+  if (!checker) return undefined;
+  const { ctx, input } = state;
+  const tables: CatalogTable[] = [];
+  for (const projectId of ctx.store.attachedProjects()) {
+    const project = await ctx.store.project(projectId);
+    for (const t of project.tables.values()) {
+      const { datasetId, tableId } = t.tableReference;
+      tables.push({ projectId, datasetId, tableId, fields: t.schema?.fields ?? [], ingestionTime: Boolean(t.timePartitioning && !t.timePartitioning.field) });
+    }
+  }
+  const catalog = buildCatalog(tables, { projectId: input.projectId, defaultDataset: input.defaultDataset?.datasetId });
+  try {
+    return await checker.check(stmt, catalog);
+  } catch (err) {
+    if (err instanceof GoogleSqlRejection) throw (await tableNotFound(state, err.message)) ?? invalidQuery(err.message);
+    throw err;
+  }
+}
+
+/** ZetaSQL's "Table not found: d.t" is BigQuery's 404 for the table, or for its dataset. */
+async function tableNotFound(state: RunState, message: string): Promise<BqError | undefined> {
+  const m = /^Table not found: (\S+?);?(?: |$)/.exec(message);
+  if (!m) return undefined;
+  const parts = m[1].replace(/`/g, '').split('.');
+  const table = parts.pop() as string;
+  const dataset = parts.pop() ?? state.input.defaultDataset?.datasetId;
+  const project = parts.pop() ?? state.input.defaultDataset?.projectId ?? state.input.projectId;
+  if (!dataset) return undefined;
+  const store = state.ctx.store;
+  const datasets = store.attachedProjects().includes(project) ? [...(await store.project(project)).datasets.keys()] : [];
+  const datasetExists = datasets.some((d) => d.toLowerCase() === dataset.toLowerCase());
+  return datasetExists
+    ? notFound(`Table ${project}:${dataset}.${table} was not found in location US`)
+    : notFound(`Dataset ${project}:${dataset} was not found in location US`);
 }
 
 /** Runs DuckDB work and maps its errors to BigQuery's. */

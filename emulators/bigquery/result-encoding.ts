@@ -53,7 +53,8 @@ export function encodeScalar(type: string, value: DuckDBValue, opts: EncodeOptio
       return formatFloat(Number(value));
     case 'NUMERIC':
     case 'BIGNUMERIC':
-      return trimDecimal(String(value));
+      // A DOUBLE standing in for NUMERIC (see alignNumericTypes) keeps NUMERIC's nine decimals.
+      return trimDecimal(typeof value === 'number' ? value.toFixed(type === 'NUMERIC' ? 9 : 18) : String(value));
     case 'BYTES':
       return value instanceof DuckDBBlobValue ? Buffer.from(value.bytes).toString('base64') : Buffer.from(String(value)).toString('base64');
     case 'DATE':

@@ -8,6 +8,12 @@ import { markSafeCalls, safeMarkerToTry } from './rewrites/safe-functions';
 import { markTypeNames, placeholdersToDuckDb } from './rewrites/type-names';
 import { regexpContainsPartial } from './rewrites/regexp-contains';
 import { splitBacktickPaths } from './rewrites/backtick-paths';
+import { dayOfWeekFromOne } from './rewrites/dayofweek';
+import { parenthesizeIntervalExpressions } from './rewrites/interval-expression';
+import { timestampDiffTruncates } from './rewrites/timestamp-diff';
+import { expandUnnest, markUnnest } from './rewrites/unnest';
+import { expandWeekNumber, markWeekNumber } from './rewrites/week-number';
+import { isoWeekToDuckDb, weekTruncFromNamedDay } from './rewrites/week-trunc';
 import { Token, join, tokenize } from './tokens';
 
 export class TranslateError extends Error {}
@@ -21,8 +27,20 @@ export function initTranslator(): Promise<void> {
 
 type Rewrite = (tokens: Token[]) => Token[];
 
-const BEFORE: Rewrite[] = [splitBacktickPaths, markSafeCalls, jsonValueAsScalar, keepDateArithmeticDate, expandPartitionDate, markTypeNames];
-const AFTER: Rewrite[] = [safeMarkerToTry, placeholdersToDuckDb, regexpContainsPartial];
+const BEFORE: Rewrite[] = [
+  splitBacktickPaths,
+  markSafeCalls,
+  jsonValueAsScalar,
+  timestampDiffTruncates,
+  weekTruncFromNamedDay,
+  markWeekNumber,
+  parenthesizeIntervalExpressions,
+  keepDateArithmeticDate,
+  expandPartitionDate,
+  markTypeNames,
+  markUnnest,
+];
+const AFTER: Rewrite[] = [safeMarkerToTry, placeholdersToDuckDb, regexpContainsPartial, expandUnnest, isoWeekToDuckDb, dayOfWeekFromOne, expandWeekNumber];
 
 /** The GoogleSQL statement as polyglot should see it (also used by tests of single rewrites). */
 export function prepare(googleSql: string): string {

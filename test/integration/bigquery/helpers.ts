@@ -11,7 +11,7 @@ export interface Harness {
 
 export async function startHarness(options: StartOptions = {}): Promise<Harness> {
   process.env.METADATA_SERVER_DETECTION = 'none';
-  const emulator = await start({ port: 0, logLevel: 'silent', ...options });
+  const emulator = await start({ port: 0, logLevel: 'silent', strictGoogleSql: true, ...options });
   const bq = new BigQuery({ projectId: PROJECT, apiEndpoint: emulator.url });
   return { emulator, bq };
 }

@@ -1,0 +1,49 @@
+// Small token helpers shared by rewrites that take a function call apart.
+import { Token, isKeyword, matchClose, nextSignificant, tokenize } from '../tokens';
+
+export interface Call {
+  /** Index of the function name, its '(' and its ')'. */
+  name: number;
+  open: number;
+  close: number;
+  /** Argument token lists, split on top-level commas, surrounding whitespace trimmed. */
+  args: Token[][];
+}
+
+/** The call of `fn` starting at index i (not a qualified name like x.fn), or undefined. */
+export function callAt(tokens: Token[], i: number, fn: string): Call | undefined {
+  if (!isKeyword(tokens[i], fn) || tokens[i - 1]?.text === '.') return undefined;
+  const open = nextSignificant(tokens, i + 1);
+  if (open < 0 || tokens[open].text !== '(') return undefined;
+  const close = matchClose(tokens, open);
+  if (close < 0) return undefined;
+  const args: Token[][] = [[]];
+  let depth = 0;
+  for (let k = open + 1; k < close; k++) {
+    const t = tokens[k];
+    if (t.kind === 'punct' && (t.text === '(' || t.text === '[')) depth++;
+    if (t.kind === 'punct' && (t.text === ')' || t.text === ']')) depth--;
+    if (depth === 0 && t.kind === 'punct' && t.text === ',') args.push([]);
+    else args[args.length - 1].push(t);
+  }
+  return { name: i, open, close, args: args.map(trim) };
+}
+
+export function trim(ts: Token[]): Token[] {
+  let a = 0;
+  let b = ts.length;
+  while (a < b && (ts[a].kind === 'ws' || ts[a].kind === 'comment')) a++;
+  while (b > a && (ts[b - 1].kind === 'ws' || ts[b - 1].kind === 'comment')) b--;
+  return ts.slice(a, b);
+}
+
+/** Tokens for a SQL fragment, with the identifiers ARG0, ARG1, ... replaced by the given token lists. */
+export function template(sql: string, ...parts: Token[][]): Token[] {
+  const out: Token[] = [];
+  for (const t of tokenize(sql)) {
+    const m = t.kind === 'ident' ? /^ARG(\d+)$/.exec(t.text) : null;
+    if (m) out.push(...parts[Number(m[1])]);
+    else out.push(t);
+  }
+  return out;
+}
