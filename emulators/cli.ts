@@ -19,6 +19,10 @@ export interface EmulatorsOptions {
   pubsubPort: number;
   storagePort: number;
   bigqueryPort: number;
+  /** Storage Write API (gRPC) port of the BigQuery emulator. */
+  bigqueryGrpcPort: number;
+  /** Reject SQL that BigQuery's analyzer (ZetaSQL) rejects. */
+  strictGoogleSql: boolean;
   dataDir: string;
   project: string;
   logLevel: string;
@@ -77,12 +81,20 @@ async function startOne(name: EmulatorName, o: EmulatorsOptions, pubsubUrl: stri
       const e = await startBigquery({
         host: o.host,
         port: o.bigqueryPort,
+        grpcPort: o.bigqueryGrpcPort,
+        strictGoogleSql: o.strictGoogleSql,
         dataDir: path.join(o.dataDir, 'bigquery'),
         storageHost: storageUrl,
         project: o.project,
         logLevel: o.logLevel,
       });
-      return { name, url: e.url, env: { BIGQUERY_EMULATOR_HOST: e.url }, close: () => e.close() };
+      // The managed writer has no standard emulator variable; pizzaflow's config reads this one.
+      return {
+        name,
+        url: e.url,
+        env: { BIGQUERY_EMULATOR_HOST: e.url, BIGQUERY_STORAGE_EMULATOR_HOST: `${e.grpcHost}:${e.grpcPort}` },
+        close: () => e.close(),
+      };
     }
   }
 }
@@ -118,16 +130,20 @@ export function registerEmulatorsCommand(program: Command): void {
     .option('--pubsub-port <port>', 'Pub/Sub gRPC port (0 = any free port)', '8085')
     .option('--storage-port <port>', 'Cloud Storage JSON API port (0 = any free port)', '4443')
     .option('--bigquery-port <port>', 'BigQuery REST port (0 = any free port)', '9050')
+    .option('--bigquery-grpc-port <port>', 'BigQuery Storage Write API gRPC port (0 = any free port)', '9060')
+    .option('--strict-googlesql', 'reject SQL that BigQuery would refuse (ZetaSQL analysis of every statement)')
     .option('--data-dir <dir>', 'where emulators keep their files', '.pizzaflow')
     .option('--project <id>', 'project id printed in PUBSUB_PROJECT_ID', 'pizzaflow-local')
     .option('--log-level <level>', 'emulator log level (stderr)', 'info')
-    .action(async (raw: Record<string, string | undefined>) => {
+    .action(async (raw: Record<string, string | undefined> & { strictGooglesql?: boolean }) => {
       const options: EmulatorsOptions = {
         only: parseOnly(raw.only),
         host: raw.host ?? 'localhost',
         pubsubPort: port('--pubsub-port', raw.pubsubPort ?? '8085'),
         storagePort: port('--storage-port', raw.storagePort ?? '4443'),
         bigqueryPort: port('--bigquery-port', raw.bigqueryPort ?? '9050'),
+        bigqueryGrpcPort: port('--bigquery-grpc-port', raw.bigqueryGrpcPort ?? '9060'),
+        strictGoogleSql: raw.strictGooglesql === true,
         dataDir: path.resolve(raw.dataDir ?? '.pizzaflow'),
         project: raw.project ?? 'pizzaflow-local',
         logLevel: raw.logLevel ?? 'info',

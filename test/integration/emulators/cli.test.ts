@@ -15,6 +15,8 @@ const base = (dataDir: string): EmulatorsOptions => ({
   pubsubPort: 0,
   storagePort: 0,
   bigqueryPort: 0,
+  bigqueryGrpcPort: 0,
+  strictGoogleSql: true,
   dataDir,
   project: 'cli-test',
   logLevel: 'error',
@@ -39,6 +41,7 @@ describe('pizzaflow emulators', () => {
       const lines = readyLines(running);
       expect(lines.slice(0, 3)).toEqual([`ready pubsub ${url('pubsub')}`, `ready storage ${url('storage')}`, `ready bigquery ${url('bigquery')}`]);
       expect(lines).toEqual(expect.arrayContaining([`export STORAGE_EMULATOR_HOST=${url('storage')}`, `export BIGQUERY_EMULATOR_HOST=${url('bigquery')}`]));
+      expect(lines.some((l) => /^export BIGQUERY_STORAGE_EMULATOR_HOST=localhost:\d+$/.test(l))).toBe(true);
       const storage = new Storage({ projectId: 'cli-test', apiEndpoint: url('storage') });
       await storage.createBucket('cli-bucket');
       await storage.bucket('cli-bucket').file('rows.ndjson').save('{"n":1}\n{"n":2}\n', { resumable: false });
@@ -47,6 +50,8 @@ describe('pizzaflow emulators', () => {
       const [rows] = await bigquery.query('SELECT 40 + 2 AS answer');
       expect(rows).toEqual([{ answer: 42 }]);
       expect(dataset.id).toBe('cli_ds');
+      // --strict-googlesql: what BigQuery's analyzer refuses, the emulator refuses too.
+      await expect(bigquery.query('SELECT 1 +')).rejects.toThrow(/Syntax error/i);
       // The data lives under --data-dir, one folder per emulator.
       expect(fs.existsSync(path.join(dataDir, 'storage', 'cli-bucket', 'rows.ndjson'))).toBe(true);
     } finally {
