@@ -18,6 +18,7 @@ import { FieldSchema, columnDefinitions, duckType, fieldFromDuck, normalizeField
 import { META_SCHEMA, tablePath } from './store';
 import { logicalBytes } from './bytes-processed';
 import { PARTITIONTIME_COLUMN } from './sql/rewrites/partition-pseudo-columns';
+import { normaliseTimePartitioning } from './tables';
 
 export interface LoadConfig {
   sourceUris?: string[];
@@ -322,7 +323,7 @@ async function apply(ctx: Context, plan: Plan, cfg: LoadConfig): Promise<void> {
   const path = tablePath(dest.projectId, dest.datasetId, dest.tableId);
   const write = cfg.writeDisposition ?? 'WRITE_APPEND';
   if (!['WRITE_APPEND', 'WRITE_TRUNCATE', 'WRITE_EMPTY'].includes(write)) throw invalid(`Invalid writeDisposition ${write}`, 'writeDisposition');
-  const tp = partitioning(cfg);
+  const tp = normaliseTimePartitioning(cfg.timePartitioning);
   if (!existing) checkPartitioning(fields, tp, cfg.clustering?.fields);
   const names = fields.map((f) => quoteIdent(f.name)).join(', ');
   const replaceSchema = existing && write === 'WRITE_TRUNCATE' && !sameSchema(existing.schema?.fields ?? [], fields);
@@ -362,16 +363,6 @@ async function apply(ctx: Context, plan: Plan, cfg: LoadConfig): Promise<void> {
 
 function sameSchema(a: FieldSchema[], b: FieldSchema[]): boolean {
   return JSON.stringify(a.map(({ description: _d, ...f }) => f)) === JSON.stringify(b.map(({ description: _d, ...f }) => f));
-}
-
-function partitioning(cfg: LoadConfig): TimePartitioning | undefined {
-  const tp = cfg.timePartitioning;
-  if (!tp) return undefined;
-  const out: TimePartitioning = { type: (tp.type ?? 'DAY').toUpperCase() as TimePartitioning['type'] };
-  if (tp.field) out.field = tp.field;
-  if (tp.expirationMs !== undefined) out.expirationMs = String(tp.expirationMs);
-  if (tp.requirePartitionFilter !== undefined) out.requirePartitionFilter = tp.requirePartitionFilter;
-  return out;
 }
 
 function tableColumns(fields: FieldSchema[], tp: TimePartitioning | undefined): string {

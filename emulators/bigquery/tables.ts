@@ -155,7 +155,11 @@ function translateOrInvalid(sql: string): string {
 }
 
 function partitioningFrom(body: TableBody): TimePartitioning | undefined {
-  const tp = body.timePartitioning;
+  return normaliseTimePartitioning(body.timePartitioning);
+}
+
+/** A request's timePartitioning as the table resource stores it (tables.insert and load jobs). */
+export function normaliseTimePartitioning(tp: TableBody['timePartitioning']): TimePartitioning | undefined {
   if (!tp) return undefined;
   const out: TimePartitioning = { type: (tp.type ?? 'DAY').toUpperCase() as TimePartitioning['type'] };
   if (tp.field) out.field = tp.field;
