@@ -8,7 +8,7 @@ let emulator: RunningEmulator;
 const saved = { ...process.env };
 
 beforeAll(async () => {
-  emulator = await start({ port: 0, logLevel: 'silent' });
+  emulator = await start({ port: 0, logLevel: 'silent', strictGoogleSql: true });
   process.env.BIGQUERY_EMULATOR_HOST = emulator.url;
   process.env.GOOGLE_CLOUD_PROJECT = 'pizzaflow-cli';
   process.env.METADATA_SERVER_DETECTION = 'none';

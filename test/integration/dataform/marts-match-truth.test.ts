@@ -93,7 +93,9 @@ beforeAll(async () => {
   const { first, second } = splitArrivals(rows);
   const newest = Math.max(...Object.values(second).flat().map(arrival));
   freshnessReferenceAt = new Date(newest + 10 * 60_000).toISOString();
-  emulator = await start({ port: 0, logLevel: 'silent' });
+  // Strict GoogleSQL: ZetaSQL analyses every statement the executor sends (creates, incremental
+  // scripts, merges, assertions) against the tables' schemas, so SQL BigQuery would refuse fails here.
+  emulator = await start({ port: 0, logLevel: 'silent', strictGoogleSql: true });
   bq = new BigQuery({ projectId: PROJECT, apiEndpoint: emulator.url });
   await createRawTables(bq);
   await loadReference(bq, dir);
