@@ -10,7 +10,7 @@ import { BigQuery } from '@google-cloud/bigquery';
 import { start, type RunningEmulator } from '../../../emulators/bigquery';
 import { compileProject, runGraph, DataformRunError, type RunReport } from '../../../local/dataform';
 import { generate } from '../../../local/generator';
-import { createRawTables, insertRows, loadReference, rawRowsOf, type RawRow, type RawRows, type RawTable } from './raw-loader';
+import { createRawTables, insertRows, loadReference, rawRowsOf, type RawRow, type RawRows, type RawTable } from '../../../local/testing/raw-loader';
 
 const PROJECT = 'pizzaflow-local';
 const START = '2026-11-23T00:00:00Z';
