@@ -26,7 +26,7 @@ const arrivalOf = (r: RawRow): number => Date.parse((r.ingested_at ?? r.rejected
 
 /** Splits the raw rows into history and the last hour of arrivals (the next 15-minute runs' input). */
 function splitLastHour(rows: RawRows): { history: RawRows; lastHour: RawRows; newestMs: number } {
-  const newestMs = Math.max(...Object.values(rows).flat().map(arrivalOf));
+  const newestMs = Object.values(rows).flat().reduce((max, r) => Math.max(max, arrivalOf(r)), 0);
   const cut = newestMs - 3_600_000;
   const history = {} as RawRows;
   const lastHour = {} as RawRows;
