@@ -7,6 +7,14 @@ const hostPort = z
   .string()
   .regex(/^(https?:\/\/)?[A-Za-z0-9.\-[\]:]+:\d{1,5}\/?$/, 'expected host:port (or http://host:port)');
 
+/** `name=value,name2=value2` (names: letters, digits, _ . -; values without commas). */
+function pairList(shape: string) {
+  return z
+    .string()
+    .regex(/^\s*[A-Za-z0-9_.-]+=[^,=\s][^,]*(\s*,\s*[A-Za-z0-9_.-]+=[^,=\s][^,]*)*\s*$/, `expected ${shape}[,${shape}…]`)
+    .transform((text) => Object.fromEntries(text.split(',').map((pair) => pair.trim().split(/=(.*)/s).slice(0, 2).map((x) => x.trim()) as [string, string])));
+}
+
 const ConfigSchema = z.object({
   GOOGLE_CLOUD_PROJECT: z
     .string()
@@ -22,6 +30,17 @@ const ConfigSchema = z.object({
     .string()
     .regex(/^https?:\/\/[A-Za-z0-9.\-[\]:]+:\d{1,5}\/?$/, 'expected http://host:port (the BigQuery client uses it verbatim as its base URL)')
     .optional(),
+  // The Storage Write API client (managed writer) has no emulator variable of its own.
+  BIGQUERY_STORAGE_EMULATOR_HOST: hostPort.optional(),
+  // `client=key,client2=key2`: the collector's API keys, one per online-portal client.
+  PIZZAFLOW_API_KEYS: pairList('client=key').optional(),
+  // `provider=secret,…`: HMAC secrets of the delivery providers' webhooks.
+  PIZZAFLOW_WEBHOOK_SECRETS: pairList('provider=secret').optional(),
+  PIZZAFLOW_WEBHOOK_TOLERANCE_SECONDS: z.coerce.number().int().min(1).max(3600).default(300),
+  // Base URL of the functions (local bootstrap renders push endpoints from it).
+  PIZZAFLOW_FUNCTIONS_URL: z.url({ protocol: /^https?$/ }).optional(),
+  // `merchant=key,merchant2=key2`: the merchant metrics API's keys, one per merchant account.
+  PIZZAFLOW_MERCHANT_API_KEYS: pairList('merchant=key').optional(),
 });
 
 export interface Config {
@@ -29,7 +48,15 @@ export interface Config {
   location: string;
   piiKey: string | undefined;
   logLevel: string;
-  emulators: { pubsub?: string; storage?: string; bigquery?: string };
+  emulators: { pubsub?: string; storage?: string; bigquery?: string; bigqueryStorage?: string };
+  /** client id → API key (collector). */
+  apiKeys: Record<string, string>;
+  /** provider → webhook HMAC secret (collector). */
+  webhookSecrets: Record<string, string>;
+  webhookToleranceSeconds: number;
+  functionsUrl: string | undefined;
+  /** merchant id → API key (merchant metrics API). */
+  merchantApiKeys: Record<string, string>;
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -48,7 +75,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       pubsub: c.PUBSUB_EMULATOR_HOST,
       storage: c.STORAGE_EMULATOR_HOST,
       bigquery: c.BIGQUERY_EMULATOR_HOST,
+      bigqueryStorage: c.BIGQUERY_STORAGE_EMULATOR_HOST,
     },
+    apiKeys: c.PIZZAFLOW_API_KEYS ?? {},
+    webhookSecrets: c.PIZZAFLOW_WEBHOOK_SECRETS ?? {},
+    webhookToleranceSeconds: c.PIZZAFLOW_WEBHOOK_TOLERANCE_SECONDS,
+    functionsUrl: c.PIZZAFLOW_FUNCTIONS_URL,
+    merchantApiKeys: c.PIZZAFLOW_MERCHANT_API_KEYS ?? {},
   };
 }
 

@@ -2,9 +2,13 @@
 import { Command, CommanderError } from 'commander';
 import { packageInfo } from '../../lib/package-info';
 import { registerEmulatorsCommand } from '../../emulators/cli';
+import { registerBootstrapCommand } from './bootstrap-command';
 import { registerCatalogCommand } from './catalog-command';
 import { registerDataformCommand } from './dataform-command';
+import { registerFunctionsCommand } from './functions-command';
 import { registerGenerateCommand } from './generate-command';
+import { registerLoadPosCommand } from './load-pos-command';
+import { registerReconcileCommand } from './reconcile-command';
 import { registerValidateCommand } from './validate-command';
 
 export function buildProgram(): Command {
@@ -17,7 +21,11 @@ export function buildProgram(): Command {
   registerCatalogCommand(program);
   registerGenerateCommand(program);
   registerEmulatorsCommand(program);
+  registerBootstrapCommand(program);
+  registerFunctionsCommand(program);
+  registerLoadPosCommand(program);
   registerDataformCommand(program);
+  registerReconcileCommand(program);
   return program;
 }
 

@@ -32,3 +32,33 @@ describe('loadConfig', () => {
     }
   });
 });
+
+describe('loadConfig: functions settings', () => {
+  it('parses API keys and webhook secrets as name=value lists', () => {
+    const c = loadConfig({ PIZZAFLOW_API_KEYS: 'portal=k1, app=k=2', PIZZAFLOW_WEBHOOK_SECRETS: 'dashdrop=s3cr3t' });
+    expect(c.apiKeys).toEqual({ portal: 'k1', app: 'k=2' });
+    expect(c.webhookSecrets).toEqual({ dashdrop: 's3cr3t' });
+    expect(c.webhookToleranceSeconds).toBe(300);
+    expect(loadConfig({}).apiKeys).toEqual({});
+  });
+
+  it('names a malformed list, tolerance or Storage Write endpoint', () => {
+    expect(() => loadConfig({ PIZZAFLOW_API_KEYS: 'no-equals-sign' })).toThrow(/PIZZAFLOW_API_KEYS: expected client=key/);
+    expect(() => loadConfig({ PIZZAFLOW_WEBHOOK_TOLERANCE_SECONDS: '0' })).toThrow(/PIZZAFLOW_WEBHOOK_TOLERANCE_SECONDS/);
+    expect(() => loadConfig({ BIGQUERY_STORAGE_EMULATOR_HOST: 'nope' })).toThrow(/BIGQUERY_STORAGE_EMULATOR_HOST/);
+    expect(loadConfig({ BIGQUERY_STORAGE_EMULATOR_HOST: 'localhost:9060' }).emulators.bigqueryStorage).toBe('localhost:9060');
+  });
+
+  it('reads the functions base URL', () => {
+    expect(loadConfig({ PIZZAFLOW_FUNCTIONS_URL: 'http://localhost:8080' }).functionsUrl).toBe('http://localhost:8080');
+    expect(() => loadConfig({ PIZZAFLOW_FUNCTIONS_URL: 'ftp://x' })).toThrow(/PIZZAFLOW_FUNCTIONS_URL/);
+  });
+});
+
+describe('loadConfig: merchant metrics API', () => {
+  it('reads one API key per merchant', () => {
+    expect(loadConfig({ PIZZAFLOW_MERCHANT_API_KEYS: 'm0001=k-one, m0002=k-two' }).merchantApiKeys).toEqual({ m0001: 'k-one', m0002: 'k-two' });
+    expect(loadConfig({}).merchantApiKeys).toEqual({});
+    expect(() => loadConfig({ PIZZAFLOW_MERCHANT_API_KEYS: 'm0001' })).toThrow(/PIZZAFLOW_MERCHANT_API_KEYS: expected merchant=key/);
+  });
+});

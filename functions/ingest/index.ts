@@ -1,0 +1,56 @@
+// Entry point of the ingest function (push target of the ingest subscriptions): wires the raw
+// writers from configuration and registers the HTTP handler, which also accepts CloudEvents.
+import * as ff from '@google-cloud/functions-framework';
+import { DATASETS, FUNCTIONS, loadCatalog } from '../../contracts/catalog';
+import { loadConfig } from '../../lib/config';
+import { ConfigError } from '../../lib/errors';
+import { createLogger } from '../../lib/logger';
+import { writerClient } from '../lib/clients';
+import { routerFor } from '../lib/ingest/decision';
+import { createIngestHttpHandler } from '../lib/ingest/http';
+import type { IngestSinks } from '../lib/ingest/ingest';
+import { createRawWriter } from '../lib/raw-writer';
+
+interface Wired {
+  handler: ReturnType<typeof createIngestHttpHandler>;
+  close(): Promise<void>;
+}
+
+function wire(): Wired {
+  const config = loadConfig();
+  if (!config.piiKey) throw new ConfigError('PIZZAFLOW_PII_KEY', 'required by the ingest function: PII is pseudonymised before it lands');
+  const log = createLogger(FUNCTIONS.ingest, { level: config.logLevel });
+  const catalog = loadCatalog();
+  const client = writerClient(config);
+  const writer = (table: string) => createRawWriter({ client, table: `projects/${config.project}/datasets/${DATASETS.raw}/tables/${table}`, log });
+  const schema = (name: string) => catalog.tables.find((t) => t.dataset === DATASETS.raw && t.name === name)!.schema;
+  const writers = { online_order_events: writer('online_order_events'), delivery_events: writer('delivery_events'), rejected_events: writer('rejected_events') };
+  const sinks: IngestSinks = {
+    raw: { online_order_events: writers.online_order_events, delivery_events: writers.delivery_events },
+    rejected: writers.rejected_events,
+    schemas: { online_order_events: schema('online_order_events'), delivery_events: schema('delivery_events'), rejected_events: schema('rejected_events') },
+  };
+  return {
+    handler: createIngestHttpHandler({ sinks, piiKey: config.piiKey, route: routerFor(catalog), log }),
+    close: async () => {
+      await Promise.allSettled(Object.values(writers).map((w) => w.close()));
+      client.close();
+    },
+  };
+}
+
+let wired: Wired | undefined;
+
+/** Flushes and closes the writers (graceful shutdown; a local host or a test closing the emulators). */
+export async function shutdown(): Promise<void> {
+  const w = wired;
+  wired = undefined;
+  await w?.close();
+}
+
+ff.http(FUNCTIONS.ingest, async (req, res) => {
+  wired ??= wire();
+  const out = await wired.handler({ headers: req.headers, body: req.body });
+  if (out.body) res.status(out.status).json(out.body);
+  else res.status(out.status).end();
+});

@@ -1,0 +1,38 @@
+// Entry point of the POS loader (private HTTP, called by Cloud Scheduler every 15 minutes): one
+// run over the landing bucket with the official Storage and BigQuery clients.
+import * as ff from '@google-cloud/functions-framework';
+import { FUNCTIONS } from '../../contracts/catalog';
+import { loadConfig } from '../../lib/config';
+import { RetryableError } from '../../lib/errors';
+import { createLogger, type Logger } from '../../lib/logger';
+import { posLoaderPorts } from '../lib/pos-loader/wire';
+import { runPosLoader, type PosLoaderPorts } from '../lib/pos-loader/run';
+
+function wire(): { ports: PosLoaderPorts; log: Logger } {
+  const config = loadConfig();
+  const log = createLogger(FUNCTIONS.posLoader, { level: config.logLevel });
+  return { ports: posLoaderPorts(config), log };
+}
+
+let wired: ReturnType<typeof wire> | undefined;
+// One run at a time per instance (the function also runs with concurrency 1, max 1 instance).
+let running: Promise<unknown> = Promise.resolve();
+
+ff.http(FUNCTIONS.posLoader, async (req, res) => {
+  if (req.method !== 'POST') {
+    res.status(405).json({ error: 'method_not_allowed' });
+    return;
+  }
+  wired ??= wire();
+  const { ports, log } = wired;
+  const run = running.then(() => runPosLoader(ports, { now: Date.now, log }));
+  running = run.catch(() => undefined);
+  try {
+    const summary = await run;
+    log.info({ ...summary, jobs: summary.jobs.length }, 'pos loader run done');
+    res.status(200).json(summary);
+  } catch (err) {
+    log.error({ err: (err as Error).message }, 'pos loader run failed');
+    res.status(err instanceof RetryableError ? 503 : 500).json({ error: 'run_failed' });
+  }
+});

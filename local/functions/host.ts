@@ -1,0 +1,61 @@
+// Serves the three functions from one local HTTP server, each under `/<function name>`, the layout
+// `pizzaflow bootstrap --functions-url` renders push endpoints for. Each function runs in the
+// functions framework exactly as on Cloud Run (getTestServer), with the prefix stripped.
+import { createServer, type IncomingMessage, type RequestListener, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { getTestServer } from '@google-cloud/functions-framework/testing';
+import { FUNCTIONS } from '../../contracts/catalog';
+
+export interface FunctionsHost {
+  /** `http://host:port`: the base URL for bootstrap's push endpoints. */
+  url: string;
+  server: Server;
+  close(): Promise<void>;
+}
+
+type EntryPoint = { shutdown?: () => Promise<void> };
+
+/** Registers the functions (importing their entry points) and returns each one's request listener and shutdown. */
+export function functionListeners(): { listeners: Record<string, RequestListener>; shutdown(): Promise<void> } {
+  // Required here, not imported at the top: registering reads no configuration, but keeps the host cheap to load.
+  const entries = [require('../../functions/collector'), require('../../functions/ingest'), require('../../functions/pos-loader')] as EntryPoint[];
+  const listeners: Record<string, RequestListener> = {};
+  for (const name of Object.values(FUNCTIONS)) listeners[name] = getTestServer(name).listeners('request')[0] as RequestListener;
+  return {
+    listeners,
+    shutdown: async () => {
+      await Promise.allSettled(entries.map((e) => e.shutdown?.()));
+    },
+  };
+}
+
+export async function startFunctionsHost(options: { host?: string; port?: number } = {}): Promise<FunctionsHost> {
+  const { listeners, shutdown } = functionListeners();
+  const server = createServer((req: IncomingMessage, res: ServerResponse) => {
+    const m = /^\/([^/?]+)(.*)$/.exec(req.url ?? '/');
+    const listener = m ? listeners[m[1]!] : undefined;
+    if (!m || !listener) {
+      res.writeHead(404, { 'content-type': 'application/json' }).end(JSON.stringify({ error: 'not_found' }));
+      return;
+    }
+    req.url = m[2]!.startsWith('/') ? m[2]! : `/${m[2]!}`;
+    listener(req, res);
+  });
+  const host = options.host ?? '127.0.0.1';
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, host, () => resolve());
+  });
+  const port = (server.address() as AddressInfo).port;
+  return {
+    url: `http://${host}:${port}`,
+    server,
+    close: async () => {
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      });
+      await shutdown();
+    },
+  };
+}

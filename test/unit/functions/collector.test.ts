@@ -1,0 +1,159 @@
+import { apiKeyTable } from '../../../functions/lib/collector/api-keys';
+import { createCollectorHandler, type CollectorRequest, type OutboundMessage, type Publisher } from '../../../functions/lib/collector/handler';
+import { ReplayCache, signWebhook, verifyWebhookSignature } from '../../../functions/lib/collector/signature';
+import { deliveryEvent, orderPlaced, orderUpdated } from '../../../contracts/examples';
+
+const NOW = Date.parse('2026-11-23T18:31:00Z');
+const SECRET = 'dashdrop-secret-0123456789';
+
+function fakePublisher(fail = false): Publisher & { calls: { topic: string; messages: OutboundMessage[] }[] } {
+  const calls: { topic: string; messages: OutboundMessage[] }[] = [];
+  return {
+    calls,
+    async publish(topic, messages) {
+      if (fail) throw new Error('UNAVAILABLE: pubsub down');
+      calls.push({ topic, messages });
+      return messages.map((_, i) => String(i + 1));
+    },
+  };
+}
+
+function setup(fail = false) {
+  const publisher = fakePublisher(fail);
+  const errors: unknown[] = [];
+  const handle = createCollectorHandler({
+    apiKeys: apiKeyTable({ portal: 'portal-key-1', app: 'app-key-2' }),
+    webhookSecrets: { dashdrop: SECRET },
+    publisher,
+    replayCache: new ReplayCache(),
+    now: () => NOW,
+    onError: (err) => errors.push(err),
+  });
+  return { handle, publisher, errors };
+}
+
+const orderReq = (body: unknown, key: string | null = 'portal-key-1'): CollectorRequest => ({
+  method: 'POST',
+  path: '/v1/orders/events',
+  headers: key ? { 'x-api-key': key } : {},
+  body: Buffer.from(typeof body === 'string' ? body : JSON.stringify(body)),
+});
+
+function webhookReq(body: unknown, ts = Math.floor(NOW / 1000), secret = SECRET, provider = 'dashdrop'): CollectorRequest {
+  const raw = Buffer.from(JSON.stringify(body));
+  return { method: 'POST', path: `/v1/providers/${provider}/webhooks`, headers: { 'x-pizzaflow-timestamp': String(ts), 'x-pizzaflow-signature': signWebhook(secret, ts, raw) }, body: raw };
+}
+
+describe('collector: online order events', () => {
+  it('publishes a valid batch with order id as ordering key and answers 202 with the accepted ids', async () => {
+    const { handle, publisher } = setup();
+    const res = await handle(orderReq({ events: [orderPlaced(), orderUpdated()] }));
+    expect(res).toEqual({ status: 202, body: { accepted: ['evt-0001', 'evt-0002'] } });
+    expect(publisher.calls).toHaveLength(1);
+    expect(publisher.calls[0]!.topic).toBe('online-orders');
+    const m = publisher.calls[0]!.messages[0]!;
+    expect(m.orderingKey).toBe('o-s0001-000001');
+    expect(m.attributes).toEqual({ event_type: 'order.placed', schema_version: '1', source: 'client:portal' });
+    expect(JSON.parse(m.data.toString())).toEqual(orderPlaced());
+  });
+
+  it('answers 401 without a key or with an unknown one', async () => {
+    const { handle, publisher } = setup();
+    expect((await handle(orderReq({ events: [orderPlaced()] }, null))).status).toBe(401);
+    expect((await handle(orderReq({ events: [orderPlaced()] }, 'nope'))).status).toBe(401);
+    expect(publisher.calls).toHaveLength(0);
+  });
+
+  it('answers 400 with per-event errors naming the field, and publishes nothing of the batch', async () => {
+    const { handle, publisher } = setup();
+    const bad = { ...orderPlaced(), event_id: 'evt-bad', channel: 'fax' };
+    const res = await handle(orderReq({ events: [orderPlaced(), bad] }));
+    expect(res.status).toBe(400);
+    expect(res.body.errors).toEqual([{ index: 1, event_id: 'evt-bad', field_path: 'channel', reason: expect.stringContaining('channel') }]);
+    expect(publisher.calls).toHaveLength(0);
+  });
+
+  it('answers 400 for invalid JSON or an empty batch', async () => {
+    const { handle } = setup();
+    expect((await handle(orderReq('{nope'))).status).toBe(400);
+    expect((await handle(orderReq({ events: [] }))).status).toBe(400);
+  });
+
+  it('answers 413 over 1,000 events or over the body limit', async () => {
+    const { handle } = setup();
+    const many = Array.from({ length: 1001 }, () => orderUpdated());
+    expect((await handle(orderReq({ events: many }))).status).toBe(413);
+    const small = createCollectorHandler({ apiKeys: apiKeyTable({ a: 'k' }), webhookSecrets: {}, publisher: fakePublisher(), replayCache: new ReplayCache(), maxBodyBytes: 100 });
+    expect((await small(orderReq({ events: [orderPlaced()] }, 'k'))).status).toBe(413);
+  });
+
+  it('answers 503 without internal detail when publishing fails', async () => {
+    const { handle, errors } = setup(true);
+    const res = await handle(orderReq({ events: [orderPlaced()] }));
+    expect(res.status).toBe(503);
+    expect(JSON.stringify(res.body)).not.toContain('pubsub down');
+    expect(errors).toHaveLength(1);
+  });
+
+  it('answers 404 and 405 for other routes and methods', async () => {
+    const { handle } = setup();
+    expect((await handle({ ...orderReq({}), path: '/v1/other' })).status).toBe(404);
+    expect((await handle({ ...orderReq({}), method: 'GET' })).status).toBe(405);
+  });
+});
+
+describe('collector: provider webhooks (HMAC-SHA256 over timestamp.body)', () => {
+  it('accepts a signed event and publishes it to delivery-events', async () => {
+    const { handle, publisher } = setup();
+    const res = await handle(webhookReq(deliveryEvent()));
+    expect(res).toEqual({ status: 202, body: { accepted: ['dlv-0001'] } });
+    expect(publisher.calls[0]!.topic).toBe('delivery-events');
+    expect(publisher.calls[0]!.messages[0]!.attributes).toEqual({ event_type: 'delivery.delivered', schema_version: '1', source: 'provider:dashdrop' });
+    expect(publisher.calls[0]!.messages[0]!.orderingKey).toBe('o-s0001-000001');
+  });
+
+  it('refuses a replayed signature, a stale timestamp, a wrong secret and an unknown provider', async () => {
+    const { handle } = setup();
+    const req = webhookReq(deliveryEvent());
+    expect((await handle(req)).status).toBe(202);
+    expect(await handle(req)).toMatchObject({ status: 401, body: { message: 'signature already used' } });
+    expect((await handle(webhookReq(deliveryEvent(), Math.floor(NOW / 1000) - 301))).status).toBe(401);
+    expect((await handle(webhookReq(deliveryEvent(), undefined, 'wrong-secret-0123456789'))).status).toBe(401);
+    expect((await handle(webhookReq(deliveryEvent(), undefined, SECRET, 'roadrunner'))).status).toBe(401);
+  });
+
+  it('lets the provider retry the same signed delivery after a 503', async () => {
+    const publisher = fakePublisher(true);
+    const cache = new ReplayCache();
+    const deps = { apiKeys: apiKeyTable({}), webhookSecrets: { dashdrop: SECRET }, replayCache: cache, now: () => NOW };
+    const req = webhookReq(deliveryEvent());
+    expect((await createCollectorHandler({ ...deps, publisher })(req)).status).toBe(503);
+    expect((await createCollectorHandler({ ...deps, publisher: fakePublisher() })(req)).status).toBe(202);
+  });
+
+  it('answers 400 when the event names another provider than the URL', async () => {
+    const { handle } = setup();
+    const res = await handle(webhookReq({ ...deliveryEvent(), provider: 'roadrunner' }));
+    expect(res.status).toBe(400);
+    expect(res.body.errors).toEqual([expect.objectContaining({ field_path: 'provider' })]);
+  });
+
+  it('verifyWebhookSignature accepts any of several signatures (secret rotation)', () => {
+    const body = Buffer.from('{}');
+    const ts = Math.floor(NOW / 1000);
+    const signature = `${signWebhook('old-secret-xxxxxxxxxxxx', ts, body)}, ${signWebhook(SECRET, ts, body)}`;
+    expect(verifyWebhookSignature({ secret: SECRET, timestamp: String(ts), signature, body, nowMs: NOW }).ok).toBe(true);
+    expect(verifyWebhookSignature({ secret: SECRET, timestamp: 'abc', signature, body, nowMs: NOW })).toEqual({ ok: false, reason: 'missing or malformed timestamp' });
+  });
+});
+
+describe('ReplayCache', () => {
+  it('forgets entries after their TTL', () => {
+    const c = new ReplayCache(1000);
+    expect(c.reserve('a', 0)).toBe(true);
+    expect(c.reserve('a', 500)).toBe(false);
+    expect(c.reserve('a', 1500)).toBe(true);
+    expect(c.reserve('b', 3000)).toBe(true);
+    expect(c.size).toBe(1);
+  });
+});

@@ -1,0 +1,41 @@
+import { loadCatalog } from '../../../contracts/catalog';
+import { reconcile, type ReconcileInput } from '../../../local/reconcile/reconcile';
+
+const catalog = loadCatalog();
+const base = (): ReconcileInput => ({
+  raw: [
+    { source: 'online_orders', hour: '2026-11-23T18:00Z', rows: 10, distinctIds: 9 },
+    { source: 'delivery_events', hour: '2026-11-23T18:00Z', rows: 4, distinctIds: 4 },
+  ],
+  rejected: [
+    { source: 'online_orders', hour: '2026-11-23T18:00Z', reasonCode: 'schema_violation', rows: 2, deadLetterFrom: null },
+    { source: 'dead_letter', hour: '2026-11-23T19:00Z', reasonCode: 'dead_lettered', rows: 1, deadLetterFrom: 'delivery-events-ingest' },
+  ],
+  pos: [{ sourceObject: 'gs://b/pos/a', manifestTransactions: 3, manifestInventory: 1, rawTransactions: 3, rawInventory: 1 }],
+});
+
+describe('reconcile', () => {
+  it('accounts every published message as raw, rejected or dead-lettered', () => {
+    const r = reconcile({ ...base(), published: { online_orders: 12, delivery_events: 5 } }, catalog);
+    expect(r.ok).toBe(true);
+    expect(r.lines).toContain('online_orders: 10 raw + 2 rejected + 0 dead-lettered = 12 of 12 published');
+    expect(r.lines).toContain('delivery_events: 4 raw + 0 rejected + 1 dead-lettered = 5 of 5 published');
+    expect(r.lines.at(-1)).toBe('reconciled: everything is accounted for');
+  });
+
+  it('fails when published messages are missing', () => {
+    const r = reconcile({ ...base(), published: { online_orders: 13 } }, catalog);
+    expect(r.ok).toBe(false);
+    expect(r.problems).toEqual(['online_orders: 13 published but 12 accounted for (1 missing)']);
+  });
+
+  it('fails when POS rows in raw differ from the manifest (lost or doubled)', () => {
+    const input = base();
+    input.pos.push({ sourceObject: 'gs://b/pos/b', manifestTransactions: 2, manifestInventory: 0, rawTransactions: 4, rawInventory: 0 });
+    input.pos.push({ sourceObject: 'gs://b/pos/c', manifestTransactions: 0, manifestInventory: 0, rawTransactions: 1, rawInventory: 0 });
+    const r = reconcile(input, catalog);
+    expect(r.ok).toBe(false);
+    expect(r.problems).toHaveLength(2);
+    expect(r.problems[0]).toContain('gs://b/pos/b: manifest says 2 transactions, raw has 4');
+  });
+});
