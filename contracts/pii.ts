@@ -1,7 +1,7 @@
 // Pseudonymisation of personal data before it lands anywhere (R7): keyed HMAC-SHA256, so the same
 // customer gets the same token across orders and channels, and nobody without the key can reverse
 // or re-derive it. Values are normalised first (trimmed, lower-cased; phones reduced to digits).
-import { createHmac } from 'node:crypto';
+import { createHmac, createSecretKey, type KeyObject } from 'node:crypto';
 
 export const PSEUDONYM_PREFIX = 'pii1_';
 const MIN_KEY_LENGTH = 16;
@@ -16,10 +16,22 @@ export function normalisePii(field: string, value: string): string {
   return value.trim().replace(/\s+/g, ' ').toLowerCase();
 }
 
+// Importing the key once per distinct key string saves its set-up on every HMAC (hot path).
+const keyObjects = new Map<string, KeyObject>();
+
+function keyObjectFor(key: string): KeyObject {
+  let keyObject = keyObjects.get(key);
+  if (!keyObject) {
+    if (key.length < MIN_KEY_LENGTH) throw new PiiKeyError(`the PII key must be at least ${MIN_KEY_LENGTH} characters`);
+    keyObject = createSecretKey(Buffer.from(key, 'utf8'));
+    keyObjects.set(key, keyObject);
+  }
+  return keyObject;
+}
+
 /** The stable token that replaces a personal value. */
 export function pseudonymise(value: string, key: string, field = ''): string {
-  if (key.length < MIN_KEY_LENGTH) throw new PiiKeyError(`the PII key must be at least ${MIN_KEY_LENGTH} characters`);
-  return PSEUDONYM_PREFIX + createHmac('sha256', key).update(normalisePii(field, value)).digest('hex');
+  return PSEUDONYM_PREFIX + createHmac('sha256', keyObjectFor(key)).update(normalisePii(field, value)).digest('hex');
 }
 
 export function isPseudonym(value: unknown): boolean {
@@ -32,9 +44,13 @@ export function isPseudonym(value: unknown): boolean {
  * so it also works on payloads that failed validation (rejected events keep no plain PII either).
  */
 export function pseudonymiseRecord<T>(record: T, paths: readonly string[], key: string): T {
-  const copy = structuredClone(record);
-  for (const path of paths) replaceAt(copy, path.split('.'), key);
-  return copy;
+  return pseudonymiseInPlace(structuredClone(record), paths, key);
+}
+
+/** Like `pseudonymiseRecord`, but changes `record` itself: for a payload the caller just parsed and owns. */
+export function pseudonymiseInPlace<T>(record: T, paths: readonly string[], key: string): T {
+  for (const path of paths) replaceAt(record, path.split('.'), key);
+  return record;
 }
 
 function replaceAt(node: unknown, segments: string[], key: string): void {

@@ -9,7 +9,7 @@ import { deliveryEvent } from '../../../contracts/delivery';
 import { fastValidator, type FastValidator } from '../../../contracts/fast-validator';
 import { onlineOrderEvent } from '../../../contracts/online-order';
 import type { RejectedEvent } from '../../../contracts/ops';
-import { pseudonymiseRecord } from '../../../contracts/pii';
+import { pseudonymiseInPlace, pseudonymiseRecord } from '../../../contracts/pii';
 import { shortSubscription, type PushedMessage } from './push-message';
 
 export type Flow = 'online_orders' | 'delivery_events' | 'dead_letter';
@@ -81,7 +81,8 @@ export function decideIngest(msg: PushedMessage, flow: Flow, ctx: IngestContext)
   }
   const verdict = spec.validate(value);
   if (!verdict.ok) return reject(msg, flow, ctx, { reason_code: 'schema_violation', reason: verdict.reason, field_path: verdict.path }, value, spec.pii);
-  const event = pseudonymiseRecord(record!, spec.pii, ctx.piiKey);
+  // `record` was parsed above from this message alone, so it is pseudonymised where it lies.
+  const event = pseudonymiseInPlace(record!, spec.pii, ctx.piiKey);
   return {
     kind: 'raw',
     table: spec.table,

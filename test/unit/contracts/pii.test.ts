@@ -1,6 +1,6 @@
 import { piiPaths } from '../../../contracts/bigquery-schema';
 import { onlineOrderEvent } from '../../../contracts/online-order';
-import { isPseudonym, PiiKeyError, pseudonymise, pseudonymiseRecord } from '../../../contracts/pii';
+import { isPseudonym, PiiKeyError, pseudonymise, pseudonymiseInPlace, pseudonymiseRecord } from '../../../contracts/pii';
 import { orderPlaced, orderUpdated } from '../../../contracts/examples';
 
 const KEY = 'test-key-0123456789abcdef';
@@ -30,6 +30,14 @@ describe('pseudonymise', () => {
     expect(out.delivery_address?.postal_code).toBe(event.delivery_address?.postal_code);
     expect(JSON.stringify(out)).not.toContain('Ada');
     expect(event.customer.name).toBe('Ada Lovelace'); // the input is not modified
+  });
+
+  it('pseudonymises in place to the same tokens as the copying form', () => {
+    const copy = pseudonymiseRecord(orderPlaced(), piiPaths(onlineOrderEvent), KEY);
+    const owned = orderPlaced();
+    const same = pseudonymiseInPlace(owned, piiPaths(onlineOrderEvent), KEY);
+    expect(same).toBe(owned);
+    expect(owned).toEqual(copy);
   });
 
   it('skips absent paths and pseudonymises non-string values in PII places', () => {
