@@ -36,14 +36,21 @@ function declareTouchedFrom(touchedDatesTable, eventsOnly = false) {
   return `declare touched_from date default (select coalesce(min(event_date), current_date()) from (${touchedDates(touchedDatesTable, eventsOnly)}))`;
 }
 
-/** Deletes the partitions this run rebuilds; the incremental query then inserts them again. */
+/**
+ * Deletes the partitions this run rebuilds; the incremental query then inserts them again. The
+ * constant bound on touched_from lets BigQuery prune the target's older partitions (the semi-join
+ * alone does not prune).
+ */
 function deleteTouched(selfTable, dateColumn, touchedDatesTable, eventsOnly = false) {
-  return `delete from ${selfTable} where ${dateColumn} in (${touchedDates(touchedDatesTable, eventsOnly)})`;
+  return `delete from ${selfTable} where ${dateColumn} in (${touchedDates(touchedDatesTable, eventsOnly)}) and ${dateColumn} >= touched_from`;
 }
 
-/** Keeps the rows of the partitions this run rebuilds. */
+/**
+ * Keeps the rows of the partitions this run rebuilds. On an upstream table partitioned by
+ * `dateColumn`, the `>= touched_from` bound (a script variable) is what prunes its partitions.
+ */
 function inTouched(dateColumn, touchedDatesTable, eventsOnly = false) {
-  return `${dateColumn} in (${touchedDates(touchedDatesTable, eventsOnly)})`;
+  return `${dateColumn} in (${touchedDates(touchedDatesTable, eventsOnly)}) and ${dateColumn} >= touched_from`;
 }
 
 /**

@@ -235,4 +235,31 @@ describe('re-runs', () => {
       expect(bytesOf(incrementalReport, action)).toBeLessThan(bytesOf(full, action));
     }
   }, 90_000);
+
+  // Last: it breaks fct_orders on purpose.
+  test('the model checks catch a broken partition: in the touched window incrementally, anywhere in a full build', async () => {
+    const graph = compileProject('dataform', { vars: { backfill_from: '2026-11-24', backfill_to: '2026-11-24' } });
+    const checks = (names: string[]) => ({
+      ...graph,
+      tables: graph.tables!.filter((t) => ['touched_event_dates', 'partition_checks'].includes(t.target.name)),
+      operations: [],
+      assertions: graph.assertions!.filter((a) => names.includes(a.target.name)),
+    });
+    const failedChecks = async (fullRefresh: boolean, names: string[]): Promise<string[]> => {
+      try {
+        await runGraph({ bigquery: bq, graph: checks(names), fullRefresh, runsTable: null });
+        return [];
+      } catch (e) {
+        if (!(e instanceof DataformRunError)) throw e;
+        return e.report.results.filter((r) => r.status === 'failed').map((r) => r.action);
+      }
+    };
+    const names = ['marts_fct_orders_assertions_uniqueKey', 'marts_fct_orders_assertions_rowConditions', 'staging_stg_online_orders_assertions_uniqueKey'];
+    expect(await failedChecks(false, names)).toEqual([]);
+    // A duplicate order on 2026-11-24 (touched by the backfill window) and a zero-unit order on 2026-11-23 (outside it).
+    await bq.query({ query: `insert into \`${PROJECT}.marts.fct_orders\` select * from \`${PROJECT}.marts.fct_orders\` where business_date = '2026-11-24' and order_id = (select min(order_id) from \`${PROJECT}.marts.fct_orders\` where business_date = '2026-11-24')` });
+    await bq.query({ query: `update \`${PROJECT}.marts.fct_orders\` set units = 0 where business_date = '2026-11-23' and order_id = (select min(order_id) from \`${PROJECT}.marts.fct_orders\` where business_date = '2026-11-23')` });
+    expect(await failedChecks(false, names)).toEqual(['dataform_assertions.marts_fct_orders_assertions_uniqueKey']);
+    expect((await failedChecks(true, names)).sort()).toEqual(['dataform_assertions.marts_fct_orders_assertions_rowConditions', 'dataform_assertions.marts_fct_orders_assertions_uniqueKey']);
+  }, 60_000);
 });

@@ -53,6 +53,31 @@ test('an incremental run deletes the touched partitions, then inserts them again
   expect(t.query).not.toMatch(/touched_event_dates`\)/);
 });
 
+test('incremental reads and deletes bound the partition column by touched_from, a constant BigQuery prunes on', () => {
+  const t = table('mart_product_mix_daily');
+  expect((t.incrementalPreOps ?? []).join('\n')).toMatch(/where business_date in \(select event_date from `[^`]+\.staging\.touched_event_dates`\) and business_date >= touched_from/);
+  expect(t.incrementalQuery).toMatch(/business_date in \(select event_date from `[^`]+\.staging\.touched_event_dates`\) and business_date >= touched_from/);
+  expect(table('fct_orders').incrementalQuery!.match(/business_date >= touched_from/g)).toHaveLength(2);
+  expect(t.query).not.toMatch(/touched_from/);
+});
+
+test('model checks run over the touched partitions incrementally and over everything in a full build', () => {
+  const checks = table('partition_checks');
+  expect((checks.incrementalPreOps ?? []).join('\n')).toMatch(/declare touched_from date/);
+  expect(checks.incrementalQuery).toMatch(/from `[^`]+\.marts\.fct_order_lines`\s+where business_date >= touched_from/);
+  expect(checks.incrementalQuery).toMatch(/from `[^`]+\.staging\.stg_inventory_movements`\s+where event_date >= touched_from/);
+  expect(checks.query).not.toMatch(/>= (date_sub\()?touched_from/);
+  const unique = graph.assertions!.find((a) => a.target.name === 'marts_fct_order_lines_assertions_rowConditions')!;
+  expect(unique.query).toMatch(/from `[^`]+\.staging\.partition_checks` where assertion = 'marts_fct_order_lines_assertions_rowConditions'/);
+  expect(checks.query).toMatch(/when not \(gross_margin_cents = net_sales_cents - cost_cents\) then/);
+  // No model-level assertion scans a partitioned model: those checks all go through partition_checks.
+  const partitioned = new Set(graph.tables!.filter((x) => x.bigquery?.partitionBy).map((x) => x.target.name));
+  for (const a of graph.assertions!) {
+    const parent = (a as { parentAction?: { name: string } }).parentAction;
+    if (parent) expect(partitioned.has(parent.name)).toBe(false);
+  }
+});
+
 test('staging reads raw from a constant arrival bound: the touched dates incrementally, history_start on a full refresh', () => {
   const t = table('stg_online_order_events');
   expect(t.incrementalQuery).toMatch(/where ingested_at >= timestamp\(touched_from\)/);
