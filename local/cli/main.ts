@@ -9,6 +9,8 @@ import { registerFunctionsCommand } from './functions-command';
 import { registerGenerateCommand } from './generate-command';
 import { registerLoadPosCommand } from './load-pos-command';
 import { registerReconcileCommand } from './reconcile-command';
+import { registerReprocessCommand } from './reprocess-command';
+import { registerServeCommand } from './serve-command';
 import { registerValidateCommand } from './validate-command';
 
 export function buildProgram(): Command {
@@ -26,6 +28,8 @@ export function buildProgram(): Command {
   registerLoadPosCommand(program);
   registerDataformCommand(program);
   registerReconcileCommand(program);
+  registerReprocessCommand(program);
+  registerServeCommand(program);
   return program;
 }
 
