@@ -1,2 +1,0 @@
-// Moved to local/testing/raw-loader.ts; kept so existing imports keep working.
-export * from '../../../local/testing/raw-loader';
