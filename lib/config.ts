@@ -37,6 +37,9 @@ const ConfigSchema = z.object({
   // `provider=secret,…`: HMAC secrets of the delivery providers' webhooks.
   PIZZAFLOW_WEBHOOK_SECRETS: pairList('provider=secret').optional(),
   PIZZAFLOW_WEBHOOK_TOLERANCE_SECONDS: z.coerce.number().int().min(1).max(3600).default(300),
+  // Deadline of one Storage Write append (ingest). Past it the push answers 503 and Pub/Sub redelivers,
+  // though the rows may have been written: staging de-duplicates on event_id.
+  PIZZAFLOW_APPEND_TIMEOUT_SECONDS: z.coerce.number().int().min(1).max(600).default(60),
   // Base URL of the functions (local bootstrap renders push endpoints from it).
   PIZZAFLOW_FUNCTIONS_URL: z.url({ protocol: /^https?$/ }).optional(),
   // `merchant=key,merchant2=key2`: the merchant metrics API's keys, one per merchant account.
@@ -54,6 +57,8 @@ export interface Config {
   /** provider → webhook HMAC secret (collector). */
   webhookSecrets: Record<string, string>;
   webhookToleranceSeconds: number;
+  /** Deadline of one Storage Write append (ingest). */
+  appendTimeoutSeconds: number;
   functionsUrl: string | undefined;
   /** merchant id → API key (merchant metrics API). */
   merchantApiKeys: Record<string, string>;
@@ -80,6 +85,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     apiKeys: c.PIZZAFLOW_API_KEYS ?? {},
     webhookSecrets: c.PIZZAFLOW_WEBHOOK_SECRETS ?? {},
     webhookToleranceSeconds: c.PIZZAFLOW_WEBHOOK_TOLERANCE_SECONDS,
+    appendTimeoutSeconds: c.PIZZAFLOW_APPEND_TIMEOUT_SECONDS,
     functionsUrl: c.PIZZAFLOW_FUNCTIONS_URL,
     merchantApiKeys: c.PIZZAFLOW_MERCHANT_API_KEYS ?? {},
   };

@@ -55,11 +55,14 @@ function inTouched(dateColumn, touchedDatesTable, eventsOnly = false) {
 
 /**
  * The raw arrival filter: an event is never ingested before it happened, so every copy of an event
- * whose UTC date is on or after touched_from arrived on or after that date.
+ * whose UTC date is on or after touched_from arrived on or after that date. The upper bound is the
+ * run's watermark (the newest arrival touched_event_dates saw): rows arriving while the run goes
+ * are left to the next run, so staging and the reconciliation checks read the same snapshot of raw.
+ * A backfill has no watermark and no upper bound.
  */
-function rawArrivalFilter(incremental) {
-  if (incremental) return `ingested_at >= timestamp(touched_from)`;
-  return `ingested_at >= timestamp('${dateVar('history_start') || '2020-01-01'}')`;
+function rawArrivalFilter(incremental, touchedDatesTable) {
+  const lower = incremental ? `ingested_at >= timestamp(touched_from)` : `ingested_at >= timestamp('${dateVar('history_start') || '2020-01-01'}')`;
+  return `${lower} and ingested_at <= (select coalesce(max(new_watermark_at), timestamp '9999-12-31 23:59:59') from ${touchedDatesTable})`;
 }
 
 /** Lower bound on an event-dated upstream column for a rebuild of the touched partitions. */

@@ -14,6 +14,7 @@ import { registerTabledata } from './tabledata';
 import { registerTables } from './tables';
 import { initTranslator } from './sql/translate';
 import { startGoogleSqlChecker } from './googlesql/start';
+import type { AppendFaults } from './storage-write/faults';
 import { startStorageWrite } from './storage-write/server';
 
 export interface StartOptions {
@@ -40,6 +41,8 @@ export interface RunningEmulator {
   /** The Storage Write API's gRPC address (managed writer: servicePath/port, insecure). */
   grpcHost: string;
   grpcPort: number;
+  /** Test-only fault injection for the Storage Write API's appends (`failNext`, `hangNext`); none unless armed. */
+  writeFaults: AppendFaults;
   close(): Promise<void>;
 }
 
@@ -76,6 +79,7 @@ export async function start(options: StartOptions = {}): Promise<RunningEmulator
     port,
     grpcHost: grpc.host,
     grpcPort: grpc.port,
+    writeFaults: grpc.faults,
     close: async () => {
       await grpc.close();
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));

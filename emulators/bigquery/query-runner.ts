@@ -53,9 +53,9 @@ export async function runQuery(ctx: Context, input: QueryInput): Promise<QueryOu
   const dd = input.defaultDataset;
   if (dd?.datasetId) {
     await requireDataset(ctx, dd.projectId ?? input.projectId, dd.datasetId);
-    await ctx.store.run(`USE ${quoteIdent(dd.projectId ?? input.projectId)}.${quoteIdent(dd.datasetId)}`);
+    await ctx.store.use(`${quoteIdent(dd.projectId ?? input.projectId)}.${quoteIdent(dd.datasetId)}`);
   } else {
-    await ctx.store.run(`USE ${quoteIdent(input.projectId)}`);
+    await ctx.store.use(quoteIdent(input.projectId));
   }
   let bound: string;
   try {
@@ -314,26 +314,73 @@ function tableOptions(ddl: DdlInfo): Partial<TableResource> {
   return extra;
 }
 
+const planning = new WeakMap<object, Promise<unknown>>();
+
+/**
+ * Plans with DuckDB's statistics propagation off. With it on, DuckDB drops a filter the table's
+ * min/max prove always true (`ingested_at >= <a date before every row>`), so the plan would show no
+ * partition filter where BigQuery sees one and requirePartitionFilter would wrongly refuse the
+ * query. Plans are taken one at a time so one plan's RESET cannot land inside another's window;
+ * statements running meanwhile are only optimised less, never answered differently.
+ */
+async function planWithoutStatistics<T>(ctx: Context, plan: () => Promise<T>): Promise<T> {
+  const conn = ctx.store.conn;
+  const previous = planning.get(conn) ?? Promise.resolve();
+  const run = previous.then(async () => {
+    await conn.run("SET disabled_optimizers = 'statistics_propagation'");
+    try {
+      return await plan();
+    } finally {
+      await conn.run('RESET disabled_optimizers');
+    }
+  });
+  planning.set(conn, run.catch(() => undefined));
+  return run;
+}
+
+/** The scan's filters on the partition column alone: what prunes partitions. */
+function pruningFilters(table: TableResource, filters: readonly string[]): string[] {
+  const part = partitionColumn(table);
+  if (!part) return [];
+  const names = (table.schema?.fields ?? []).map((f) => f.name);
+  const allNames = table.timePartitioning?.field ? names : [...names, part];
+  return filters.filter((f) => {
+    const used = mentionedColumns(f, allNames);
+    return used.length > 0 && used.every((c) => c.toLowerCase() === part.toLowerCase());
+  });
+}
+
+/** Does the plan scan a table that requires a partition filter without one? */
+function lacksPartitionFilter(ctx: Context, plan: string): boolean {
+  return scansFromPlan(plan).some((scan) => {
+    if (scan.name.length !== 3) return false;
+    const table = ctx.store.findTable(scan.name[0]!, scan.name[1]!, scan.name[2]!);
+    return !!table && table.type === 'TABLE' && requiresPartitionFilter(table) && pruningFilters(table, scan.filters).length === 0;
+  });
+}
+
 /** Bytes the statement reads, from the tables its plan scans; enforces requirePartitionFilter. */
 async function planBytes(ctx: Context, projectId: string, duckSql: string): Promise<bigint> {
-  const explain = await guard(ctx, projectId, () => ctx.store.conn.runAndReadAll(`EXPLAIN (FORMAT JSON) ${duckSql}`));
-  const plan = explain.getRows().find((r) => r[0] === 'physical_plan')?.[1];
+  const explainSql = `EXPLAIN (FORMAT JSON) ${duckSql}`;
+  const explain = await guard(ctx, projectId, () => ctx.store.conn.runAndReadAll(explainSql));
+  let plan = explain.getRows().find((r) => r[0] === 'physical_plan')?.[1];
   if (typeof plan !== 'string') return 0n;
+  if (lacksPartitionFilter(ctx, plan)) {
+    // Perhaps only because DuckDB proved the filter always true: plan again without statistics.
+    const again = await planWithoutStatistics(ctx, () => guard(ctx, projectId, () => ctx.store.conn.runAndReadAll(explainSql)));
+    plan = again.getRows().find((r) => r[0] === 'physical_plan')?.[1];
+    if (typeof plan !== 'string') return 0n;
+  }
   const perTable = new Map<string, { table: TableResource; columns: Set<string>; where: (string | undefined)[] }>();
   for (const scan of scansFromPlan(plan)) {
     if (scan.name.length !== 3) continue;
     const [p, d, t] = scan.name;
     const table = ctx.store.findTable(p, d, t);
     if (!table || table.type !== 'TABLE') continue;
-    const fields = table.schema?.fields ?? [];
-    const names = fields.map((f) => f.name);
+    const names = (table.schema?.fields ?? []).map((f) => f.name);
     const part = partitionColumn(table);
-    const allNames = part && !table.timePartitioning?.field ? [...names, part] : names;
     const columns = new Set<string>([...scan.projections.flatMap((pr) => mentionedColumns(pr, names)), ...scan.filters.flatMap((f) => mentionedColumns(f, names))]);
-    const pruning = part ? scan.filters.filter((f) => {
-      const used = mentionedColumns(f, allNames);
-      return used.length > 0 && used.every((c) => c.toLowerCase() === part.toLowerCase());
-    }) : [];
+    const pruning = pruningFilters(table, scan.filters);
     if (requiresPartitionFilter(table) && pruning.length === 0) {
       const { datasetId, tableId } = table.tableReference;
       throw invalidQuery(`Cannot query over table '${datasetId}.${tableId}' without a filter over column(s) '${part}' that can be used for partition elimination`);

@@ -45,6 +45,15 @@ export class Store {
     return this.conn.run(sql);
   }
 
+  private defaultSchema: string | undefined;
+
+  /** `USE <target>`, skipped when it is already the default (every query sets one). */
+  async use(target: string): Promise<void> {
+    if (this.defaultSchema === target) return;
+    await this.conn.run(`USE ${target}`);
+    this.defaultSchema = target;
+  }
+
   /** Attaches the project's database on first use; call inside exclusive(). */
   async project(projectId: string): Promise<ProjectState> {
     const known = this.projects.get(projectId);

@@ -119,7 +119,7 @@ async function insertTable(ctx: Context, req: Request): Promise<Response> {
   if (body.view) {
     if (!body.view.query) throw invalid('View query is required');
     if (body.view.useLegacySql) throw unimplemented('Legacy SQL views');
-    await ctx.store.run(`USE ${quoteIdent(projectId)}`);
+    await ctx.store.use(quoteIdent(projectId));
     await ctx.store.run(`CREATE VIEW ${path} AS ${translateOrInvalid(body.view.query)}`);
     resource.view = { query: body.view.query, useLegacySql: false };
     const synced = await syncTable(ctx, projectId, datasetId, tableId, resource);
@@ -197,7 +197,7 @@ async function patchTable(ctx: Context, req: Request, replace: boolean): Promise
   applyMutable(t, body);
   const path = tablePath(projectId, t.tableReference.datasetId, t.tableReference.tableId);
   if (body.view?.query && t.type === 'VIEW') {
-    await ctx.store.run(`USE ${quoteIdent(projectId)}`);
+    await ctx.store.use(quoteIdent(projectId));
     await ctx.store.run(`CREATE OR REPLACE VIEW ${path} AS ${translateOrInvalid(body.view.query)}`);
     t.view = { query: body.view.query, useLegacySql: false };
   }

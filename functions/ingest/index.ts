@@ -22,7 +22,8 @@ function wire(): Wired {
   const log = createLogger(FUNCTIONS.ingest, { level: config.logLevel });
   const catalog = loadCatalog();
   const client = writerClient(config);
-  const writer = (table: string) => createRawWriter({ client, table: `projects/${config.project}/datasets/${DATASETS.raw}/tables/${table}`, log });
+  const appendTimeoutMs = config.appendTimeoutSeconds * 1000;
+  const writer = (table: string) => createRawWriter({ client, table: `projects/${config.project}/datasets/${DATASETS.raw}/tables/${table}`, log, appendTimeoutMs });
   const schema = (name: string) => catalog.tables.find((t) => t.dataset === DATASETS.raw && t.name === name)!.schema;
   const writers = { online_order_events: writer('online_order_events'), delivery_events: writer('delivery_events'), rejected_events: writer('rejected_events') };
   const sinks: IngestSinks = {
@@ -35,6 +36,8 @@ function wire(): Wired {
     close: async () => {
       await Promise.allSettled(Object.values(writers).map((w) => w.close()));
       client.close();
+      // WriterClient.close() closes its connections, not the gRPC channel under them.
+      await client.getClient().close();
     },
   };
 }

@@ -4,6 +4,7 @@
 import { BigQuery } from '@google-cloud/bigquery';
 import type { Command } from 'commander';
 import { loadConfig } from '../../lib/config';
+import { formatBytes } from '../../lib/format';
 import { UsageError } from '../../lib/errors';
 import { buildActions, compileProject, DataformCompileError, DataformGraphError, DataformRunError, runGraph, type ActionResult, type RunEvent, type RunReport } from '../dataform';
 
@@ -35,18 +36,6 @@ export function parseVars(text: string | undefined): Record<string, string> {
 }
 
 const list = (text: string | undefined): string[] => (text ? text.split(',').map((s) => s.trim()).filter(Boolean) : []);
-
-function formatBytes(n: number): string {
-  if (n < 1024) return `${n} B`;
-  const units = ['KiB', 'MiB', 'GiB', 'TiB'];
-  let v = n / 1024;
-  let i = 0;
-  while (v >= 1024 && i < units.length - 1) {
-    v /= 1024;
-    i++;
-  }
-  return `${v.toFixed(1)} ${units[i]}`;
-}
 
 export function formatResult(r: ActionResult): string {
   const mark = r.status === 'succeeded' ? 'ok  ' : r.status === 'planned' ? 'plan' : r.status === 'skipped' ? 'skip' : 'FAIL';

@@ -5,9 +5,11 @@ import { registerEmulatorsCommand } from '../../emulators/cli';
 import { registerBootstrapCommand } from './bootstrap-command';
 import { registerCatalogCommand } from './catalog-command';
 import { registerDataformCommand } from './dataform-command';
+import { registerDemoCommand } from './demo-command';
 import { registerFunctionsCommand } from './functions-command';
 import { registerGenerateCommand } from './generate-command';
 import { registerLoadPosCommand } from './load-pos-command';
+import { registerLocalCommand } from './local-command';
 import { registerReconcileCommand } from './reconcile-command';
 import { registerReprocessCommand } from './reprocess-command';
 import { registerServeCommand } from './serve-command';
@@ -30,6 +32,8 @@ export function buildProgram(): Command {
   registerReconcileCommand(program);
   registerReprocessCommand(program);
   registerServeCommand(program);
+  registerLocalCommand(program);
+  registerDemoCommand(program);
   return program;
 }
 

@@ -38,7 +38,16 @@ export async function collectReconcileInput(bq: BigQuery, project: string, since
       file(String(r.source_object))[key] += Number(r.n);
     }
   }
-  return { raw, rejected, pos: [...files.values()].sort((a, b) => a.sourceObject.localeCompare(b.sourceObject)) };
+  // A message in raw (or rejected_events) more than once was redelivered: count each message once.
+  const redelivered: Partial<Record<StreamSource, number>> = {};
+  for (const [source, table] of [['online_orders', 'online_order_events'], ['delivery_events', 'delivery_events']] as const) {
+    const [r] = await rows(
+      `SELECT (SELECT COUNT(*) - COUNT(DISTINCT message_id) FROM ${t('raw', table)} WHERE DATE(ingested_at) >= '${sinceDate}')
+            + (SELECT COUNT(message_id) - COUNT(DISTINCT message_id) FROM ${t('raw', 'rejected_events')} WHERE DATE(rejected_at) >= '${sinceDate}' AND source = '${source}') AS n`,
+    );
+    redelivered[source] = Number(r?.n ?? 0);
+  }
+  return { raw, rejected, redelivered, pos: [...files.values()].sort((a, b) => a.sourceObject.localeCompare(b.sourceObject)) };
 }
 
 /** Messages per source in a `pizzaflow generate` output directory: one Pub/Sub payload per line. */

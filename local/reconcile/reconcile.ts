@@ -35,6 +35,12 @@ export interface ReconcileInput {
   pos: PosFileCheck[];
   /** Messages published per source, when known (e.g. counted from the generator's output). */
   published?: Partial<Record<StreamSource, number>>;
+  /**
+   * Rows per source that are a second copy of a message already in raw or rejected_events (same
+   * Pub/Sub message id): a redelivery after an append that was durable but unanswered. They are
+   * not published messages, so they do not count towards what is accounted for.
+   */
+  redelivered?: Partial<Record<StreamSource, number>>;
 }
 
 export interface ReconcileReport {
@@ -62,10 +68,12 @@ export function reconcile(input: ReconcileInput, catalog: Pick<PlatformCatalog, 
     const raw = sum(input.raw.filter((r) => r.source === source).map((r) => r.rows));
     const direct = sum(input.rejected.filter((r) => r.source === source).map((r) => r.rows));
     const deadLettered = sum(input.rejected.filter((r) => r.source === 'dead_letter' && r.deadLetterFrom !== null && subscriptionSource.get(r.deadLetterFrom) === source).map((r) => r.rows));
-    const accounted = raw + direct + deadLettered;
+    const redelivered = input.redelivered?.[source] ?? 0;
+    const accounted = raw + direct + deadLettered - redelivered;
     const published = input.published?.[source];
-    lines.push(`${source}: ${raw} raw + ${direct} rejected + ${deadLettered} dead-lettered = ${accounted}${published === undefined ? '' : ` of ${published} published`}`);
-    if (published !== undefined && published !== accounted) problems.push(`${source}: ${published} published but ${accounted} accounted for (${published - accounted} missing)`);
+    const copies = redelivered ? ` - ${redelivered} redelivered copies` : '';
+    lines.push(`${source}: ${raw} raw + ${direct} rejected + ${deadLettered} dead-lettered${copies} = ${accounted}${published === undefined ? '' : ` of ${published} published`}`);
+    if (published !== undefined && published !== accounted) problems.push(`${source}: ${published} published but ${accounted} accounted for (${published > accounted ? `${published - accounted} missing` : `${accounted - published} more than published`})`);
   }
   const unknownDeadLetters = sum(input.rejected.filter((r) => r.source === 'dead_letter' && (r.deadLetterFrom === null || !subscriptionSource.get(r.deadLetterFrom))).map((r) => r.rows));
   if (unknownDeadLetters) lines.push(`dead_letter: ${unknownDeadLetters} rows from unknown subscriptions`);

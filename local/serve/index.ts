@@ -2,7 +2,7 @@
 import { BigQuery } from '@google-cloud/bigquery';
 import type { Config } from '../../lib/config';
 import type { Logger } from '../../lib/logger';
-import { createKeyRing } from './metrics/api-keys';
+import { createKeyRing, type KeyRing } from './metrics/api-keys';
 import { createVersionTracker } from './metrics/cache';
 import { createMetricsHandler } from './metrics/handler';
 import { createBigQuerySource } from './metrics/source';
@@ -23,8 +23,12 @@ export interface MetricsServiceOptions {
   host?: string;
   /** How often the latest transform run is looked up (ms). */
   runCheckMs?: number;
+  /** Overrides the keys from PIZZAFLOW_MERCHANT_API_KEYS (local mode's key ring). */
+  keys?: KeyRing;
   /** Injected in tests; otherwise built from the config (the emulator when BIGQUERY_EMULATOR_HOST is set). */
   bigquery?: BigQuery;
+  /** Answers kept per data version (default 10,000); 0 turns the cache off, the benchmark's baseline. */
+  cacheEntries?: number;
 }
 
 export async function startMetricsService(options: MetricsServiceOptions): Promise<RunningServer> {
@@ -34,10 +38,11 @@ export async function startMetricsService(options: MetricsServiceOptions): Promi
   const source = createBigQuerySource({ bigquery, project: config.project, location: config.location });
   const handler = createMetricsHandler({
     source,
-    keys: createKeyRing(config.merchantApiKeys),
+    keys: options.keys ?? createKeyRing(config.merchantApiKeys),
     versions: createVersionTracker(source, { checkIntervalMs: options.runCheckMs ?? 5_000 }),
     project: config.project,
     log: options.log,
+    cacheEntries: options.cacheEntries,
   });
   return startServer({ handler, log: options.log, port: options.port, host: options.host });
 }

@@ -52,10 +52,20 @@ export function finish(duckSql: string): string {
 }
 
 /** Translates one GoogleSQL statement; call initTranslator() once first. */
+/** Translations by statement text: scheduled runs send the same statements again and again. */
+const translations = new Map<string, string>();
+const MAX_TRANSLATIONS = 5_000;
+
 export function translate(googleSql: string): string {
+  const cached = translations.get(googleSql);
+  if (cached !== undefined) return cached;
   if (!polyglot.isInitialized()) throw new TranslateError('translator not initialised: call initTranslator() first');
   const result = polyglot.transpile(prepare(googleSql), polyglot.Dialect.BigQuery, polyglot.Dialect.DuckDB);
   if (!result.success || !result.sql) throw new TranslateError(result.error ?? 'translation failed');
   if (result.sql.length !== 1) throw new TranslateError('expected exactly one statement');
-  return finish(result.sql[0]);
+  const duckSql = finish(result.sql[0]);
+  // Oldest first out: a Map iterates in insertion order.
+  if (translations.size >= MAX_TRANSLATIONS) translations.delete(translations.keys().next().value as string);
+  translations.set(googleSql, duckSql);
+  return duckSql;
 }

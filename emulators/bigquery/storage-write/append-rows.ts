@@ -1,10 +1,12 @@
 // One AppendRows connection: the first request names the stream and carries the writer schema (a
 // proto descriptor); later requests may omit both. Requests are answered strictly in order, each
-// only after its rows are in DuckDB (or held by a PENDING/BUFFERED stream).
+// only after its rows are in DuckDB (or held by a PENDING/BUFFERED stream). Faults armed by a test
+// (faults.ts) fail a request or hold its answer.
 import * as grpc from '@grpc/grpc-js';
 import * as protobuf from 'protobufjs';
 import { Logger } from '../../../lib/logger';
 import { GrpcError, invalidArgument, toGrpcError, unimplemented } from './errors';
+import type { AppendFaults } from './faults';
 import { messageTypeFromDescriptor } from './row-decoder';
 import { PreparedAppend, WriteStreams } from './streams';
 
@@ -25,7 +27,7 @@ export interface AppendRowsResponse {
 
 type AppendCall = grpc.ServerDuplexStream<AppendRowsRequest, AppendRowsResponse>;
 
-export function handleAppendRows(call: AppendCall, streams: WriteStreams, log: Logger): void {
+export function handleAppendRows(call: AppendCall, streams: WriteStreams, log: Logger, faults?: AppendFaults): void {
   let stream: string | undefined;
   let type: protobuf.Type | undefined;
   let queue: Promise<void> = Promise.resolve();
@@ -87,13 +89,22 @@ export function handleAppendRows(call: AppendCall, streams: WriteStreams, log: L
       queue = queue.then(() => fail(toGrpcError(e)));
       return;
     }
+    const send = (res: AppendRowsResponse): void => {
+      if (!failed && !call.cancelled && !call.destroyed) call.write(res);
+    };
+    const fault = faults?.take();
+    if (fault?.kind === 'fail') {
+      queue = queue.then(() => send({ error: { code: fault.code, message: fault.message }, writeStream: target.name }));
+      return;
+    }
     const offset = req.offset?.value === undefined ? undefined : Number(req.offset.value);
     const prepared = streams.prepare(target.name, target.type, req.protoRows?.rows?.serializedRows ?? []);
     prepared.catch(() => undefined); // awaited in order below; avoid an unhandled rejection meanwhile
     queue = queue.then(async () => {
       if (failed) return;
       const res = await answer(target, prepared, offset);
-      if (!failed && !call.cancelled && !call.destroyed) call.write(res);
+      if (fault?.kind === 'hang') await new Promise<void>((resolve) => setTimeout(resolve, fault.ms).unref());
+      send(res);
     });
   });
   call.on('end', () => {

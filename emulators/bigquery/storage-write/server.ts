@@ -4,6 +4,7 @@ import * as grpc from '@grpc/grpc-js';
 import { Context } from '../context';
 import { AppendRowsRequest, AppendRowsResponse, handleAppendRows } from './append-rows';
 import { toGrpcError } from './errors';
+import { AppendFaults } from './faults';
 import { bigQueryWriteService } from './protos';
 import { StorageFieldSchema, toStorageFields } from './storage-schema';
 import { StreamState, WriteStreams } from './streams';
@@ -18,6 +19,8 @@ export interface StorageWriteOptions {
 export interface RunningStorageWrite {
   host: string;
   port: number;
+  /** Test-only: failures and late answers for the next appends (see faults.ts). None unless armed. */
+  faults: AppendFaults;
   close(): Promise<void>;
 }
 
@@ -70,6 +73,7 @@ const FULL_VIEW = 2;
 
 export async function startStorageWrite(ctx: Context, options: StorageWriteOptions = {}): Promise<RunningStorageWrite> {
   const streams = new WriteStreams(ctx);
+  const faults = new AppendFaults();
   const server = new grpc.Server({ 'grpc.max_receive_message_length': 32 * 1024 * 1024 });
   server.addService(bigQueryWriteService(), {
     CreateWriteStream: unary(async (req: { parent?: string; writeStream?: { type?: string | number } }) => {
@@ -89,7 +93,7 @@ export async function startStorageWrite(ctx: Context, options: StorageWriteOptio
       const out = await streams.batchCommit(req.parent ?? '', req.writeStreams ?? []);
       return { ...(out.commitTime ? { commitTime: timestamp(out.commitTime) } : {}), streamErrors: out.streamErrors };
     }),
-    AppendRows: ((call) => handleAppendRows(call, streams, ctx.log)) as grpc.handleBidiStreamingCall<AppendRowsRequest, AppendRowsResponse>,
+    AppendRows: ((call) => handleAppendRows(call, streams, ctx.log, faults)) as grpc.handleBidiStreamingCall<AppendRowsRequest, AppendRowsResponse>,
   });
   const host = options.host ?? '127.0.0.1';
   const port = await new Promise<number>((resolve, reject) =>
@@ -99,6 +103,7 @@ export async function startStorageWrite(ctx: Context, options: StorageWriteOptio
   return {
     host,
     port,
+    faults,
     close: async () => {
       // Open AppendRows connections would hold a graceful shutdown forever: give them a moment.
       await new Promise<void>((resolve) => {

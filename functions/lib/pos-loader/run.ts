@@ -4,6 +4,7 @@
 // runs, so a run interrupted anywhere is finished by the next one with the same job ids (BigQuery
 // answers 409 duplicate) and no row is loaded twice or lost.
 import type { LoadManifestEntry } from '../../../contracts/ops';
+import { mapWithConcurrency } from '../../../lib/concurrency';
 import type { Logger } from '../../../lib/logger';
 import { checkPosFile, POS_TABLES } from './check-file';
 import { decideFiles, jobFor, loadedContent, manifestRow, objectUri, planLoad, stagingNdjson, type FileDecision, type LandedObject, type LoadJobPlan, type LoadPlan } from './plan';
@@ -56,6 +57,9 @@ export interface PosLoaderSummary {
 
 const key = (name: string, generation: string): string => `${name}#${generation}`;
 
+/** Object reads, staging writes and moves in flight at once (each is one Cloud Storage request or two). */
+const IO_CONCURRENCY = 16;
+
 export async function runPosLoader(ports: PosLoaderPorts, options: { now: () => number; log?: Logger }): Promise<PosLoaderSummary> {
   const summary: PosLoaderSummary = { recovered: 0, files: 0, loaded: 0, archived: 0, quarantined: 0, jobs: [], rows: { pos_transactions: 0, inventory_movements: 0 } };
   // 1. Finish what an interrupted run committed to.
@@ -69,20 +73,19 @@ export async function runPosLoader(ports: PosLoaderPorts, options: { now: () => 
   const done = new Set(manifest.map((m) => key(m.object_name, m.generation)));
   const fresh = (await ports.listLanding()).filter((o) => !done.has(key(o.name, o.generation))).sort(byArrival);
   if (fresh.length === 0) return summary;
-  const judged = [];
-  for (const object of fresh) judged.push({ object, verdict: checkPosFile(await ports.readObject(object)) });
+  const judged = await mapWithConcurrency(fresh, IO_CONCURRENCY, async (object) => ({ object, verdict: checkPosFile(await ports.readObject(object)) }));
   const decisions = decideFiles(judged, loadedContent(manifest));
   const now = new Date(options.now()).toISOString();
   const plan = planLoad(decisions, now);
   // 3. Staging objects, then the plan record: from here on the plan is what happens.
-  for (const staged of plan.files) {
+  await mapWithConcurrency(plan.files, IO_CONCURRENCY, async (staged) => {
     const decision = decisions.find((d) => d.object === staged.object) as FileDecision & { action: 'load' };
     for (const table of POS_TABLES) {
       const job = jobFor(plan, staged, table);
       if (!job) continue;
       await ports.writeStaging(staged.staging[table]!, stagingNdjson(decision.verdict.rows[table], { ingestedAt: plan.ingestedAt, sourceObject: objectUri(staged.object), loadJobId: job.jobId }));
     }
-  }
+  });
   const record: PlanRecord = {
     planId: plan.planId,
     jobs: plan.jobs,
@@ -119,7 +122,7 @@ async function executePlan(ports: PosLoaderPorts, plan: PlanRecord, summary: Pos
     summary.jobs.push({ jobId: job.jobId, table: job.table, outcome });
     log?.info({ jobId: job.jobId, table: job.table, windowStart: job.windowStart, sources: job.sources.length, outcome }, 'load job done');
   }
-  for (const f of plan.files) await ports.moveObject(f.object, f.destination, f.metadata);
+  await mapWithConcurrency(plan.files, IO_CONCURRENCY, (f) => ports.moveObject(f.object, f.destination, f.metadata));
   // Re-read: an interrupted run may have written part of its manifest already.
   const recorded = new Set((await ports.readManifest()).map((m) => key(m.object_name, m.generation)));
   const rows = plan.files.map((f) => f.manifest).filter((m) => !recorded.has(key(m.object_name, m.generation)));

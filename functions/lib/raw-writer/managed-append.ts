@@ -76,7 +76,10 @@ export function managedAppend(options: ManagedAppendOptions): ManagedAppend {
     if (!open || open !== current) return;
     current = undefined;
     open.then(
-      (o) => o.writer.close(),
+      (o) => {
+        cancelCall(o.connection);
+        o.writer.close();
+      },
       () => undefined,
     );
   };
@@ -124,6 +127,14 @@ export function managedAppend(options: ManagedAppendOptions): ManagedAppend {
     append,
     close: () => drop(current),
   };
+}
+
+/** StreamConnection.close() ends and destroys its stream without cancelling the gRPC call, so a
+ * call with answers still unread (the appends behind a failed or timed-out one) stays open on the
+ * channel until the server or a keepalive ends it. Cancelling first releases it at once. The
+ * connection's call is not public: when the field is missing, close() alone still runs. */
+function cancelCall(connection: StreamConnection): void {
+  (connection as unknown as { _connection?: { cancel?: () => void } | null })._connection?.cancel?.();
 }
 
 function withDeadline<T>(p: Promise<T>, ms: number): Promise<T> {

@@ -234,6 +234,9 @@
   }
 
   async function load(settings) {
+    // data-loaded / data-error tell a watcher (the browser test) that this load has settled.
+    delete document.body.dataset.loaded;
+    delete document.body.dataset.error;
     status.className = '';
     status.textContent = 'Loading…';
     try {
@@ -259,9 +262,9 @@
     } catch (err) {
       // Never leave a previous merchant's charts on screen under an error.
       document.querySelectorAll('section .chart').forEach((box) => box.replaceChildren());
-      delete document.body.dataset.loaded;
       status.className = 'error';
       status.textContent = err.message;
+      document.body.dataset.error = err.message;
     }
   }
 

@@ -39,7 +39,7 @@ export interface MetricsHandlerOptions {
   versions: VersionTracker;
   project: string;
   log: Logger;
-  /** Answers kept per data version (least recently used go first). Default 10,000. */
+  /** Answers kept per data version (least recently used go first). Default 10,000; 0 keeps none. */
   cacheEntries?: number;
   now?: () => Date;
 }

@@ -49,6 +49,13 @@ describe('loadConfig: functions settings', () => {
     expect(loadConfig({ BIGQUERY_STORAGE_EMULATOR_HOST: 'localhost:9060' }).emulators.bigqueryStorage).toBe('localhost:9060');
   });
 
+  it('reads the append deadline of ingest in whole seconds (default 60)', () => {
+    expect(loadConfig({}).appendTimeoutSeconds).toBe(60);
+    expect(loadConfig({ PIZZAFLOW_APPEND_TIMEOUT_SECONDS: '2' }).appendTimeoutSeconds).toBe(2);
+    expect(() => loadConfig({ PIZZAFLOW_APPEND_TIMEOUT_SECONDS: '0' })).toThrow(/PIZZAFLOW_APPEND_TIMEOUT_SECONDS/);
+    expect(() => loadConfig({ PIZZAFLOW_APPEND_TIMEOUT_SECONDS: '1.5' })).toThrow(/PIZZAFLOW_APPEND_TIMEOUT_SECONDS/);
+  });
+
   it('reads the functions base URL', () => {
     expect(loadConfig({ PIZZAFLOW_FUNCTIONS_URL: 'http://localhost:8080' }).functionsUrl).toBe('http://localhost:8080');
     expect(() => loadConfig({ PIZZAFLOW_FUNCTIONS_URL: 'ftp://x' })).toThrow(/PIZZAFLOW_FUNCTIONS_URL/);

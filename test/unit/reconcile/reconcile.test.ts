@@ -23,6 +23,16 @@ describe('reconcile', () => {
     expect(r.lines.at(-1)).toBe('reconciled: everything is accounted for');
   });
 
+  it('counts a redelivered message once (a second copy under the same message id)', () => {
+    const input = base();
+    input.raw[0]!.rows = 11;
+    const doubled = reconcile({ ...input, published: { online_orders: 12, delivery_events: 5 } }, catalog);
+    expect(doubled.problems).toEqual(['online_orders: 12 published but 13 accounted for (1 more than published)']);
+    const r = reconcile({ ...input, redelivered: { online_orders: 1 }, published: { online_orders: 12, delivery_events: 5 } }, catalog);
+    expect(r.ok).toBe(true);
+    expect(r.lines).toContain('online_orders: 11 raw + 2 rejected + 0 dead-lettered - 1 redelivered copies = 12 of 12 published');
+  });
+
   it('fails when published messages are missing', () => {
     const r = reconcile({ ...base(), published: { online_orders: 13 } }, catalog);
     expect(r.ok).toBe(false);
