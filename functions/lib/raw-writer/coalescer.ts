@@ -5,6 +5,7 @@
 // The append function is injected, so the whole policy is testable with a fake.
 import { PizzaflowError, RetryableError } from '../../../lib/errors';
 import { RequestTooLargeError, RowError, RowErrorsError } from './errors';
+import { jsonByteLength } from './json-size';
 
 /** What one append reports: row errors by index in the appended batch (none: all rows written). */
 export interface AppendResult {
@@ -77,7 +78,7 @@ export class Coalescer<Row> {
     options: CoalescerOptions<Row> = {},
   ) {
     this.opts = { ...defaults, ...stripUndefined(options) };
-    this.sizeOf = options.sizeOf ?? ((r) => Buffer.byteLength(JSON.stringify(r)));
+    this.sizeOf = options.sizeOf ?? jsonByteLength;
     if (this.opts.maxBytes > this.opts.maxRequestBytes) throw new RangeError('maxBytes must not exceed maxRequestBytes');
   }
 
