@@ -24,6 +24,8 @@ export interface EmulatorsOptions {
   /** Reject SQL that BigQuery's analyzer (ZetaSQL) rejects. */
   strictGoogleSql: boolean;
   dataDir: string;
+  /** Keep nothing on disk (the state is gone when the emulators stop). */
+  inMemory?: boolean;
   project: string;
   logLevel: string;
 }
@@ -61,7 +63,7 @@ async function startOne(name: EmulatorName, o: EmulatorsOptions, pubsubUrl: stri
         port: o.pubsubPort,
         project: o.project,
         logLevel: o.logLevel,
-        dataDir: path.join(o.dataDir, 'pubsub'),
+        dataDir: o.inMemory ? undefined : path.join(o.dataDir, 'pubsub'),
       });
       const keyFile = path.join(o.dataDir, 'pubsub-push-oidc.pem');
       fs.mkdirSync(o.dataDir, { recursive: true });
@@ -73,6 +75,7 @@ async function startOne(name: EmulatorName, o: EmulatorsOptions, pubsubUrl: stri
         host: o.host,
         port: o.storagePort,
         dataDir: path.join(o.dataDir, 'storage'),
+        inMemory: o.inMemory,
         pubsubHost: pubsubUrl,
       });
       return { name, url: e.url, env: { STORAGE_EMULATOR_HOST: e.url }, close: () => e.close() };
@@ -83,7 +86,7 @@ async function startOne(name: EmulatorName, o: EmulatorsOptions, pubsubUrl: stri
         port: o.bigqueryPort,
         grpcPort: o.bigqueryGrpcPort,
         strictGoogleSql: o.strictGoogleSql,
-        dataDir: path.join(o.dataDir, 'bigquery'),
+        dataDir: o.inMemory ? undefined : path.join(o.dataDir, 'bigquery'),
         storageHost: storageUrl,
         project: o.project,
         logLevel: o.logLevel,
@@ -133,9 +136,10 @@ export function registerEmulatorsCommand(program: Command): void {
     .option('--bigquery-grpc-port <port>', 'BigQuery Storage Write API gRPC port (0 = any free port)', '9060')
     .option('--strict-googlesql', 'reject SQL that BigQuery would refuse (ZetaSQL analysis of every statement)')
     .option('--data-dir <dir>', 'where emulators keep their files', '.pizzaflow')
+    .option('--in-memory', 'keep no state on disk (faster; everything is gone when they stop)')
     .option('--project <id>', 'project id printed in PUBSUB_PROJECT_ID', 'pizzaflow-local')
     .option('--log-level <level>', 'emulator log level (stderr)', 'info')
-    .action(async (raw: Record<string, string | undefined> & { strictGooglesql?: boolean }) => {
+    .action(async (raw: Record<string, string | undefined> & { strictGooglesql?: boolean; inMemory?: boolean }) => {
       const options: EmulatorsOptions = {
         only: parseOnly(raw.only),
         host: raw.host ?? 'localhost',
@@ -145,6 +149,7 @@ export function registerEmulatorsCommand(program: Command): void {
         bigqueryGrpcPort: port('--bigquery-grpc-port', raw.bigqueryGrpcPort ?? '9060'),
         strictGoogleSql: raw.strictGooglesql === true,
         dataDir: path.resolve(raw.dataDir ?? '.pizzaflow'),
+        inMemory: raw.inMemory === true,
         project: raw.project ?? 'pizzaflow-local',
         logLevel: raw.logLevel ?? 'info',
       };

@@ -39,15 +39,52 @@ export function sizeExpr(field: FieldSchema, e: string, depth = 0): string {
 }
 
 /** Logical bytes of `fields` in `path` over the rows matching `where`. */
-export async function logicalBytes(conn: DuckDBConnection, path: string, fields: FieldSchema[], where: string | undefined): Promise<bigint> {
-  if (fields.length === 0) return 0n;
+/** The SELECT measuring the logical bytes of `fields` in `path` (rows matching `where`), or undefined for no fields. */
+function logicalBytesSql(path: string, fields: FieldSchema[], where: string | undefined): string | undefined {
+  if (fields.length === 0) return undefined;
   // Fixed-size columns are count(column) * size: several times faster than a per-row CASE.
   const parts = fields.map((f) => {
     const fixed = f.mode !== 'REPEATED' ? FIXED[f.type] : undefined;
     return fixed !== undefined ? `${fixed} * count(${quoteIdent(f.name)})` : `coalesce(sum(${sizeExpr(f, quoteIdent(f.name))}), 0)`;
   });
-  const r = await conn.runAndReadAll(`SELECT CAST(${parts.join(' + ')} AS BIGINT) FROM ${path}${where ? ` WHERE ${where}` : ''}`);
+  return `SELECT CAST(${parts.join(' + ')} AS BIGINT) FROM ${path}${where ? ` WHERE ${where}` : ''}`;
+}
+
+export async function logicalBytes(conn: DuckDBConnection, path: string, fields: FieldSchema[], where: string | undefined): Promise<bigint> {
+  const sql = logicalBytesSql(path, fields, where);
+  if (!sql) return 0n;
+  const r = await conn.runAndReadAll(sql);
   return BigInt(r.getRows()[0][0] as bigint);
+}
+
+export interface TableScanBytes {
+  path: string;
+  fields: FieldSchema[];
+  where: string | undefined;
+}
+
+/**
+ * The bytes of several table scans in one statement (one round trip into DuckDB instead of one per
+ * table); when that fails (a filter that does not stand alone), each scan on its own, and a scan
+ * whose filter still fails counts its whole table.
+ */
+export async function logicalBytesOfScans(conn: DuckDBConnection, scans: readonly TableScanBytes[]): Promise<bigint> {
+  const parts = scans.flatMap((s) => logicalBytesSql(s.path, s.fields, s.where) ?? []);
+  if (parts.length === 0) return 0n;
+  try {
+    const r = await conn.runAndReadAll(`SELECT CAST(${parts.map((p) => `coalesce((${p}), 0)`).join(' + ')} AS BIGINT)`);
+    return BigInt(r.getRows()[0][0] as bigint);
+  } catch {
+    let total = 0n;
+    for (const s of scans) {
+      try {
+        total += await logicalBytes(conn, s.path, s.fields, s.where);
+      } catch {
+        total += await logicalBytes(conn, s.path, s.fields, undefined);
+      }
+    }
+    return total;
+  }
 }
 
 export interface Scan {

@@ -8,7 +8,7 @@ import { BqError, duplicate, invalidQuery, notFound, unimplemented } from './err
 import { TableReference, TableResource, partitionColumn, requiresPartitionFilter } from './resources';
 import { FieldSchema, fieldFromDuck, quoteIdent } from './schema';
 import { tablePath } from './store';
-import { logicalBytes, mentionedColumns, scansFromPlan } from './bytes-processed';
+import { logicalBytesOfScans, mentionedColumns, scansFromPlan } from './bytes-processed';
 import { DdlError, DdlInfo, readDdl } from './sql/ddl';
 import { LiteralError } from './sql/literals';
 import { ParameterError, QueryParameter, bindParameters } from './sql/params';
@@ -391,18 +391,15 @@ async function planBytes(ctx: Context, projectId: string, duckSql: string): Prom
     entry.where.push(pruning.length ? pruning.map((f) => `(${f})`).join(' AND ') : undefined);
     perTable.set(key, entry);
   }
-  let total = 0n;
-  for (const { table, columns, where } of perTable.values()) {
-    const fields = (table.schema?.fields ?? []).filter((f) => columns.has(f.name));
+  const scans = [...perTable.values()].map(({ table, columns, where }) => {
     const { projectId: p, datasetId: d, tableId: t } = table.tableReference;
-    const cond = where.some((w) => w === undefined) ? undefined : where.join(' OR ');
-    try {
-      total += await logicalBytes(ctx.store.conn, tablePath(p, d, t), fields, cond);
-    } catch {
-      total += await logicalBytes(ctx.store.conn, tablePath(p, d, t), fields, undefined);
-    }
-  }
-  return total;
+    return {
+      path: tablePath(p, d, t),
+      fields: (table.schema?.fields ?? []).filter((f) => columns.has(f.name)),
+      where: where.some((w) => w === undefined) ? undefined : where.join(' OR '),
+    };
+  });
+  return logicalBytesOfScans(ctx.store.conn, scans);
 }
 
 /** Strict mode: ZetaSQL must accept the statement against the emulator's catalog. */

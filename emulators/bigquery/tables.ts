@@ -72,7 +72,8 @@ export function registerTables(router: Router, ctx: Context): void {
   router.add('GET', `${base}/{tableId}`, (req) =>
     store.exclusive(async () => {
       const t = await requireTable(ctx, req.params.projectId, req.params.datasetId, req.params.tableId);
-      return { body: await withStats(ctx, t) };
+      // view=BASIC leaves out storage statistics (numRows, numBytes), as BigQuery does: no table scan.
+      return { body: req.query.get('view') === 'BASIC' ? t : await withStats(ctx, t) };
     }),
   );
 

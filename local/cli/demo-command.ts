@@ -59,11 +59,11 @@ export function registerDemoCommand(program: Command): void {
     .command('demo')
     .description('a day in the life: generated traffic through the collector and the landing bucket, scheduled loads and transforms, then a report (exit 1 if anything is unaccounted for)')
     .option('--stores <n>', 'stores', '50')
-    .option('--hours <n>', 'simulated hours (the default covers a US business day, 12:00-08:00 UTC)', '20')
-    .option('--start <iso>', 'simulated start, on a UTC hour (default: yesterday 12:00 UTC)')
+    .option('--hours <n>', 'simulated hours (the default is one US business day: 10:00-23:00 local in every time zone, 15:00-07:00 UTC)', '16')
+    .option('--start <iso>', 'simulated start, on a UTC hour (default: yesterday 15:00 UTC)')
     .option('--seed <n>', 'generator seed', '7')
     .option('--faults <rate>', 'fault rate: share of events and POS files damaged, duplicated or late (0-1)', '0.01')
-    .option('--rate <x>', 'clock speed while nothing scheduled is running: simulated seconds per real second', '600')
+    .option('--rate <x>', 'clock speed while nothing scheduled is running: simulated seconds per real second', '20000')
     .option('--data-dir <dir>', 'keep the data set and the emulators\' state here (must be empty; default: a temporary folder, removed)')
     .option('--keep-running', 'after the report, keep the platform (and the dashboard) up until Ctrl-C')
     .option('--strict-googlesql', 'reject SQL that BigQuery would refuse (slower)')
@@ -71,7 +71,7 @@ export function registerDemoCommand(program: Command): void {
     .action(async (o: DemoCliOptions) => {
       const stores = integerOption('--stores', o.stores, 1, 5_000);
       const hours = integerOption('--hours', o.hours, 1, 24 * 14);
-      const start = o.start ?? new Date(Date.parse(previousUtcMidnight(Date.now())) + 12 * 3_600_000).toISOString();
+      const start = o.start ?? new Date(Date.parse(previousUtcMidnight(Date.now())) + 15 * 3_600_000).toISOString();
       if (Number.isNaN(Date.parse(start)) || Date.parse(start) % 3_600_000 !== 0) throw new UsageError(`--start must be an ISO 8601 time on a UTC hour, not "${start}"`);
       const rate = numberOption('--rate', o.rate, 1, 100_000);
       const faultRate = numberOption('--faults', o.faults, 0, 1);
@@ -96,6 +96,7 @@ export function registerDemoCommand(program: Command): void {
           faultRate,
           rate,
           workDir,
+          inMemory: !o.dataDir,
           strictGoogleSql: o.strictGooglesql === true,
           log,
           onProgress: printer.update,

@@ -125,7 +125,8 @@ class Executor {
   private async columnsIfExists(target: Target): Promise<string[] | null> {
     let metadata: unknown;
     try {
-      [metadata] = await this.tableRef(target).getMetadata();
+      // BASIC: the schema without storage statistics, which would cost a scan of the table.
+      [metadata] = await this.tableRef(target).getMetadata({ view: 'BASIC' });
     } catch (err) {
       if ((err as { code?: number }).code === 404) return null;
       throw err;

@@ -29,6 +29,8 @@ export interface DemoOptions {
   rate: number;
   /** Where the data set and the emulators' state go (fresh). */
   workDir: string;
+  /** Keep the emulators' state in memory rather than under workDir (faster; nothing to keep). */
+  inMemory?: boolean;
   ports?: LocalPorts;
   strictGoogleSql?: boolean;
   log: Logger;
@@ -115,6 +117,7 @@ export async function runDemo(o: DemoOptions): Promise<DemoReport> {
     clock,
     log: o.log,
     strictGoogleSql: o.strictGoogleSql,
+    inMemory: o.inMemory,
     merchantKeys: createKeyRing(merchantKeys),
     onSchedulerEvent: o.onSchedulerEvent,
   });

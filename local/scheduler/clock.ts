@@ -8,6 +8,12 @@ export interface Clock {
   realDelayUntil(simMs: number): number;
   /** Simulated time runs at real speed until the returned release is called. */
   hold(): () => void;
+  /**
+   * Simulated time stops at `simMs` until the returned release is called: a scheduler registers
+   * its next firing so that a busy event loop cannot carry the clock past it (at a high rate, 100
+   * ms of lag would otherwise be half an hour of schedule gone by).
+   */
+  barrier(simMs: number): () => void;
   readonly rate: number;
 }
 
@@ -17,6 +23,7 @@ export function realClock(now: () => number = Date.now): Clock {
     now,
     realDelayUntil: (simMs) => Math.max(0, simMs - now()),
     hold: () => () => undefined,
+    barrier: () => () => undefined,
   };
 }
 
@@ -30,8 +37,11 @@ export function acceleratedClock(options: { startMs: number; rate: number; realN
   let segmentReal = realNow();
   let segmentSim = options.startMs;
   let holds = 0;
+  const barriers: number[] = [];
   const speed = (): number => (holds > 0 ? 1 : options.rate);
-  const now = (): number => segmentSim + (realNow() - segmentReal) * speed();
+  const free = (): number => segmentSim + (realNow() - segmentReal) * speed();
+  const now = (): number => (barriers.length ? Math.min(free(), Math.min(...barriers)) : free());
+  /** Starts a new linear segment at the current (possibly stopped) simulated time. */
   const newSegment = (): void => {
     segmentSim = now();
     segmentReal = realNow();
@@ -49,6 +59,16 @@ export function acceleratedClock(options: { startMs: number; rate: number; realN
         released = true;
         newSegment();
         holds--;
+      };
+    },
+    barrier(simMs) {
+      barriers.push(simMs);
+      let released = false;
+      return () => {
+        if (released) return;
+        released = true;
+        newSegment();
+        barriers.splice(barriers.indexOf(simMs), 1);
       };
     },
   };

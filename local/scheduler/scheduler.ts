@@ -106,15 +106,21 @@ export function startScheduler(options: SchedulerOptions): Scheduler {
     let after = clock.now();
     for (;;) {
       const due = cron.nextAfter(after);
-      await sleepUntil(due);
-      if (stopped) return;
-      after = due;
-      if (current.has(job.name)) {
-        skipped[job.name] = (skipped[job.name] ?? 0) + 1;
-        options.onEvent?.({ type: 'skipped', job: job.name, scheduledAt: due });
-        continue;
+      const release = clock.barrier(due);
+      try {
+        await sleepUntil(due);
+        if (stopped) return;
+        after = due;
+        if (current.has(job.name)) {
+          skipped[job.name] = (skipped[job.name] ?? 0) + 1;
+          options.onEvent?.({ type: 'skipped', job: job.name, scheduledAt: due });
+          continue;
+        }
+        // The run holds the clock before the barrier goes, so simulated time cannot jump past it.
+        void execute(job, due);
+      } finally {
+        release();
       }
-      void execute(job, due);
     }
   });
 

@@ -9,6 +9,7 @@ import { packageInfo } from '../../lib/package-info';
 
 export interface EmulatorsProcessOptions {
   dataDir: string;
+  inMemory?: boolean;
   host: string;
   ports: { pubsub: number; storage: number; bigquery: number; bigqueryGrpc: number };
   project: string;
@@ -48,6 +49,7 @@ export async function startEmulatorsProcess(o: EmulatorsProcessOptions): Promise
     '--project', o.project,
     '--log-level', o.logLevel,
     ...(o.strictGoogleSql ? ['--strict-googlesql'] : []),
+    ...(o.inMemory ? ['--in-memory'] : []),
   ];
   const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'] });
   const lines: string[] = [];

@@ -32,7 +32,7 @@ async function runTarget(s: ScheduleDecl, o: CatalogJobsOptions): Promise<JobOut
   }
   let report: RunReport;
   try {
-    report = await runGraph({ bigquery: o.bigquery, graph: o.graph, project: o.config.project, location: o.config.location, fullRefresh: target.dataform === 'full-refresh', concurrency: 4 });
+    report = await runGraph({ bigquery: o.bigquery, graph: o.graph, project: o.config.project, location: o.config.location, fullRefresh: target.dataform === 'full-refresh', concurrency: 8 });
   } catch (err) {
     if (!(err instanceof DataformRunError)) throw err;
     const failed = err.report.results.filter((r) => r.status === 'failed');

@@ -45,6 +45,8 @@ export interface LocalPlatformOptions {
   /** Overrides the metrics API's keys (PIZZAFLOW_MERCHANT_API_KEYS otherwise). */
   merchantKeys?: KeyRing;
   emulatorLogLevel?: string;
+  /** Keep the emulators' state in memory only (the demo on a temporary folder). */
+  inMemory?: boolean;
   /** Run the emulators in this process (tests) instead of a child process on another core (default). */
   emulatorsInProcess?: boolean;
   /** Environment to complete with local defaults and the emulator variables (default process.env). */
@@ -79,6 +81,7 @@ export async function startLocalPlatform(o: LocalPlatformOptions): Promise<Local
     const emulatorOptions = {
       host: o.host ?? 'localhost',
       dataDir: path.resolve(o.dataDir),
+      inMemory: o.inMemory ?? false,
       project,
       strictGoogleSql: o.strictGoogleSql ?? false,
       logLevel: o.emulatorLogLevel ?? 'warn',

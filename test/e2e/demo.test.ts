@@ -33,6 +33,7 @@ describe('pizzaflow demo (2 stores × 4 h)', () => {
       faultRate: 0.05,
       rate: 6_000,
       workDir,
+      inMemory: true,
       log: createLogger('demo-e2e', { level: 'error' }),
       beforeStop: async (platform, keys) => {
         const [rows] = await bigqueryClient(platform.config).query({ query: `select * from \`${platform.config.project}.marts.mart_store_sales_hourly\`` });

@@ -19,7 +19,7 @@ export interface GcpPortsOptions {
   /** Manifest rows older than this are not consulted (bounds the scan; files wait minutes, not months). */
   manifestLookbackDays?: number;
   now?: () => number;
-  /** Poll interval while waiting for a load job. */
+  /** Longest wait between polls of a running load job (ms; default 1000). */
   pollMs?: number;
 }
 
@@ -34,7 +34,8 @@ export function gcpPorts(o: GcpPortsOptions): PosLoaderPorts {
   const manifestTable = `\`${o.project}.${o.datasets.ops}.load_manifest\``;
 
   const waitFor = async (job: Job, jobId: string): Promise<void> => {
-    for (;;) {
+    // Short first polls (a small load finishes in well under a second), backing off to pollMs.
+    for (let attempt = 0; ; attempt++) {
       const [meta] = (await job.getMetadata()) as unknown as [JobStatus];
       if (meta.status?.state === 'DONE') {
         const e = meta.status.errorResult;
@@ -42,7 +43,7 @@ export function gcpPorts(o: GcpPortsOptions): PosLoaderPorts {
         if (e) throw new PermanentError(`load job ${jobId} failed: ${e.reason ?? ''} ${e.message ?? ''}`.trim(), { jobId });
         return;
       }
-      await new Promise((r) => setTimeout(r, o.pollMs ?? 500));
+      await new Promise((r) => setTimeout(r, Math.min(o.pollMs ?? 1_000, 25 * 2 ** attempt)));
     }
   };
 

@@ -39,6 +39,18 @@ describe('acceleratedClock', () => {
     expect(clock.now()).toBe(1_100);
   });
 
+  it('stops at a barrier however late the caller looks, and goes on from there once released', () => {
+    let real = 0;
+    const clock = acceleratedClock({ startMs: 0, rate: 1_000, realNow: () => real });
+    const release = clock.barrier(60_000);
+    real += 500; // an event loop busy for half a second: 500 simulated seconds
+    expect(clock.now()).toBe(60_000);
+    release();
+    expect(clock.now()).toBe(60_000);
+    real += 1;
+    expect(clock.now()).toBe(61_000);
+  });
+
   it('refuses a rate below 1', () => {
     expect(() => acceleratedClock({ startMs: 0, rate: 0.5 })).toThrow(RangeError);
   });

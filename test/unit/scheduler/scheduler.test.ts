@@ -28,7 +28,7 @@ describe('startScheduler', () => {
     let running = 0;
     let maxRunning = 0;
     // A clock that moves a minute per real millisecond: every check finds a new firing due.
-    const clock = { rate: 1, now: () => START + real, realDelayUntil: () => 1, hold: () => () => undefined };
+    const clock = { rate: 1, now: () => START + real, realDelayUntil: () => 1, hold: () => () => undefined, barrier: () => () => undefined };
     const tick = setInterval(() => (real += 60_000), 1);
     let release!: () => void;
     const gate = new Promise<void>((r) => (release = r));
