@@ -45,7 +45,6 @@ export interface DemoProgress {
   simMs?: number;
   startMs?: number;
   endMs?: number;
-  sent?: number;
   accepted?: number;
   posUploaded?: number;
   transformRuns?: number;
@@ -139,7 +138,7 @@ export async function runDemo(o: DemoOptions): Promise<DemoReport> {
       const now = performance.now();
       if (!force && now - lastProgress < 500) return;
       lastProgress = now;
-      o.onProgress?.({ phase, simMs: clock.now(), startMs, endMs, sent: tally.accepted.orders + tally.accepted.webhooks, accepted: tally.accepted.orders + tally.accepted.webhooks, posUploaded: tally.posUploaded, transformRuns: transformRuns() });
+      o.onProgress?.({ phase, simMs: clock.now(), startMs, endMs, accepted: tally.accepted.orders + tally.accepted.webhooks, posUploaded: tally.posUploaded, transformRuns: transformRuns() });
     };
     setup();
 
