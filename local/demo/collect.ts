@@ -32,6 +32,15 @@ export interface DemoReadback {
   marts: MartHeadlines;
 }
 
+/** A quarantine reason without its line number, counts and detail: `sha256: trailer sha256 does not match the body`. */
+export function reasonKind(reason: string): string {
+  return reason
+    .replace(/^line \d+: /, '')
+    .replace(/\s*\(.*$/, '')
+    .replace(/\b\d+\b/g, 'N')
+    .slice(0, 80);
+}
+
 const plain = (v: unknown): unknown => (v !== null && typeof v === 'object' && 'value' in v ? (v as { value: unknown }).value : v);
 const ms = (v: unknown): number => Date.parse(String(plain(v)));
 
@@ -48,7 +57,7 @@ export async function readBack(bq: BigQuery, project: string, sinceDate: string)
     const status = String(r.status);
     manifest.byStatus[status] = (manifest.byStatus[status] ?? 0) + n;
     if (status === 'quarantined') {
-      const reason = String(r.reason ?? 'no reason').slice(0, 60);
+      const reason = reasonKind(String(r.reason ?? 'no reason'));
       manifest.quarantineReasons[reason] = (manifest.quarantineReasons[reason] ?? 0) + n;
     }
   }

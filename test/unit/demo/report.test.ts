@@ -1,5 +1,5 @@
 import { loadCatalog } from '../../../contracts/catalog';
-import type { DemoReadback } from '../../../local/demo/collect';
+import { reasonKind, type DemoReadback } from '../../../local/demo/collect';
 import { buildReport, type ReportInput, type Truth } from '../../../local/demo/report';
 import { newTally } from '../../../local/demo/traffic';
 
@@ -76,5 +76,13 @@ describe('demo report', () => {
     const report = buildReport(input({ truth: { netSalesCents: 4_600 }, readback: { landed: { orders: [{ eventMs: 0, ingestedRealMs: 500 }], pos: [] } } }));
     expect(report.problems).toEqual(['online orders: 1 events in raw but no transform run picked them up', 'marts: net sales is $45.00, the truth is $46.00']);
     expect(report.lines.join('\n')).toMatch(/net sales \$45\.00 ✗ \(truth \$46\.00\)/);
+  });
+});
+
+describe('reasonKind', () => {
+  it('groups quarantine reasons by kind, without line numbers and counts', () => {
+    expect(reasonKind('line 16: sha256: trailer sha256 does not match the body (computed abc)')).toBe('sha256: trailer sha256 does not match the body');
+    expect(reasonKind('line 20: row_count: trailer row_count 19 does not match the 18 body lines')).toBe('row_count: trailer row_count N does not match the N body lines');
+    expect(reasonKind('file is truncated or corrupt: unexpected end of file')).toBe('file is truncated or corrupt: unexpected end of file');
   });
 });
