@@ -4,6 +4,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
+import { portOption, untilSignal } from '../lib/cli';
 import { UsageError } from '../lib/errors';
 import { createLogger } from '../lib/logger';
 import { start as startBigquery } from './bigquery';
@@ -38,10 +39,6 @@ interface RunningEmulator {
 }
 
 
-function port(flag: string, text: string): number {
-  if (!/^\d+$/.test(text) || Number(text) > 65535) throw new UsageError(`${flag} must be a port number (0-65535), not "${text}"`);
-  return Number(text);
-}
 
 export function parseOnly(text: string | undefined): EmulatorName[] {
   if (text === undefined) return [...EMULATOR_NAMES];
@@ -143,10 +140,10 @@ export function registerEmulatorsCommand(program: Command): void {
       const options: EmulatorsOptions = {
         only: parseOnly(raw.only),
         host: raw.host ?? 'localhost',
-        pubsubPort: port('--pubsub-port', raw.pubsubPort ?? '8085'),
-        storagePort: port('--storage-port', raw.storagePort ?? '4443'),
-        bigqueryPort: port('--bigquery-port', raw.bigqueryPort ?? '9050'),
-        bigqueryGrpcPort: port('--bigquery-grpc-port', raw.bigqueryGrpcPort ?? '9060'),
+        pubsubPort: portOption('--pubsub-port', raw.pubsubPort ?? '8085'),
+        storagePort: portOption('--storage-port', raw.storagePort ?? '4443'),
+        bigqueryPort: portOption('--bigquery-port', raw.bigqueryPort ?? '9050'),
+        bigqueryGrpcPort: portOption('--bigquery-grpc-port', raw.bigqueryGrpcPort ?? '9060'),
         strictGoogleSql: raw.strictGooglesql === true,
         dataDir: path.resolve(raw.dataDir ?? '.pizzaflow'),
         inMemory: raw.inMemory === true,
@@ -161,14 +158,8 @@ async function runUntilSignal(options: EmulatorsOptions): Promise<void> {
   const log = createLogger('emulators', { level: options.logLevel });
   const running = await startEmulators(options);
   process.stdout.write(`${readyLines(running).join('\n')}\n`);
-  await new Promise<void>((resolve) => {
-    const stop = (signal: NodeJS.Signals): void => {
-      process.off('SIGINT', stop);
-      process.off('SIGTERM', stop);
-      log.info({ signal }, 'stopping emulators');
-      void Promise.allSettled(running.map((r) => r.close())).then(() => resolve());
-    };
-    process.on('SIGINT', stop);
-    process.on('SIGTERM', stop);
+  await untilSignal(async (signal) => {
+    log.info({ signal }, 'stopping emulators');
+    await Promise.allSettled(running.map((r) => r.close()));
   });
 }

@@ -8,7 +8,7 @@ import { UsageError } from '../../lib/errors';
 import { createLogger } from '../../lib/logger';
 import { runDemo, type DemoProgress } from '../demo/run-demo';
 import { previousUtcMidnight } from '../generator';
-import { integerOption, numberOption } from './options';
+import { integerOption, numberOption, untilSignal } from '../../lib/cli';
 
 interface DemoCliOptions {
   stores: string;
@@ -107,15 +107,7 @@ export function registerDemoCommand(program: Command): void {
                 process.stdout.write(
                   `\nstill running (Ctrl-C to stop):\n${platform.banner.join('\n')}\ndashboard: open ${platform.metrics.url}/ and enter merchant ${merchant} with key ${key}\n`,
                 );
-                await new Promise<void>((resolve) => {
-                  const stop = (): void => {
-                    process.off('SIGINT', stop);
-                    process.off('SIGTERM', stop);
-                    resolve();
-                  };
-                  process.on('SIGINT', stop);
-                  process.on('SIGTERM', stop);
-                });
+                await untilSignal();
               }
             : undefined,
         });

@@ -8,7 +8,7 @@ import { createLogger } from '../../lib/logger';
 import { acceleratedClock, realClock, type SchedulerEvent } from '../scheduler';
 import { localMerchantKeyRing } from '../up/merchant-keys';
 import { DEFAULT_PORTS, startLocalPlatform } from '../up/platform';
-import { numberOption, portOption } from './options';
+import { numberOption, portOption, untilSignal } from '../../lib/cli';
 
 interface UpOptions {
   dataDir: string;
@@ -86,18 +86,10 @@ export function registerLocalCommand(program: Command): void {
         'Press Ctrl-C to stop.',
       ];
       process.stdout.write(`${out.join('\n')}\n`);
-      await new Promise<void>((resolve) => {
-        const stop = (signal: NodeJS.Signals): void => {
-          process.off('SIGINT', stop);
-          process.off('SIGTERM', stop);
-          process.stdout.write(`\n${signal}: stopping (waiting for running jobs)…\n`);
-          void platform.close().then(() => {
-            process.stdout.write('stopped\n');
-            resolve();
-          });
-        };
-        process.on('SIGINT', stop);
-        process.on('SIGTERM', stop);
+      await untilSignal(async (signal) => {
+        process.stdout.write(`\n${signal}: stopping (waiting for running jobs)…\n`);
+        await platform.close();
+        process.stdout.write('stopped\n');
       });
     });
 }

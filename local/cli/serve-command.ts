@@ -2,7 +2,7 @@
 // marts on whatever BigQuery endpoint the environment names (BIGQUERY_EMULATOR_HOST or Google Cloud).
 import type { Command } from 'commander';
 import { loadConfig } from '../../lib/config';
-import { UsageError } from '../../lib/errors';
+import { integerOption, portOption, untilSignal } from '../../lib/cli';
 import { createLogger } from '../../lib/logger';
 import { startMetricsService } from '../serve';
 
@@ -10,12 +10,6 @@ interface ServeCliOptions {
   port: string;
   host: string;
   runCheckMs: string;
-}
-
-function positiveInt(name: string, text: string, min: number): number {
-  const n = Number(text);
-  if (!Number.isInteger(n) || n < min || n > 2 ** 31) throw new UsageError(`${name} must be an integer >= ${min}, not "${text}"`);
-  return n;
 }
 
 export function registerServeCommand(program: Command): void {
@@ -26,21 +20,13 @@ export function registerServeCommand(program: Command): void {
     .option('--host <addr>', 'address to listen on', '127.0.0.1')
     .option('--run-check-ms <n>', 'how often the latest transform run is looked up to invalidate the cache', '5000')
     .action(async (options: ServeCliOptions) => {
-      const port = positiveInt('--port', options.port, 0);
-      const runCheckMs = positiveInt('--run-check-ms', options.runCheckMs, 0);
+      const port = portOption('--port', options.port);
+      const runCheckMs = integerOption('--run-check-ms', options.runCheckMs, 0);
       const config = loadConfig();
       const log = createLogger('serve', { level: config.logLevel });
       if (Object.keys(config.merchantApiKeys).length === 0) log.warn({}, 'PIZZAFLOW_MERCHANT_API_KEYS is empty: every metrics request will get 401');
       const running = await startMetricsService({ config, log, port, host: options.host, runCheckMs });
       process.stdout.write(`ready serve ${running.url}\n  dashboard ${running.url}/\n  api       ${running.url}/v1/merchants/{merchant_id}/metrics/{metric}\n`);
-      await new Promise<void>((resolve) => {
-        const stop = (): void => {
-          process.off('SIGINT', stop);
-          process.off('SIGTERM', stop);
-          running.close().then(resolve, resolve);
-        };
-        process.on('SIGINT', stop);
-        process.on('SIGTERM', stop);
-      });
+      await untilSignal(() => running.close());
     });
 }
