@@ -7,6 +7,7 @@
 import { DuckDBConnection } from '@duckdb/node-api';
 import { FieldSchema } from './schema';
 import { quoteIdent } from './schema';
+import type { Lru } from './lru';
 
 const FIXED: Record<string, number> = {
   INTEGER: 8,
@@ -58,33 +59,57 @@ export async function logicalBytes(conn: DuckDBConnection, path: string, fields:
 }
 
 export interface TableScanBytes {
+  /** The table's version key (`project.dataset.table`, lower case). */
+  key: string;
   path: string;
   fields: FieldSchema[];
   where: string | undefined;
 }
 
+/** Bytes already measured, each valid while its table's version holds. */
+export interface ScanBytesMemo {
+  versionOf(key: string): string;
+  known: Lru<bigint>;
+}
+
 /**
  * The bytes of several table scans in one statement (one round trip into DuckDB instead of one per
- * table); when that fails (a filter that does not stand alone), each scan on its own, and a scan
- * whose filter still fails counts its whole table.
+ * table), each scan measured once per version of its table when a memo is given; when that fails
+ * (a filter that does not stand alone), each scan on its own, and a scan whose filter still fails
+ * counts its whole table.
  */
-export async function logicalBytesOfScans(conn: DuckDBConnection, scans: readonly TableScanBytes[]): Promise<bigint> {
-  const parts = scans.flatMap((s) => logicalBytesSql(s.path, s.fields, s.where) ?? []);
-  if (parts.length === 0) return 0n;
+export async function logicalBytesOfScans(conn: DuckDBConnection, scans: readonly TableScanBytes[], memo?: ScanBytesMemo): Promise<bigint> {
+  let total = 0n;
+  const todo: { scan: TableScanBytes; sql: string; memoKey: string | undefined }[] = [];
+  for (const scan of scans) {
+    const sql = logicalBytesSql(scan.path, scan.fields, scan.where);
+    if (!sql) continue;
+    const memoKey = memo ? `${scan.key}@${memo.versionOf(scan.key)}\u0000${sql}` : undefined;
+    const known = memoKey !== undefined ? memo?.known.get(memoKey) : undefined;
+    if (known !== undefined) total += known;
+    else todo.push({ scan, sql, memoKey });
+  }
+  if (todo.length === 0) return total;
+  let values: bigint[];
   try {
-    const r = await conn.runAndReadAll(`SELECT CAST(${parts.map((p) => `coalesce((${p}), 0)`).join(' + ')} AS BIGINT)`);
-    return BigInt(r.getRows()[0][0] as bigint);
+    const r = await conn.runAndReadAll(`SELECT ${todo.map((t) => `CAST(coalesce((${t.sql}), 0) AS BIGINT)`).join(', ')}`);
+    values = (r.getRows()[0] ?? []).map((v) => BigInt(v as bigint));
   } catch {
-    let total = 0n;
-    for (const s of scans) {
+    values = [];
+    for (const { scan } of todo) {
       try {
-        total += await logicalBytes(conn, s.path, s.fields, s.where);
+        values.push(await logicalBytes(conn, scan.path, scan.fields, scan.where));
       } catch {
-        total += await logicalBytes(conn, s.path, s.fields, undefined);
+        values.push(await logicalBytes(conn, scan.path, scan.fields, undefined));
       }
     }
-    return total;
   }
+  todo.forEach((t, i) => {
+    const v = values[i] ?? 0n;
+    total += v;
+    if (t.memoKey !== undefined) memo?.known.set(t.memoKey, v);
+  });
+  return total;
 }
 
 export interface Scan {

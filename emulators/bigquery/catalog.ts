@@ -5,6 +5,7 @@ import { invalid, notFound } from './errors';
 import { LOCATION, TableResource, TimePartitioning, etag } from './resources';
 import { FieldSchema, fieldFromDuck } from './schema';
 import { tablePath } from './store';
+import { quoteString } from './sql/tokens';
 import { PARTITIONTIME_COLUMN } from './sql/rewrites/partition-pseudo-columns';
 
 export interface Relation {
@@ -12,27 +13,49 @@ export interface Relation {
   fields: FieldSchema[];
 }
 
-/** What DuckDB has under that name (case-insensitive), or undefined. */
-export async function describeRelation(ctx: Context, projectId: string, datasetId: string, tableId: string): Promise<Relation | undefined> {
-  // One catalog query (duckdb_columns covers tables and views); information_schema's views over
-  // the same catalog cost two queries and twice the time, on every DDL statement.
-  const found = await ctx.store.conn.runAndReadAll(
-    `SELECT c.table_name, c.column_name, c.is_nullable,
-            EXISTS (SELECT 1 FROM duckdb_views() v WHERE v.database_name = c.database_name AND v.schema_name = c.schema_name AND v.view_name = c.table_name) AS is_view
-     FROM duckdb_columns() c WHERE c.database_name = $1 AND lower(c.schema_name) = lower($2) AND lower(c.table_name) = lower($3)`,
-    [projectId, datasetId, tableId],
-  );
-  const columns = found.getRows();
-  const row = columns[0];
-  if (!row) return undefined;
-  const notNull = new Set(columns.filter((r) => r[2] === false).map((r) => String(r[1])));
-  const probe = await ctx.store.conn.runAndReadAll(`SELECT * FROM ${tablePath(projectId, datasetId, String(row[0]))} LIMIT 0`);
+/**
+ * What DuckDB has under that name (case-insensitive), or undefined. `kind`, when the caller knows
+ * it (it has just created a table or a view), saves the catalog lookup: this runs after every DDL
+ * statement, and `duckdb_columns()` over the whole catalog cost several times the statement.
+ */
+export async function describeRelation(
+  ctx: Context,
+  projectId: string,
+  datasetId: string,
+  tableId: string,
+  kind?: Relation['kind'],
+): Promise<Relation | undefined> {
+  const path = tablePath(projectId, datasetId, tableId);
+  let info;
+  try {
+    info = await ctx.store.conn.runAndReadAll(`PRAGMA table_info(${quoteString(path)})`);
+  } catch (err) {
+    if (/does not exist/i.test((err as Error).message)) return undefined;
+    throw err;
+  }
+  const notNull = new Set(info.getRows().filter((r) => r[3] === true).map((r) => String(r[1])));
+  const probe = await ctx.store.conn.runAndReadAll(`SELECT * FROM ${path} LIMIT 0`);
   const names = probe.columnNames();
   const types = probe.columnTypes();
   const fields = names
     .map((n, i) => fieldFromDuck(n, types[i], notNull.has(n)))
     .filter((f) => f.name.toUpperCase() !== PARTITIONTIME_COLUMN);
-  return { kind: row[3] === true ? 'VIEW' : 'TABLE', fields };
+  return { kind: kind ?? ((await isView(ctx, projectId, datasetId, tableId)) ? 'VIEW' : 'TABLE'), fields };
+}
+
+async function isView(ctx: Context, projectId: string, datasetId: string, tableId: string): Promise<boolean> {
+  const found = await ctx.store.conn.runAndReadAll(
+    'SELECT 1 FROM duckdb_views() WHERE database_name = $1 AND lower(schema_name) = lower($2) AND lower(view_name) = lower($3)',
+    [projectId, datasetId, tableId],
+  );
+  return found.getRows().length > 0;
+}
+
+export interface SyncOptions {
+  /** What SQL just created, when known (saves a catalog lookup). */
+  kind?: Relation['kind'];
+  /** The relation was replaced: build a new resource instead of updating the old one. */
+  replaced?: boolean;
 }
 
 /** Creates, refreshes or removes the metadata of a table after SQL touched it. */
@@ -42,13 +65,21 @@ export async function syncTable(
   datasetId: string,
   tableId: string,
   extra: Partial<TableResource> = {},
+  options: SyncOptions = {},
 ): Promise<TableResource | undefined> {
-  const rel = await describeRelation(ctx, projectId, datasetId, tableId);
-  const existing = ctx.store.findTable(projectId, datasetId, tableId);
+  const rel = await describeRelation(ctx, projectId, datasetId, tableId, options.kind);
+  const found = ctx.store.findTable(projectId, datasetId, tableId);
   if (!rel) {
-    if (existing) await ctx.store.removeTable(projectId, existing.tableReference.datasetId, existing.tableReference.tableId);
+    if (found) await ctx.store.removeTable(projectId, found.tableReference.datasetId, found.tableReference.tableId);
     return undefined;
   }
+  // A replaced relation starts afresh (new creation time, no old descriptions or options); its
+  // metadata is put in place of the old in one step, under the name the statement gave it.
+  if (found && options.replaced) {
+    const old = found.tableReference;
+    if (old.datasetId !== datasetId || old.tableId !== tableId) await ctx.store.removeTable(projectId, old.datasetId, old.tableId);
+  }
+  const existing = options.replaced ? undefined : found;
   const ref = existing?.tableReference ?? { projectId, datasetId, tableId };
   const now = String(Date.now());
   const fields = mergeDescriptions(rel.fields, existing?.schema?.fields ?? []);

@@ -2,6 +2,9 @@
 import { Logger } from '../../lib/logger';
 import { Store } from './store';
 import { GoogleSqlChecker } from './googlesql/checker';
+import type { TableScanBytes } from './bytes-processed';
+import type { PlanCache } from './plan-cache';
+import type { Lru } from './lru';
 
 export interface Context {
   store: Store;
@@ -9,6 +12,10 @@ export interface Context {
   /** Storage emulator endpoint for load jobs (STORAGE_EMULATOR_HOST form, e.g. http://localhost:9023). */
   storageHost?: string;
   tmpDir: string;
+  /** What each statement scans, by statement, for the current catalog version. */
+  plans: PlanCache<TableScanBytes[]>;
+  /** Bytes of table scans measured, by table version (see logicalBytesOfScans). */
+  scanBytes: Lru<bigint>;
   /** Strict mode: ZetaSQL analyses every statement before DuckDB runs it. */
   googleSql?: GoogleSqlChecker;
 }

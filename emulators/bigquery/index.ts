@@ -10,6 +10,8 @@ import { createHttpServer } from './http';
 import { JobRegistry, registerJobs } from './jobs';
 import { Router } from './routes';
 import { Store } from './store';
+import { PlanCache } from './plan-cache';
+import { Lru } from './lru';
 import { registerTabledata } from './tabledata';
 import { registerTables } from './tables';
 import { initTranslator } from './sql/translate';
@@ -51,7 +53,7 @@ export async function start(options: StartOptions = {}): Promise<RunningEmulator
   await initTranslator();
   const store = await Store.open(options.dataDir);
   const tmpDir = mkdtempSync(join(tmpdir(), 'pizzaflow-bq-'));
-  const ctx: Context = { store, log, storageHost: options.storageHost, tmpDir };
+  const ctx: Context = { store, log, storageHost: options.storageHost, tmpDir, plans: new PlanCache(), scanBytes: new Lru<bigint>(10_000) };
   if (options.strictGoogleSql) ctx.googleSql = await startGoogleSqlChecker();
   if (options.project) await store.exclusive(() => store.project(options.project as string));
   const router = new Router();

@@ -347,11 +347,13 @@ async function apply(ctx: Context, plan: Plan, cfg: LoadConfig): Promise<void> {
     if (fields.length) await conn.run(`INSERT INTO ${path} (${names}) SELECT ${names} FROM ${STAGE}`);
     resource.etag = etag();
     resource.lastModifiedTime = String(Date.now());
-    await conn.run(`INSERT OR REPLACE INTO ${quoteIdent(dest.projectId)}.${META_SCHEMA}.tables VALUES ($1, $2, $3)`, [
-      resource.tableReference.datasetId,
-      resource.tableReference.tableId,
-      JSON.stringify(resource),
-    ]);
+    if (ctx.store.persistent) {
+      await conn.run(`INSERT OR REPLACE INTO ${quoteIdent(dest.projectId)}.${META_SCHEMA}.tables VALUES ($1, $2, $3)`, [
+        resource.tableReference.datasetId,
+        resource.tableReference.tableId,
+        JSON.stringify(resource),
+      ]);
+    }
     await conn.run('COMMIT');
   } catch (err) {
     await conn.run('ROLLBACK');

@@ -8,13 +8,14 @@ import { BqError, duplicate, invalidQuery, notFound, unimplemented } from './err
 import { TableReference, TableResource, partitionColumn, requiresPartitionFilter } from './resources';
 import { FieldSchema, fieldFromDuck, quoteIdent } from './schema';
 import { tablePath } from './store';
-import { logicalBytesOfScans, mentionedColumns, scansFromPlan } from './bytes-processed';
+import { logicalBytesOfScans, mentionedColumns, scansFromPlan, type TableScanBytes } from './bytes-processed';
 import { DdlError, DdlInfo, readDdl } from './sql/ddl';
 import { LiteralError } from './sql/literals';
 import { ParameterError, QueryParameter, bindParameters } from './sql/params';
 import { ScriptError, classifyStep, substituteVariables } from './sql/script';
 import { join, quoteString, splitStatements, tokenize, isKeyword, nextSignificant } from './sql/tokens';
 import { TranslateError, translate } from './sql/translate';
+import { tableKey } from './data-versions';
 import { PARTITIONTIME_COLUMN } from './sql/rewrites/partition-pseudo-columns';
 import { encodeScalar } from './result-encoding';
 import { CatalogTable, GoogleSqlRejection, buildCatalog } from './googlesql/checker';
@@ -231,7 +232,7 @@ async function selectInto(state: RunState, duckSql: string, bytes: bigint, hideP
     const { schema, rows } = shape(reader.columnNames(), reader.columnTypes(), reader.getRows(), hidePartitionTime);
     if (!existing) {
       await ctx.store.run(`CREATE TABLE ${path} AS SELECT * FROM temp.pf_query_result`);
-      await syncTable(ctx, destProject, dest.datasetId, dest.tableId);
+      await syncTable(ctx, destProject, dest.datasetId, dest.tableId, {}, { kind: 'TABLE' });
     } else if (write === 'WRITE_TRUNCATE') {
       await ctx.store.run(`DELETE FROM ${path}`);
       await guard(ctx, input.projectId, () => ctx.store.run(`INSERT INTO ${path} BY NAME SELECT * FROM temp.pf_query_result`));
@@ -274,9 +275,8 @@ async function runDdl(state: RunState, ddl: DdlInfo, duckSql: string): Promise<Q
     const p = `date_trunc('${extra.timePartitioning.type.toLowerCase()}', current_timestamp)`;
     await ctx.store.run(`ALTER TABLE ${tablePath(projectId, datasetId, name.table)} ADD COLUMN ${quoteIdent(PARTITIONTIME_COLUMN)} TIMESTAMPTZ DEFAULT ${p}`);
   }
-  if (existing) await ctx.store.removeTable(projectId, existing.tableReference.datasetId, existing.tableReference.tableId);
   try {
-    await syncTable(ctx, projectId, datasetId, name.table, extra);
+    await syncTable(ctx, projectId, datasetId, name.table, extra, { kind: ddl.statement === 'CREATE_VIEW' ? 'VIEW' : 'TABLE', replaced: Boolean(existing) });
   } catch (err) {
     await ctx.store.run(`DROP ${ddl.statement === 'CREATE_VIEW' ? 'VIEW' : 'TABLE'} IF EXISTS ${tablePath(projectId, datasetId, name.table)}`);
     await syncTable(ctx, projectId, datasetId, name.table);
@@ -317,11 +317,12 @@ function tableOptions(ddl: DdlInfo): Partial<TableResource> {
 const planning = new WeakMap<object, Promise<unknown>>();
 
 /**
- * Plans with DuckDB's statistics propagation off. With it on, DuckDB drops a filter the table's
- * min/max prove always true (`ingested_at >= <a date before every row>`), so the plan would show no
- * partition filter where BigQuery sees one and requirePartitionFilter would wrongly refuse the
- * query. Plans are taken one at a time so one plan's RESET cannot land inside another's window;
- * statements running meanwhile are only optimised less, never answered differently.
+ * Plans with DuckDB's statistics propagation off. With it on, the plan depends on the rows: DuckDB
+ * drops a filter the table's min/max prove always true (`ingested_at >= <a date before every row>`),
+ * so the plan would show no partition filter where BigQuery sees one and requirePartitionFilter
+ * would wrongly refuse the query, and an empty table plans as an empty result. Plans are taken one
+ * at a time so one plan's RESET cannot land inside another's window; statements running meanwhile
+ * are only optimised less, never answered differently.
  */
 async function planWithoutStatistics<T>(ctx: Context, plan: () => Promise<T>): Promise<T> {
   const conn = ctx.store.conn;
@@ -350,33 +351,42 @@ function pruningFilters(table: TableResource, filters: readonly string[]): strin
   });
 }
 
-/** Does the plan scan a table that requires a partition filter without one? */
-function lacksPartitionFilter(ctx: Context, plan: string): boolean {
-  return scansFromPlan(plan).some((scan) => {
-    if (scan.name.length !== 3) return false;
-    const table = ctx.store.findTable(scan.name[0]!, scan.name[1]!, scan.name[2]!);
-    return !!table && table.type === 'TABLE' && requiresPartitionFilter(table) && pruningFilters(table, scan.filters).length === 0;
-  });
-}
-
 /** Bytes the statement reads, from the tables its plan scans; enforces requirePartitionFilter. */
 async function planBytes(ctx: Context, projectId: string, duckSql: string): Promise<bigint> {
-  const explainSql = `EXPLAIN (FORMAT JSON) ${duckSql}`;
-  const explain = await guard(ctx, projectId, () => ctx.store.conn.runAndReadAll(explainSql));
-  let plan = explain.getRows().find((r) => r[0] === 'physical_plan')?.[1];
-  if (typeof plan !== 'string') return 0n;
-  if (lacksPartitionFilter(ctx, plan)) {
-    // Perhaps only because DuckDB proved the filter always true: plan again without statistics.
-    const again = await planWithoutStatistics(ctx, () => guard(ctx, projectId, () => ctx.store.conn.runAndReadAll(explainSql)));
-    plan = again.getRows().find((r) => r[0] === 'physical_plan')?.[1];
-    if (typeof plan !== 'string') return 0n;
-  }
+  const scans = await planScans(ctx, projectId, duckSql);
+  return logicalBytesOfScans(ctx.store.conn, scans, { versionOf: (key) => ctx.store.versions.of(key), known: ctx.scanBytes });
+}
+
+/**
+ * What the statement reads: per table, the columns and the partitions its plan scans. The plan is
+ * taken without statistics, so it depends on the statement, the default schema and the catalog's
+ * shapes, never on the rows: it is cached for the catalog version (a scheduled transform sends the
+ * same statements every run). Refusing a table that requires a partition filter is never cached.
+ */
+async function planScans(ctx: Context, projectId: string, duckSql: string): Promise<TableScanBytes[]> {
+  const { store } = ctx;
+  const version = store.catalogVersion;
+  const key = `${store.currentSchema ?? ''}\u0000${duckSql}`;
+  const cached = ctx.plans.get(version, key);
+  if (cached) return cached;
+  const explain = await planWithoutStatistics(ctx, () => guard(ctx, projectId, () => store.conn.runAndReadAll(`EXPLAIN (FORMAT JSON) ${duckSql}`)));
+  const plan = explain.getRows().find((r) => r[0] === 'physical_plan')?.[1];
+  if (typeof plan !== 'string') return [];
+  const { scans, cacheable } = scansOfPlan(ctx, plan);
+  if (cacheable) ctx.plans.set(version, key, scans);
+  return scans;
+}
+
+/** The table scans of a plan, merged per table; `cacheable` unless it scans something the catalog does not describe. */
+function scansOfPlan(ctx: Context, plan: string): { scans: TableScanBytes[]; cacheable: boolean } {
+  let cacheable = true;
   const perTable = new Map<string, { table: TableResource; columns: Set<string>; where: (string | undefined)[] }>();
   for (const scan of scansFromPlan(plan)) {
-    if (scan.name.length !== 3) continue;
-    const [p, d, t] = scan.name;
-    const table = ctx.store.findTable(p, d, t);
-    if (!table || table.type !== 'TABLE') continue;
+    const table = scan.name.length === 3 ? ctx.store.findTable(scan.name[0]!, scan.name[1]!, scan.name[2]!) : undefined;
+    if (!table || table.type !== 'TABLE') {
+      cacheable = false;
+      continue;
+    }
     const names = (table.schema?.fields ?? []).map((f) => f.name);
     const part = partitionColumn(table);
     const columns = new Set<string>([...scan.projections.flatMap((pr) => mentionedColumns(pr, names)), ...scan.filters.flatMap((f) => mentionedColumns(f, names))]);
@@ -394,12 +404,13 @@ async function planBytes(ctx: Context, projectId: string, duckSql: string): Prom
   const scans = [...perTable.values()].map(({ table, columns, where }) => {
     const { projectId: p, datasetId: d, tableId: t } = table.tableReference;
     return {
+      key: tableKey([p, d, t]),
       path: tablePath(p, d, t),
       fields: (table.schema?.fields ?? []).filter((f) => columns.has(f.name)),
       where: where.some((w) => w === undefined) ? undefined : where.join(' OR '),
     };
   });
-  return logicalBytesOfScans(ctx.store.conn, scans);
+  return { scans, cacheable };
 }
 
 /** Strict mode: ZetaSQL must accept the statement against the emulator's catalog. */

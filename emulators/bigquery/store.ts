@@ -1,12 +1,14 @@
 // The DuckDB side: one attached database per BigQuery project (so `project.dataset.table`
 // resolves natively), a dataset per DuckDB schema, and the REST resources in a metadata schema of
-// the same database so they survive restarts. All access is serialised through one connection.
+// the same database so they survive restarts (only when there is a data directory: in memory there
+// is no restart to survive). All access is serialised through one connection.
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { DuckDBConnection, DuckDBInstance, DuckDBMaterializedResult } from '@duckdb/node-api';
 import { DatasetResource, TableResource } from './resources';
-import { quoteIdent } from './schema';
+import { FieldSchema, quoteIdent } from './schema';
 import { invalid } from './errors';
+import { DataVersions } from './data-versions';
 
 export const META_SCHEMA = '__pizzaflow_meta';
 const PROJECT_ID = /^[a-z0-9][a-z0-9-_.:]{0,62}$/i;
@@ -19,12 +21,22 @@ interface ProjectState {
 export class Store {
   private readonly projects = new Map<string, ProjectState>();
   private queue: Promise<unknown> = Promise.resolve();
+  /** The shape of each relation (what a plan over it depends on), by `project.dataset.table`. */
+  private readonly shapes = new Map<string, string>();
+  private version = 0;
+
+  /** The connection; every statement run through it is seen by `versions` first. */
+  readonly conn: DuckDBConnection;
+  /** Which tables changed since: moved by every statement that writes them. */
+  readonly versions = new DataVersions();
 
   private constructor(
     private readonly instance: DuckDBInstance,
-    readonly conn: DuckDBConnection,
+    raw: DuckDBConnection,
     private readonly dataDir: string | undefined,
-  ) {}
+  ) {
+    this.conn = observeStatements(raw, (sql) => this.versions.observe(sql));
+  }
 
   static async open(dataDir?: string): Promise<Store> {
     if (dataDir) mkdirSync(dataDir, { recursive: true });
@@ -39,6 +51,25 @@ export class Store {
     const run = this.queue.then(() => fn(this.conn));
     this.queue = run.catch(() => undefined);
     return run;
+  }
+
+  /** Whether resources are written to the metadata schema (a data directory survives restarts). */
+  get persistent(): boolean {
+    return this.dataDir !== undefined;
+  }
+
+  /**
+   * Changes whenever a relation appears, goes or changes shape (columns, kind, view query,
+   * partitioning, requirePartitionFilter, clustering): a plan taken at one version holds at that
+   * version. Replacing a table by one of the same shape, or writing rows, leaves it as it is.
+   */
+  get catalogVersion(): number {
+    return this.version;
+  }
+
+  /** The current `USE` target (what unqualified names resolve against). */
+  get currentSchema(): string | undefined {
+    return this.defaultSchema;
   }
 
   async run(sql: string): Promise<DuckDBMaterializedResult> {
@@ -80,34 +111,46 @@ export class Store {
 
   async putDataset(projectId: string, d: DatasetResource): Promise<void> {
     const state = await this.project(projectId);
-    await this.conn.run(`INSERT OR REPLACE INTO ${quoteIdent(projectId)}.${META_SCHEMA}.datasets VALUES ($1, $2)`, [
-      d.datasetReference.datasetId,
-      JSON.stringify(d),
-    ]);
+    if (this.persistent) {
+      await this.conn.run(`INSERT OR REPLACE INTO ${quoteIdent(projectId)}.${META_SCHEMA}.datasets VALUES ($1, $2)`, [
+        d.datasetReference.datasetId,
+        JSON.stringify(d),
+      ]);
+    }
+    if (!state.datasets.has(d.datasetReference.datasetId)) this.version++;
     state.datasets.set(d.datasetReference.datasetId, d);
   }
 
   async removeDataset(projectId: string, datasetId: string): Promise<void> {
     const state = await this.project(projectId);
-    await this.conn.run(`DELETE FROM ${quoteIdent(projectId)}.${META_SCHEMA}.datasets WHERE id = $1`, [datasetId]);
-    state.datasets.delete(datasetId);
+    if (this.persistent) await this.conn.run(`DELETE FROM ${quoteIdent(projectId)}.${META_SCHEMA}.datasets WHERE id = $1`, [datasetId]);
+    if (state.datasets.delete(datasetId)) this.version++;
   }
 
   async putTable(t: TableResource): Promise<void> {
     const { projectId, datasetId, tableId } = t.tableReference;
     const state = await this.project(projectId);
-    await this.conn.run(`INSERT OR REPLACE INTO ${quoteIdent(projectId)}.${META_SCHEMA}.tables VALUES ($1, $2, $3)`, [
-      datasetId,
-      tableId,
-      JSON.stringify(t),
-    ]);
+    if (this.persistent) {
+      await this.conn.run(`INSERT OR REPLACE INTO ${quoteIdent(projectId)}.${META_SCHEMA}.tables VALUES ($1, $2, $3)`, [
+        datasetId,
+        tableId,
+        JSON.stringify(t),
+      ]);
+    }
+    const key = `${projectId}.${datasetId}.${tableId}`.toLowerCase();
+    const shape = shapeOf(t);
+    if (this.shapes.get(key) !== shape) {
+      this.shapes.set(key, shape);
+      this.version++;
+    }
     state.tables.set(`${datasetId}.${tableId}`, t);
   }
 
   async removeTable(projectId: string, datasetId: string, tableId: string): Promise<void> {
     const state = await this.project(projectId);
-    await this.conn.run(`DELETE FROM ${quoteIdent(projectId)}.${META_SCHEMA}.tables WHERE dataset = $1 AND id = $2`, [datasetId, tableId]);
+    if (this.persistent) await this.conn.run(`DELETE FROM ${quoteIdent(projectId)}.${META_SCHEMA}.tables WHERE dataset = $1 AND id = $2`, [datasetId, tableId]);
     state.tables.delete(`${datasetId}.${tableId}`);
+    if (this.shapes.delete(`${projectId}.${datasetId}.${tableId}`.toLowerCase())) this.version++;
   }
 
   /** Table metadata by DuckDB names, matching case-insensitively as DuckDB does. */
@@ -129,6 +172,40 @@ export class Store {
     this.conn.closeSync();
     this.instance.closeSync();
   }
+}
+
+/** What a plan over the relation depends on (not its rows, etag, times or descriptions). */
+function shapeOf(t: TableResource): string {
+  const fields = (fs: FieldSchema[] | undefined): unknown => (fs ?? []).map((f) => [f.name, f.type, f.mode ?? 'NULLABLE', fields(f.fields)]);
+  return JSON.stringify([t.type, fields(t.schema?.fields), t.view?.query, t.timePartitioning, t.requirePartitionFilter, t.clustering?.fields]);
+}
+
+/** Methods that run SQL given as their first argument. */
+const RUNS = new Set(['run', 'runAndRead', 'runAndReadAll', 'runAndReadUntil', 'stream', 'streamAndRead', 'streamAndReadAll', 'streamAndReadUntil', 'start', 'startStream']);
+/** Methods whose SQL would run later, out of sight: not used here, refused so that no write goes unseen. */
+const UNOBSERVED = new Set(['prepare', 'extractStatements', 'createAppender']);
+
+/** The connection with `observe(sql)` called before each statement it runs. */
+function observeStatements(conn: DuckDBConnection, observe: (sql: string) => void): DuckDBConnection {
+  return new Proxy(conn, {
+    get(target, prop) {
+      const value: unknown = Reflect.get(target, prop, target);
+      if (typeof value !== 'function') return value;
+      const fn = value as (...args: unknown[]) => unknown;
+      if (typeof prop === 'string' && RUNS.has(prop)) {
+        return (sql: string, ...rest: unknown[]) => {
+          observe(sql);
+          return fn.call(target, sql, ...rest);
+        };
+      }
+      if (typeof prop === 'string' && UNOBSERVED.has(prop)) {
+        return () => {
+          throw new Error(`Store.conn.${prop} is not observed for table versions: use run()`);
+        };
+      }
+      return fn.bind(target);
+    },
+  });
 }
 
 export function tablePath(projectId: string, datasetId: string, tableId: string): string {

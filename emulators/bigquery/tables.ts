@@ -123,7 +123,7 @@ async function insertTable(ctx: Context, req: Request): Promise<Response> {
     await ctx.store.use(quoteIdent(projectId));
     await ctx.store.run(`CREATE VIEW ${path} AS ${translateOrInvalid(body.view.query)}`);
     resource.view = { query: body.view.query, useLegacySql: false };
-    const synced = await syncTable(ctx, projectId, datasetId, tableId, resource);
+    const synced = await syncTable(ctx, projectId, datasetId, tableId, resource, { kind: 'VIEW' });
     return { body: synced };
   }
   const fields = normalizeFields(body.schema?.fields);
