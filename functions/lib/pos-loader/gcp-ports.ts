@@ -104,11 +104,15 @@ export function gcpPorts(o: GcpPortsOptions): PosLoaderPorts {
     },
     async moveObject(obj, to: Destination, metadata) {
       const source = landing.file(obj.name, { generation: Number(obj.generation) });
-      const [exists] = await source.exists();
-      if (!exists) return;
       const destBucket: Bucket = o.storage.bucket(to === 'archive' ? o.buckets.archive : o.buckets.quarantine);
       const dest = destBucket.file(obj.name);
-      await source.copy(dest);
+      try {
+        await source.copy(dest);
+      } catch (err) {
+        // This generation gone means an earlier run moved it already (a missing destination bucket is a 404 too).
+        if ((err as { code?: unknown }).code === 404 && !(await source.exists())[0]) return;
+        throw err;
+      }
       await dest.setMetadata({ metadata: { ...metadata, pizzaflow_source: `gs://${obj.bucket}/${obj.name}#${obj.generation}` } });
       await source.delete({ ignoreNotFound: true, ifGenerationMatch: Number(obj.generation) });
     },

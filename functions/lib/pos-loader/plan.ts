@@ -1,12 +1,13 @@
 // The POS loader's decisions without I/O: what happens to each landed file (load, archive as an
 // identical re-upload, quarantine), how the files to load are grouped into one load job per window
-// per table (≤ 10,000 URIs each), the deterministic job ids, and the staging NDJSON and manifest rows.
+// per table (≤ 10,000 files each, staged as one NDJSON object per job), the deterministic job ids,
+// and the staging NDJSON and manifest rows.
 import { createHash } from 'node:crypto';
 import type { LoadManifestEntry } from '../../../contracts/ops';
 import { POS_TABLES, type PosFileVerdict, type PosTable } from './check-file';
 
-/** BigQuery accepts up to 10,000 source URIs per load job. */
-export const MAX_URIS_PER_JOB = 10_000;
+/** Files per load job (and per staging object): bounds an object's size as a window grows. */
+export const MAX_FILES_PER_JOB = 10_000;
 
 export interface LandedObject {
   bucket: string;
@@ -47,8 +48,6 @@ export function decideFiles(files: readonly { object: LandedObject; verdict: Pos
 
 export interface StagedFile {
   object: LandedObject;
-  /** Staging object name per table, only for tables the file has rows for. */
-  staging: Partial<Record<PosTable, string>>;
   rows: Record<PosTable, number>;
 }
 
@@ -56,8 +55,10 @@ export interface LoadJobPlan {
   jobId: string;
   table: PosTable;
   windowStart: string;
-  /** Staging object names (in the staging bucket). */
+  /** Staging object names (in the landing bucket): one NDJSON object holding the rows of every file of the job. */
   sources: string[];
+  /** The files whose rows the job loads (`fileKey`). */
+  files: string[];
 }
 
 export interface LoadPlan {
@@ -74,38 +75,43 @@ export function objectUri(o: LandedObject): string {
   return `gs://${o.bucket}/${o.name}`;
 }
 
+/** Names one generation of a landed object. */
+export function fileKey(o: LandedObject): string {
+  return `${objectUri(o)}#${o.generation}`;
+}
+
 /**
- * Groups the files to load by window (header window_start) and table. Job ids derive from the
- * window, the table and the exact set of files, so re-running the same plan resubmits the same ids
- * (BigQuery answers 409 duplicate and loads nothing twice).
+ * Groups the files to load by window (header window_start) and table, one staging object per job
+ * (a request per job to write and to read, not one per file). Job ids derive from the window, the
+ * table and the staging object, which is named by the plan (the exact set of files), so re-running
+ * the same plan resubmits the same ids (BigQuery answers 409 duplicate and loads nothing twice).
  */
 export function planLoad(decisions: readonly FileDecision[], ingestedAt: string): LoadPlan {
   const toLoad = decisions.filter((d): d is FileDecision & { action: 'load' } => d.action === 'load');
-  const planId = digest(toLoad.map((d) => `${objectUri(d.object)}#${d.object.generation}`).sort().join('\n')).slice(0, 24);
+  const planId = digest(toLoad.map((d) => fileKey(d.object)).sort().join('\n')).slice(0, 24);
   const files: StagedFile[] = [];
-  const byWindow = new Map<string, { table: PosTable; source: string }[]>();
+  const byWindow = new Map<string, Map<PosTable, string[]>>();
   for (const d of toLoad) {
     const windowStart = new Date(d.verdict.header!.window_start).toISOString();
-    const staged: StagedFile = { object: d.object, staging: {}, rows: { pos_transactions: 0, inventory_movements: 0 } };
+    const staged: StagedFile = { object: d.object, rows: { pos_transactions: 0, inventory_movements: 0 } };
     for (const table of POS_TABLES) {
       const n = d.verdict.rows[table].length;
       staged.rows[table] = n;
       if (n === 0) continue;
-      const source = `${STAGING_PREFIX}${planId}/${table}/${d.object.name}.${d.object.generation}.ndjson`;
-      staged.staging[table] = source;
-      const list = byWindow.get(windowStart) ?? [];
-      list.push({ table, source });
-      byWindow.set(windowStart, list);
+      const tables = byWindow.get(windowStart) ?? new Map<PosTable, string[]>();
+      tables.set(table, [...(tables.get(table) ?? []), fileKey(d.object)]);
+      byWindow.set(windowStart, tables);
     }
     files.push(staged);
   }
   const jobs: LoadJobPlan[] = [];
-  for (const [windowStart, entries] of [...byWindow].sort(([a], [b]) => a.localeCompare(b))) {
+  for (const [windowStart, tables] of [...byWindow].sort(([a], [b]) => a.localeCompare(b))) {
     for (const table of POS_TABLES) {
-      const sources = entries.filter((e) => e.table === table).map((e) => e.source).sort();
-      for (let i = 0; i < sources.length; i += MAX_URIS_PER_JOB) {
-        const chunk = sources.slice(i, i + MAX_URIS_PER_JOB);
-        jobs.push({ jobId: loadJobId(table, windowStart, chunk), table, windowStart, sources: chunk });
+      const keys = (tables.get(table) ?? []).sort();
+      for (let i = 0; i < keys.length; i += MAX_FILES_PER_JOB) {
+        const part = i / MAX_FILES_PER_JOB;
+        const source = `${STAGING_PREFIX}${planId}/${table}/${compactTime(windowStart)}${part ? `-${part}` : ''}.ndjson`;
+        jobs.push({ jobId: loadJobId(table, windowStart, [source]), table, windowStart, sources: [source], files: keys.slice(i, i + MAX_FILES_PER_JOB) });
       }
     }
   }
@@ -114,8 +120,11 @@ export function planLoad(decisions: readonly FileDecision[], ingestedAt: string)
 
 /** `pizzaflow_pos_pos_transactions_20260101T0000_<digest>`: letters, digits, _ and - only. */
 export function loadJobId(table: PosTable, windowStart: string, sources: readonly string[]): string {
-  const compact = windowStart.replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z').replace(/Z$/, '');
-  return `pizzaflow_pos_${table}_${compact}_${digest([...sources].sort().join('\n')).slice(0, 20)}`;
+  return `pizzaflow_pos_${table}_${compactTime(windowStart)}_${digest([...sources].sort().join('\n')).slice(0, 20)}`;
+}
+
+function compactTime(iso: string): string {
+  return iso.replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z').replace(/Z$/, '');
 }
 
 /** The NDJSON staging object of one file for one table: body rows plus the batch metadata. */
@@ -125,10 +134,11 @@ export function stagingNdjson(rows: readonly Record<string, unknown>[], meta: { 
   return out;
 }
 
-/** The job that loads `file`'s rows into `table` in `plan`, if any. */
-export function jobFor(plan: LoadPlan, file: StagedFile, table: PosTable): LoadJobPlan | undefined {
-  const source = file.staging[table];
-  return source === undefined ? undefined : plan.jobs.find((j) => j.table === table && j.sources.includes(source));
+/** The jobs that load each file's rows, by `fileKey`. */
+export function jobsByFile(jobs: readonly LoadJobPlan[]): Map<string, LoadJobPlan[]> {
+  const out = new Map<string, LoadJobPlan[]>();
+  for (const job of jobs) for (const key of job.files) out.set(key, [...(out.get(key) ?? []), job]);
+  return out;
 }
 
 /** The ops.load_manifest row of a processed file. */

@@ -6,8 +6,8 @@
 import type { LoadManifestEntry } from '../../../contracts/ops';
 import { mapWithConcurrency } from '../../../lib/concurrency';
 import type { Logger } from '../../../lib/logger';
-import { checkPosFile, POS_TABLES } from './check-file';
-import { decideFiles, jobFor, loadedContent, manifestRow, objectUri, planLoad, stagingNdjson, type FileDecision, type LandedObject, type LoadJobPlan, type LoadPlan } from './plan';
+import { checkPosFile } from './check-file';
+import { decideFiles, fileKey, jobsByFile, loadedContent, manifestRow, objectUri, planLoad, stagingNdjson, type FileDecision, type LandedObject, type LoadJobPlan } from './plan';
 
 export type Destination = 'archive' | 'quarantine';
 
@@ -59,6 +59,8 @@ const key = (name: string, generation: string): string => `${name}#${generation}
 
 /** Object reads, staging writes and moves in flight at once (each is one Cloud Storage request or two). */
 const IO_CONCURRENCY = 16;
+/** Load jobs submitted at once (BigQuery runs them concurrently; a run has one per window per table). */
+const LOAD_JOB_CONCURRENCY = 4;
 
 export async function runPosLoader(ports: PosLoaderPorts, options: { now: () => number; log?: Logger }): Promise<PosLoaderSummary> {
   const summary: PosLoaderSummary = { recovered: 0, files: 0, loaded: 0, archived: 0, quarantined: 0, jobs: [], rows: { pos_transactions: 0, inventory_movements: 0 } };
@@ -77,19 +79,21 @@ export async function runPosLoader(ports: PosLoaderPorts, options: { now: () => 
   const decisions = decideFiles(judged, loadedContent(manifest));
   const now = new Date(options.now()).toISOString();
   const plan = planLoad(decisions, now);
-  // 3. Staging objects, then the plan record: from here on the plan is what happens.
-  await mapWithConcurrency(plan.files, IO_CONCURRENCY, async (staged) => {
-    const decision = decisions.find((d) => d.object === staged.object) as FileDecision & { action: 'load' };
-    for (const table of POS_TABLES) {
-      const job = jobFor(plan, staged, table);
-      if (!job) continue;
-      await ports.writeStaging(staged.staging[table]!, stagingNdjson(decision.verdict.rows[table], { ingestedAt: plan.ingestedAt, sourceObject: objectUri(staged.object), loadJobId: job.jobId }));
+  // 3. Staging objects (one per job), then the plan record: from here on the plan is what happens.
+  const byKey = new Map(decisions.map((d) => [fileKey(d.object), d]));
+  await mapWithConcurrency(plan.jobs, IO_CONCURRENCY, async (job) => {
+    let text = '';
+    for (const key of job.files) {
+      const decision = byKey.get(key) as FileDecision & { action: 'load' };
+      text += stagingNdjson(decision.verdict.rows[job.table], { ingestedAt: plan.ingestedAt, sourceObject: objectUri(decision.object), loadJobId: job.jobId });
     }
+    await ports.writeStaging(job.sources[0]!, text);
   });
+  const jobsOfFile = jobsByFile(plan.jobs);
   const record: PlanRecord = {
     planId: plan.planId,
     jobs: plan.jobs,
-    files: decisions.map((d) => plannedFile(d, now, jobIdsOf(plan, d.object))),
+    files: decisions.map((d) => plannedFile(d, now, (jobsOfFile.get(fileKey(d.object)) ?? []).map((j) => j.jobId))),
   };
   await ports.writePlan(record);
   await executePlan(ports, record, summary, options.log);
@@ -103,12 +107,6 @@ function byArrival(a: LandedObject, b: LandedObject): number {
   return ga < gb ? -1 : ga > gb ? 1 : a.name.localeCompare(b.name);
 }
 
-function jobIdsOf(plan: LoadPlan, object: LandedObject): string[] {
-  const staged = plan.files.find((f) => f.object === object);
-  if (!staged) return [];
-  return POS_TABLES.flatMap((t) => jobFor(plan, staged, t)?.jobId ?? []);
-}
-
 function plannedFile(d: FileDecision, recordedAt: string, jobIds: string[]): PlannedFile {
   const manifest = manifestRow(d, recordedAt, jobIds);
   if (d.action === 'quarantine') return { object: d.object, destination: 'quarantine', metadata: { pizzaflow_status: 'quarantined', pizzaflow_reason: d.reason.slice(0, 1024) }, manifest };
@@ -117,11 +115,13 @@ function plannedFile(d: FileDecision, recordedAt: string, jobIds: string[]): Pla
 }
 
 async function executePlan(ports: PosLoaderPorts, plan: PlanRecord, summary: PosLoaderSummary, log?: Logger): Promise<void> {
-  for (const job of plan.jobs) {
+  // The jobs load different files (or tables): they run side by side; the summary keeps plan order.
+  const outcomes = await mapWithConcurrency(plan.jobs, LOAD_JOB_CONCURRENCY, async (job) => {
     const outcome = await ports.runLoadJob(job);
-    summary.jobs.push({ jobId: job.jobId, table: job.table, outcome });
-    log?.info({ jobId: job.jobId, table: job.table, windowStart: job.windowStart, sources: job.sources.length, outcome }, 'load job done');
-  }
+    log?.info({ jobId: job.jobId, table: job.table, windowStart: job.windowStart, files: job.files?.length, outcome }, 'load job done');
+    return outcome;
+  });
+  plan.jobs.forEach((job, i) => summary.jobs.push({ jobId: job.jobId, table: job.table, outcome: outcomes[i]! }));
   await mapWithConcurrency(plan.files, IO_CONCURRENCY, (f) => ports.moveObject(f.object, f.destination, f.metadata));
   // Re-read: an interrupted run may have written part of its manifest already.
   const recorded = new Set((await ports.readManifest()).map((m) => key(m.object_name, m.generation)));

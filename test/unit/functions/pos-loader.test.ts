@@ -3,7 +3,7 @@ import { loadManifestEntry } from '../../../contracts/ops';
 import type { PosFileHeader } from '../../../contracts/pos';
 import { gzipPosFile, posFileText } from '../../../local/generator/pos-file';
 import { checkPosFile } from '../../../functions/lib/pos-loader/check-file';
-import { decideFiles, loadJobId, loadedContent, manifestRow, MAX_URIS_PER_JOB, planLoad, stagingNdjson, type LandedObject } from '../../../functions/lib/pos-loader/plan';
+import { decideFiles, fileKey, jobsByFile, loadJobId, loadedContent, manifestRow, MAX_FILES_PER_JOB, planLoad, stagingNdjson, type FileDecision, type LandedObject } from '../../../functions/lib/pos-loader/plan';
 
 const header: PosFileHeader = {
   record_type: 'header',
@@ -71,24 +71,39 @@ describe('decideFiles and planLoad', () => {
     expect(d.map((x) => x.action)).toEqual(['load', 'load']);
   });
 
-  it('plans one job per window per table with deterministic ids', () => {
+  it('plans one job per window per table, staged as one object, with deterministic ids', () => {
     const files = ['1700', '1700b'].map((n, i) => ({ object: obj(`pos/store=s000${i}/${n}.ndjson.gz`), verdict: { ...verdict, header: { ...header, store_id: `s000${i}` } } }));
     const later = { object: obj('pos/late.ndjson.gz'), verdict: { ...verdict, header: { ...header, store_id: 's0009', window_start: '2026-11-23T17:15:00Z' } } };
     const plan = planLoad(decideFiles([...files, later], new Set()), '2026-11-23T17:30:00Z');
-    expect(plan.jobs.map((j) => [j.table, j.windowStart, j.sources.length])).toEqual([
-      ['pos_transactions', '2026-11-23T17:00:00.000Z', 2],
-      ['inventory_movements', '2026-11-23T17:00:00.000Z', 2],
-      ['pos_transactions', '2026-11-23T17:15:00.000Z', 1],
-      ['inventory_movements', '2026-11-23T17:15:00.000Z', 1],
+    expect(plan.jobs.map((j) => [j.table, j.windowStart, j.files.length, j.sources.length])).toEqual([
+      ['pos_transactions', '2026-11-23T17:00:00.000Z', 2, 1],
+      ['inventory_movements', '2026-11-23T17:00:00.000Z', 2, 1],
+      ['pos_transactions', '2026-11-23T17:15:00.000Z', 1, 1],
+      ['inventory_movements', '2026-11-23T17:15:00.000Z', 1, 1],
     ]);
+    expect(new Set(plan.jobs.map((j) => j.sources[0])).size).toBe(4);
+    expect(plan.jobs.every((j) => j.sources[0]!.startsWith(`staging/${plan.planId}/${j.table}/`))).toBe(true);
+    const byFile = jobsByFile(plan.jobs);
+    expect(byFile.get(fileKey(later.object))!.map((j) => j.windowStart)).toEqual(['2026-11-23T17:15:00.000Z', '2026-11-23T17:15:00.000Z']);
     const again = planLoad(decideFiles([later, ...files], new Set()), '2026-11-23T17:45:00Z');
     expect(again.jobs.map((j) => j.jobId).sort()).toEqual(plan.jobs.map((j) => j.jobId).sort());
     expect(plan.jobs[0]!.jobId).toMatch(/^pizzaflow_pos_pos_transactions_20261123T170000_[0-9a-f]{20}$/);
+    const fewer = planLoad(decideFiles(files, new Set()), '2026-11-23T17:30:00Z');
+    expect(fewer.jobs[0]!.jobId).not.toBe(plan.jobs[0]!.jobId);
   });
 
-  it('splits a window over 10,000 files into several jobs', () => {
-    const sources = Array.from({ length: MAX_URIS_PER_JOB + 1 }, (_, i) => `s${i}`);
-    expect(loadJobId('pos_transactions', '2026-11-23T17:00:00.000Z', sources)).not.toBe(loadJobId('pos_transactions', '2026-11-23T17:00:00.000Z', sources.slice(1)));
+  it('splits a window over 10,000 files into several jobs, each with its own staging object', () => {
+    const many: FileDecision[] = Array.from({ length: MAX_FILES_PER_JOB + 1 }, (_, i) => ({ action: 'load', object: obj(`pos/f${i}.ndjson.gz`), verdict: verdict as FileDecision['verdict'] & { ok: true } }));
+    const plan = planLoad(many, '2026-11-23T17:30:00Z');
+    expect(plan.jobs.map((j) => [j.table, j.files.length])).toEqual([
+      ['pos_transactions', MAX_FILES_PER_JOB],
+      ['pos_transactions', 1],
+      ['inventory_movements', MAX_FILES_PER_JOB],
+      ['inventory_movements', 1],
+    ]);
+    expect(new Set(plan.jobs.map((j) => j.sources[0])).size).toBe(4);
+    expect(new Set(plan.jobs.map((j) => j.jobId)).size).toBe(4);
+    expect(loadJobId('pos_transactions', '2026-11-23T17:00:00.000Z', ['a'])).not.toBe(loadJobId('pos_transactions', '2026-11-23T17:00:00.000Z', ['b']));
   });
 
   it('writes staging NDJSON with the batch metadata', () => {
