@@ -4,7 +4,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
-import { portOption, untilSignal } from '../lib/cli';
+import { integerOption, portOption, untilSignal } from '../lib/cli';
 import { UsageError } from '../lib/errors';
 import { createLogger } from '../lib/logger';
 import { start as startBigquery } from './bigquery';
@@ -24,6 +24,8 @@ export interface EmulatorsOptions {
   bigqueryGrpcPort: number;
   /** Reject SQL that BigQuery's analyzer (ZetaSQL) rejects. */
   strictGoogleSql: boolean;
+  /** DuckDB worker threads of the BigQuery emulator. */
+  bigqueryThreads?: number;
   dataDir: string;
   /** Keep nothing on disk (the state is gone when the emulators stop). */
   inMemory?: boolean;
@@ -83,6 +85,7 @@ async function startOne(name: EmulatorName, o: EmulatorsOptions, pubsubUrl: stri
         port: o.bigqueryPort,
         grpcPort: o.bigqueryGrpcPort,
         strictGoogleSql: o.strictGoogleSql,
+        threads: o.bigqueryThreads,
         dataDir: o.inMemory ? undefined : path.join(o.dataDir, 'bigquery'),
         storageHost: storageUrl,
         project: o.project,
@@ -132,6 +135,7 @@ export function registerEmulatorsCommand(program: Command): void {
     .option('--bigquery-port <port>', 'BigQuery REST port (0 = any free port)', '9050')
     .option('--bigquery-grpc-port <port>', 'BigQuery Storage Write API gRPC port (0 = any free port)', '9060')
     .option('--strict-googlesql', 'reject SQL that BigQuery would refuse (ZetaSQL analysis of every statement)')
+    .option('--bigquery-threads <n>', 'DuckDB worker threads of the BigQuery emulator (many small statements: one thread is faster on small machines)', '1')
     .option('--data-dir <dir>', 'where emulators keep their files', '.pizzaflow')
     .option('--in-memory', 'keep no state on disk (faster; everything is gone when they stop)')
     .option('--project <id>', 'project id printed in PUBSUB_PROJECT_ID', 'pizzaflow-local')
@@ -145,6 +149,7 @@ export function registerEmulatorsCommand(program: Command): void {
         bigqueryPort: portOption('--bigquery-port', raw.bigqueryPort ?? '9050'),
         bigqueryGrpcPort: portOption('--bigquery-grpc-port', raw.bigqueryGrpcPort ?? '9060'),
         strictGoogleSql: raw.strictGooglesql === true,
+        bigqueryThreads: integerOption('--bigquery-threads', raw.bigqueryThreads ?? '1', 1, 64),
         dataDir: path.resolve(raw.dataDir ?? '.pizzaflow'),
         inMemory: raw.inMemory === true,
         project: raw.project ?? 'pizzaflow-local',

@@ -34,6 +34,8 @@ export interface StartOptions {
   strictGoogleSql?: boolean;
   /** Storage Write API (gRPC) port; 0 picks a free port. Default 9060 (0 when `port` is 0). */
   grpcPort?: number;
+  /** DuckDB worker threads (default 1: many small statements; see Store). */
+  threads?: number;
 }
 
 export interface RunningEmulator {
@@ -51,7 +53,7 @@ export interface RunningEmulator {
 export async function start(options: StartOptions = {}): Promise<RunningEmulator> {
   const log = createLogger('bigquery-emulator', { level: options.logLevel ?? 'warn' });
   await initTranslator();
-  const store = await Store.open(options.dataDir);
+  const store = await Store.open(options.dataDir, { threads: options.threads });
   const tmpDir = mkdtempSync(join(tmpdir(), 'pizzaflow-bq-'));
   const ctx: Context = { store, log, storageHost: options.storageHost, tmpDir, plans: new PlanCache(), scanBytes: new Lru<bigint>(10_000) };
   if (options.strictGoogleSql) ctx.googleSql = await startGoogleSqlChecker();

@@ -2,7 +2,7 @@
 // (full or incremental), operations and assertions, in dependency order with bounded parallelism.
 // Reports rows, bytes processed and time per action; assertion violations fail the run.
 import { randomUUID } from 'node:crypto';
-import type { BigQuery, Job } from '@google-cloud/bigquery';
+import type { BigQuery } from '@google-cloud/bigquery';
 import { createLogger } from '../../lib/logger';
 import { buildActions, selectActions, type Action, type Selection } from './graph';
 import { assertionStatement, createStatement, incrementalStatement, script } from './sql';
@@ -67,6 +67,14 @@ export class DataformRunError extends Error {
   }
 }
 
+/** What jobs.query (or jobs.getQueryResults) answers besides the rows. */
+interface QueryResponse {
+  totalRows?: string;
+  totalBytesProcessed?: string;
+  numDmlAffectedRows?: string;
+  jobReference?: { jobId?: string; location?: string };
+}
+
 interface JobOutcome {
   bytesProcessed: number;
   affectedRows: number | null;
@@ -85,22 +93,27 @@ class Executor {
   }
 
   private async query(sql: string, maxResults?: number): Promise<JobOutcome> {
-    const [job]: [Job, unknown] = await this.o.bigquery.createQueryJob({ query: sql, useLegacySql: false, ...(this.o.location ? { location: this.o.location } : {}) });
-    const [rows, , response] = await job.getQueryResults({ autoPaginate: false, ...(maxResults !== undefined ? { maxResults } : {}) });
-    // jobs.getQueryResults answers bytes and DML counts itself; the job resource is fetched only
-    // when it does not (one round trip fewer per action: runs are dominated by round trips).
-    let result = response as { totalRows?: string; totalBytesProcessed?: string; numDmlAffectedRows?: string } | undefined;
-    if (result?.totalBytesProcessed === undefined) {
-      const [metadata] = await job.getMetadata();
+    // bigquery.query() goes through jobs.query: one round trip answers rows, bytes and DML counts
+    // (createQueryJob + getQueryResults took two; runs are dominated by round trips). It falls back
+    // to jobs.getQueryResults by itself when the statement outlasts the request.
+    const [rows, , response] = (await this.o.bigquery.query({
+      query: sql,
+      useLegacySql: false,
+      ...(this.o.location ? { location: this.o.location } : {}),
+      ...(maxResults ? { maxResults } : {}),
+    })) as unknown as [Record<string, unknown>[], unknown, QueryResponse | undefined];
+    let result = response;
+    if (result?.totalBytesProcessed === undefined && result?.jobReference?.jobId) {
+      const [metadata] = await this.o.bigquery.job(result.jobReference.jobId, { location: result.jobReference.location }).getMetadata();
       const stats = (metadata as { statistics?: { totalBytesProcessed?: string; query?: { totalBytesProcessed?: string; numDmlAffectedRows?: string } } }).statistics;
       result = { ...result, totalBytesProcessed: stats?.query?.totalBytesProcessed ?? stats?.totalBytesProcessed, numDmlAffectedRows: stats?.query?.numDmlAffectedRows };
     }
-    const affected = result.numDmlAffectedRows;
+    const affected = result?.numDmlAffectedRows;
     return {
-      bytesProcessed: Number(result.totalBytesProcessed ?? 0),
+      bytesProcessed: Number(result?.totalBytesProcessed ?? 0),
       affectedRows: affected === undefined ? null : Number(affected),
-      rows: rows as Record<string, unknown>[],
-      totalRows: result.totalRows === undefined ? rows.length : Number(result.totalRows),
+      rows,
+      totalRows: result?.totalRows === undefined ? rows.length : Number(result.totalRows),
     };
   }
 
