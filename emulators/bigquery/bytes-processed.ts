@@ -72,23 +72,39 @@ export interface ScanBytesMemo {
   known: Lru<bigint>;
 }
 
+/** Scans whose bytes are still to be measured, and the sum of those the memo already knows. */
+export interface PendingScanBytes {
+  known: bigint;
+  todo: { scan: TableScanBytes; sql: string; memoKey: string | undefined }[];
+  memo?: ScanBytesMemo;
+}
+
 /**
- * The bytes of several table scans in one statement (one round trip into DuckDB instead of one per
- * table), each scan measured once per version of its table when a memo is given; when that fails
- * (a filter that does not stand alone), each scan on its own, and a scan whose filter still fails
- * counts its whole table.
+ * Looks the scans up in the memo, at their tables' current versions (taken now, so a measure that
+ * finishes after a write is kept under the version it measured).
  */
-export async function logicalBytesOfScans(conn: DuckDBConnection, scans: readonly TableScanBytes[], memo?: ScanBytesMemo): Promise<bigint> {
-  let total = 0n;
-  const todo: { scan: TableScanBytes; sql: string; memoKey: string | undefined }[] = [];
+export function pendingScanBytes(scans: readonly TableScanBytes[], memo?: ScanBytesMemo): PendingScanBytes {
+  let known = 0n;
+  const todo: PendingScanBytes['todo'] = [];
   for (const scan of scans) {
     const sql = logicalBytesSql(scan.path, scan.fields, scan.where);
     if (!sql) continue;
     const memoKey = memo ? `${scan.key}@${memo.versionOf(scan.key)}\u0000${sql}` : undefined;
-    const known = memoKey !== undefined ? memo?.known.get(memoKey) : undefined;
-    if (known !== undefined) total += known;
+    const value = memoKey !== undefined ? memo?.known.get(memoKey) : undefined;
+    if (value !== undefined) known += value;
     else todo.push({ scan, sql, memoKey });
   }
+  return { known, todo, memo };
+}
+
+/**
+ * Measures the pending scans in one statement (one round trip into DuckDB instead of one per
+ * table) and remembers each; when that fails (a filter that does not stand alone), each scan on
+ * its own, and a scan whose filter still fails counts its whole table.
+ */
+export async function measureScanBytes(conn: DuckDBConnection, pending: PendingScanBytes): Promise<bigint> {
+  const { todo, memo } = pending;
+  let total = pending.known;
   if (todo.length === 0) return total;
   let values: bigint[];
   try {
@@ -110,6 +126,11 @@ export async function logicalBytesOfScans(conn: DuckDBConnection, scans: readonl
     if (t.memoKey !== undefined) memo?.known.set(t.memoKey, v);
   });
   return total;
+}
+
+/** The bytes of several table scans (see pendingScanBytes and measureScanBytes). */
+export async function logicalBytesOfScans(conn: DuckDBConnection, scans: readonly TableScanBytes[], memo?: ScanBytesMemo): Promise<bigint> {
+  return measureScanBytes(conn, pendingScanBytes(scans, memo));
 }
 
 export interface Scan {

@@ -8,7 +8,7 @@ import { BqError, duplicate, invalidQuery, notFound, unimplemented } from './err
 import { TableReference, TableResource, partitionColumn, requiresPartitionFilter } from './resources';
 import { FieldSchema, fieldFromDuck, quoteIdent } from './schema';
 import { tablePath } from './store';
-import { logicalBytesOfScans, mentionedColumns, scansFromPlan, type TableScanBytes } from './bytes-processed';
+import { logicalBytesOfScans, measureScanBytes, mentionedColumns, pendingScanBytes, scansFromPlan, type ScanBytesMemo, type TableScanBytes } from './bytes-processed';
 import { DdlError, DdlInfo, readDdl } from './sql/ddl';
 import { LiteralError } from './sql/literals';
 import { ParameterError, QueryParameter, bindParameters } from './sql/params';
@@ -177,20 +177,20 @@ async function runStatement(state: RunState, stmt: string): Promise<QueryOutcome
     await guard(ctx, input.projectId, () => ctx.store.run(duckSql));
     return { rows: [], statementType: 'TRUNCATE_TABLE', totalBytesProcessed: 0n };
   }
-  const bytes = await planBytes(ctx, input.projectId, duckSql);
   if (kind !== 'SELECT') {
-    if (input.dryRun) return { rows: [], statementType: kind, totalBytesProcessed: bytes };
-    const r = await guard(ctx, input.projectId, () => ctx.store.run(duckSql));
+    if (input.dryRun) return { rows: [], statementType: kind, totalBytesProcessed: await planBytes(ctx, input.projectId, duckSql) };
+    const { result: r, bytes } = await measured(ctx, input.projectId, duckSql, true, () => guard(ctx, input.projectId, () => ctx.store.run(duckSql)));
     return { rows: [], statementType: kind, totalBytesProcessed: bytes, numDmlAffectedRows: BigInt(r.rowsChanged) };
   }
   const hidePartitionTime = !/_PARTITION(TIME|DATE)/i.test(stmt);
   if (input.dryRun) {
+    const bytes = await planBytes(ctx, input.projectId, duckSql);
     const probe = await guard(ctx, input.projectId, () => ctx.store.conn.runAndReadAll(`SELECT * FROM (${duckSql}) LIMIT 0`));
     const { schema } = shape(probe.columnNames(), probe.columnTypes(), [], hidePartitionTime);
     return { schema: alignNumericTypes(schema, googleFields), rows: [], statementType: 'SELECT', totalBytesProcessed: bytes };
   }
-  if (input.destination) return selectInto(state, duckSql, bytes, hidePartitionTime);
-  const reader = await guard(ctx, input.projectId, () => ctx.store.conn.runAndReadAll(duckSql));
+  if (input.destination) return selectInto(state, duckSql, await planBytes(ctx, input.projectId, duckSql), hidePartitionTime);
+  const { result: reader, bytes } = await measured(ctx, input.projectId, duckSql, false, () => guard(ctx, input.projectId, () => ctx.store.conn.runAndReadAll(duckSql)));
   const { schema, rows } = shape(reader.columnNames(), reader.columnTypes(), reader.getRows(), hidePartitionTime);
   return { schema: alignNumericTypes(schema, googleFields), rows, statementType: 'SELECT', totalBytesProcessed: bytes };
 }
@@ -268,8 +268,8 @@ async function runDdl(state: RunState, ddl: DdlInfo, duckSql: string): Promise<Q
   }
   if (existing && ddl.ifNotExists) return { rows: [], statementType, totalBytesProcessed: 0n, ddlOperationPerformed: 'SKIP', ddlTargetTable: ref };
   if (existing && !ddl.orReplace) throw duplicate(`Table ${projectId}:${datasetId}.${name.table}`);
-  const createBytes = statementType === 'CREATE_TABLE_AS_SELECT' ? await planBytes(ctx, projectId, duckSql) : 0n;
-  await guard(ctx, projectId, () => ctx.store.run(duckSql));
+  const run = () => guard(ctx, projectId, () => ctx.store.run(duckSql));
+  const createBytes = statementType === 'CREATE_TABLE_AS_SELECT' ? (await measured(ctx, projectId, duckSql, true, run)).bytes : (await run(), 0n);
   const extra = tableOptions(ddl);
   if (extra.timePartitioning && !extra.timePartitioning.field) {
     const p = `date_trunc('${extra.timePartitioning.type.toLowerCase()}', current_timestamp)`;
@@ -351,10 +351,45 @@ function pruningFilters(table: TableResource, filters: readonly string[]): strin
   });
 }
 
+function bytesMemo(ctx: Context): ScanBytesMemo {
+  return { versionOf: (key) => ctx.store.versions.of(key), known: ctx.scanBytes };
+}
+
 /** Bytes the statement reads, from the tables its plan scans; enforces requirePartitionFilter. */
 async function planBytes(ctx: Context, projectId: string, duckSql: string): Promise<bigint> {
   const scans = await planScans(ctx, projectId, duckSql);
-  return logicalBytesOfScans(ctx.store.conn, scans, { versionOf: (key) => ctx.store.versions.of(key), known: ctx.scanBytes });
+  return logicalBytesOfScans(ctx.store.conn, scans, bytesMemo(ctx));
+}
+
+/**
+ * Runs the statement (`execute`, on the store's connection) while the bytes it reads are measured
+ * on the reader connection: DuckDB runs the two side by side. For a statement that writes, the
+ * reader first opens a transaction and touches every scanned table (DuckDB takes a database's
+ * snapshot at its first access), so the bytes are those of the data before the statement, as
+ * BigQuery counts them. Enforces requirePartitionFilter before anything runs.
+ */
+async function measured<T>(ctx: Context, projectId: string, duckSql: string, writes: boolean, execute: () => Promise<T>): Promise<{ result: T; bytes: bigint }> {
+  const pending = pendingScanBytes(await planScans(ctx, projectId, duckSql), bytesMemo(ctx));
+  if (pending.todo.length === 0) return { result: await execute(), bytes: pending.known };
+  const reader = ctx.store.reader;
+  if (writes) {
+    await reader.run('BEGIN TRANSACTION');
+    try {
+      await reader.run(pending.todo.map((t) => `(SELECT 1 FROM ${t.scan.path} LIMIT 0)`).join(' UNION ALL '));
+    } catch (err) {
+      await reader.run('ROLLBACK');
+      throw err;
+    }
+  }
+  try {
+    const [bytes, result] = await Promise.allSettled([measureScanBytes(reader, pending), execute()]);
+    if (result.status === 'rejected') throw result.reason;
+    if (bytes.status === 'rejected') throw bytes.reason;
+    return { result: result.value, bytes: bytes.value };
+  } finally {
+    // The transaction only read: COMMIT ends it without counting as a write (ROLLBACK would).
+    if (writes) await reader.run('COMMIT');
+  }
 }
 
 /**

@@ -27,15 +27,22 @@ export class Store {
 
   /** The connection; every statement run through it is seen by `versions` first. */
   readonly conn: DuckDBConnection;
+  /**
+   * A second connection for reads that can run beside a statement on `conn` (the bytes a statement
+   * processes): DuckDB runs the two at once. Observed like `conn`; used inside exclusive() only.
+   */
+  readonly reader: DuckDBConnection;
   /** Which tables changed since: moved by every statement that writes them. */
   readonly versions = new DataVersions();
 
   private constructor(
     private readonly instance: DuckDBInstance,
     raw: DuckDBConnection,
+    rawReader: DuckDBConnection,
     private readonly dataDir: string | undefined,
   ) {
     this.conn = observeStatements(raw, (sql) => this.versions.observe(sql));
+    this.reader = observeStatements(rawReader, (sql) => this.versions.observe(sql));
   }
 
   static async open(dataDir?: string, options: { threads?: number } = {}): Promise<Store> {
@@ -44,7 +51,9 @@ export class Store {
     const conn = await instance.connect();
     await conn.run("SET TimeZone = 'UTC'");
     await conn.run(`SET threads = ${threadsOption(options.threads)}`);
-    return new Store(instance, conn, dataDir);
+    const reader = await instance.connect();
+    await reader.run("SET TimeZone = 'UTC'");
+    return new Store(instance, conn, reader, dataDir);
   }
 
   /** Runs fn with exclusive use of the connection (USE, temp tables and variables are per connection). */
@@ -170,6 +179,7 @@ export class Store {
   }
 
   close(): void {
+    this.reader.closeSync();
     this.conn.closeSync();
     this.instance.closeSync();
   }

@@ -45,6 +45,19 @@ describe('BigQuery emulator: plans and bytes follow every change', () => {
     expect(await bytesOf(q)).toBe(0);
   });
 
+  it('a statement that writes what it reads is billed for the data before it (bytes are measured beside it)', async () => {
+    const t = `\`${ds.id}.ledger\``;
+    await run(`CREATE TABLE ${t} AS SELECT n FROM UNNEST(GENERATE_ARRAY(1, 100)) AS n`);
+    // Reads n over 100 rows and doubles the table: 800 bytes, not 1,600.
+    expect(await bytesOf(`INSERT INTO ${t} (n) SELECT n FROM ${t}`)).toBe(800);
+    // Reads n over the 200 rows it then deletes: 1,600 bytes, not 0.
+    expect(await bytesOf(`DELETE FROM ${t} WHERE n > 0`)).toBe(1600);
+    expect(await bytesOf(`SELECT n FROM ${t}`)).toBe(0);
+    await run(`INSERT INTO ${t} (n) VALUES (1), (2)`);
+    expect(await bytesOf(`CREATE OR REPLACE TABLE ${t} AS SELECT n, n * 2 AS m FROM ${t}`)).toBe(16);
+    expect(await bytesOf(`SELECT n, m FROM ${t}`)).toBe(32);
+  });
+
   it('a view redefined with the same name is planned again', async () => {
     await run(`CREATE TABLE \`${ds.id}.items\` AS SELECT 'abc' AS name, 5 AS qty`);
     const view = ds.table('items_view');
