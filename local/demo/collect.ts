@@ -13,13 +13,17 @@ export interface ManifestCounts {
   quarantineReasons: Record<string, number>;
 }
 
-export interface MartHeadlines {
+/** The counts the demo checks, read from the marts or from the generator's truth. */
+export interface HeadlineCounts {
   orders: number;
   units: number;
   netSalesCents: number;
   grossMarginCents: number;
   deliveries: number;
   lateDeliveries: number;
+}
+
+export interface MartHeadlines extends HeadlineCounts {
   topProducts: { sku: string; units: number }[];
   busiestHour: { hourAt: string; orders: number } | null;
   promotionsWithLift: number;

@@ -5,19 +5,11 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { BigQuery } from '@google-cloud/bigquery';
 import type { Storage } from '@google-cloud/storage';
-
-export const REFERENCE_SNAPSHOTS: Readonly<Record<string, string>> = {
-  merchants: 'ref_merchants',
-  stores: 'ref_stores',
-  suppliers: 'ref_suppliers',
-  raw_materials: 'ref_raw_materials',
-  products: 'ref_products',
-  promotions: 'ref_promotions',
-};
+import { REFERENCE_TABLES } from '../generator/reference-tables';
 
 export async function loadReferenceSnapshots(clients: { storage: Storage; bigquery: BigQuery }, dataDir: string, bucket: string, dataset = 'raw'): Promise<number> {
   let rows = 0;
-  for (const [file, table] of Object.entries(REFERENCE_SNAPSHOTS)) {
+  for (const [file, table] of Object.entries(REFERENCE_TABLES)) {
     const text = readFileSync(join(dataDir, 'reference', `${file}.ndjson`));
     const object = clients.storage.bucket(bucket).file(`reference/${file}.ndjson`);
     await object.save(text, { resumable: false, contentType: 'application/x-ndjson' });

@@ -5,18 +5,11 @@ import type { PlatformCatalog } from '../../contracts/catalog';
 import { formatCount } from '../../lib/format';
 import { reconcile } from '../reconcile/reconcile';
 import type { JobRun } from '../scheduler';
-import type { DemoReadback } from './collect';
+import type { DemoReadback, HeadlineCounts } from './collect';
 import { freshness, percentile, type FreshnessSummary } from './freshness';
 import type { TrafficTally } from './traffic';
 
-export interface Truth {
-  orders: number;
-  units: number;
-  netSalesCents: number;
-  grossMarginCents: number;
-  deliveries: number;
-  lateDeliveries: number;
-}
+export type Truth = HeadlineCounts;
 
 export interface ReportInput {
   title: string;

@@ -11,21 +11,13 @@ import { gunzipSync } from 'node:zlib';
 import { Readable } from 'node:stream';
 import type { BigQuery } from '@google-cloud/bigquery';
 import { platformCatalog } from '../../contracts/catalog';
+import { REFERENCE_TABLES } from '../generator/reference-tables';
 import { fastValidator } from '../../contracts/fast-validator';
 import { validateStream } from '../validate/validate-file';
 
 export type RawTable = 'online_order_events' | 'delivery_events' | 'pos_transactions' | 'inventory_movements' | 'rejected_events';
 export type RawRow = Record<string, unknown> & { ingested_at?: string; rejected_at?: string };
 export type RawRows = Record<RawTable, RawRow[]>;
-
-const REFERENCE_TABLES: Record<string, string> = {
-  merchants: 'ref_merchants',
-  stores: 'ref_stores',
-  suppliers: 'ref_suppliers',
-  raw_materials: 'ref_raw_materials',
-  products: 'ref_products',
-  promotions: 'ref_promotions',
-};
 
 /**
  * Creates the catalog's raw tables. requirePartitionFilter is left off: the emulator drops a
