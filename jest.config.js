@@ -9,7 +9,10 @@ module.exports = {
   // @google-cloud/common's teeny-request 10 loads node-fetch 3 through a dynamic import(), which jest
   // cannot run without --experimental-vm-modules. teeny-request 9 (CommonJS, same API; a pinned
   // devDependency) stands in for it under jest only; production code is untouched.
-  moduleNameMapper: { '^teeny-request$': '<rootDir>/node_modules/teeny-request' },
+  moduleNameMapper: {
+    // The emulators are a workspace package; tests run its TypeScript sources, not dist/.
+    "^@pizzaflow/emulators$": "<rootDir>/emulators/index.ts",
+    '^teeny-request$': '<rootDir>/node_modules/teeny-request' },
   testTimeout: 30000,
   // In CI, a handle left open by a client library must not keep the run alive past its results.
   forceExit: process.env.CI === 'true',

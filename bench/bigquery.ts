@@ -10,8 +10,8 @@ import { join } from 'node:path';
 import { BigQuery } from '@google-cloud/bigquery';
 import { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
 import { Storage } from '@google-cloud/storage';
-import { start as startBigQuery } from '../emulators/bigquery';
-import { start as startStorage } from '../emulators/storage';
+import { startBigquery as startBigQuery } from '@pizzaflow/emulators';
+import { startStorage } from '@pizzaflow/emulators';
 import { writeReport } from './report';
 
 const PROJECT = 'bench-project';

@@ -9,12 +9,12 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { loadConfig } from '../lib/config';
-import { createLogger } from '../lib/logger';
-import { generate } from '../local/generator';
-import { startMetricsService, type RunningServer } from '../local/serve';
+import { loadConfig } from '../functions/runtime/config';
+import { createLogger } from '../functions/runtime/logger';
+import { generate } from '../tools/generator';
+import { startMetricsService, type RunningServer } from '../functions/metrics-api';
 import { API_KEY, startPlatform, type Platform } from '../test/integration/functions/platform';
-import { buildFixture, PROJECT as SERVE_PROJECT, type Fixture } from '../test/integration/serve/fixture';
+import { buildFixture, PROJECT as SERVE_PROJECT, type Fixture } from '../test/integration/metrics-api/fixture';
 import { writeReport } from './report';
 
 const { values: flags } = parseArgs({

@@ -8,8 +8,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { PubSub, type Message } from '@google-cloud/pubsub';
-import { start } from '../emulators/pubsub';
-import { findOfficialEmulator, startOfficialEmulator } from '../emulators/pubsub/official-emulator';
+import { startPubsub as start } from '@pizzaflow/emulators';
+import { findOfficialEmulator, startOfficialEmulator } from '@pizzaflow/emulators';
 
 interface RunResult {
   emulator: string;

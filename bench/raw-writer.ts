@@ -5,8 +5,8 @@
 import * as grpc from '@grpc/grpc-js';
 import { BigQuery } from '@google-cloud/bigquery';
 import { managedwriter } from '@google-cloud/bigquery-storage';
-import { RawRow, RawWriterOptions, createRawWriter } from '../functions/lib/raw-writer';
-import { start } from '../emulators/bigquery';
+import { RawRow, RawWriterOptions, createRawWriter } from '../functions/ingest/raw-writer';
+import { startBigquery as start } from '@pizzaflow/emulators';
 import { writeReport } from './report';
 
 const PROJECT = 'bench-project';

@@ -7,10 +7,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BigQuery } from '@google-cloud/bigquery';
-import { start } from '../emulators/bigquery';
-import { compileProject, runGraph, type RunReport } from '../local/dataform';
-import { generate } from '../local/generator';
-import { createRawTables, insertRows, loadReference, rawRowsOf, type RawRow, type RawRows, type RawTable } from '../local/testing/raw-loader';
+import { startBigquery as start } from '@pizzaflow/emulators';
+import { compileProject, runGraph, type RunReport } from '../tools/dataform';
+import { generate } from '../tools/generator';
+import { createRawTables, insertRows, loadReference, rawRowsOf, type RawRow, type RawRows, type RawTable } from '../tools/testing/raw-loader';
 import { writeReport } from './report';
 
 const PROJECT = 'pizzaflow-local';

@@ -3,7 +3,7 @@
 'use strict';
 const path = require('node:path');
 const fs = require('node:fs');
-const entry = path.join(__dirname, '..', 'dist', 'local', 'cli', 'main.js');
+const entry = path.join(__dirname, '..', 'dist', 'tools', 'cli', 'main.js');
 if (!fs.existsSync(entry)) {
   process.stderr.write('pizzaflow is not built yet: run `npm install` (or `npm run build`) first\n');
   process.exit(2);

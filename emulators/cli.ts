@@ -4,9 +4,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
-import { integerOption, portOption, untilSignal } from '../lib/cli';
-import { UsageError } from '../lib/errors';
-import { createLogger } from '../lib/logger';
+import { EmulatorUsageError, integerOption, portOption, untilSignal } from './lib/cli-options';
+import { createLogger } from './lib/logger';
 import { start as startBigquery } from './bigquery';
 import { start as startPubsub } from './pubsub';
 import { start as startStorage } from './storage';
@@ -31,6 +30,10 @@ export interface EmulatorsOptions {
   inMemory?: boolean;
   project: string;
   logLevel: string;
+  /** Pub/Sub that storage notifications publish to when `pubsub` is not among `only` (host:port). */
+  pubsubHost?: string;
+  /** Cloud Storage that load jobs read from when `storage` is not among `only` (http://host:port). */
+  storageHost?: string;
 }
 
 interface RunningEmulator {
@@ -45,10 +48,10 @@ interface RunningEmulator {
 export function parseOnly(text: string | undefined): EmulatorName[] {
   if (text === undefined) return [...EMULATOR_NAMES];
   const names = text.split(',').map((s) => s.trim()).filter((s) => s !== '');
-  if (names.length === 0) throw new UsageError('--only needs at least one of pubsub, storage, bigquery');
+  if (names.length === 0) throw new EmulatorUsageError('--only needs at least one of pubsub, storage, bigquery');
   for (const n of names) {
     if (!(EMULATOR_NAMES as readonly string[]).includes(n)) {
-      throw new UsageError(`--only: unknown emulator "${n}" (choose from ${EMULATOR_NAMES.join(', ')})`);
+      throw new EmulatorUsageError(`--only: unknown emulator "${n}" (choose from ${EMULATOR_NAMES.join(', ')})`);
     }
   }
   return [...new Set(names)] as EmulatorName[];
@@ -75,7 +78,7 @@ async function startOne(name: EmulatorName, o: EmulatorsOptions, pubsubUrl: stri
         port: o.storagePort,
         dataDir: path.join(o.dataDir, 'storage'),
         inMemory: o.inMemory,
-        pubsubHost: pubsubUrl,
+        pubsubHost: pubsubUrl ?? o.pubsubHost,
       });
       return { name, url: e.url, env: { STORAGE_EMULATOR_HOST: e.url }, close: () => e.close() };
     }
@@ -87,7 +90,7 @@ async function startOne(name: EmulatorName, o: EmulatorsOptions, pubsubUrl: stri
         strictGoogleSql: o.strictGoogleSql,
         threads: o.bigqueryThreads,
         dataDir: o.inMemory ? undefined : path.join(o.dataDir, 'bigquery'),
-        storageHost: storageUrl,
+        storageHost: storageUrl ?? o.storageHost,
         project: o.project,
         logLevel: o.logLevel,
       });
@@ -140,6 +143,8 @@ export function registerEmulatorsCommand(program: Command): void {
     .option('--in-memory', 'keep no state on disk (faster; everything is gone when they stop)')
     .option('--project <id>', 'project id printed in PUBSUB_PROJECT_ID', 'pizzaflow-local')
     .option('--log-level <level>', 'emulator log level (stderr)', 'info')
+    .option('--pubsub-host <host:port>', 'Pub/Sub for storage notifications when --only leaves pubsub out (default: $PUBSUB_EMULATOR_HOST)')
+    .option('--storage-host <url>', 'Cloud Storage for BigQuery load jobs when --only leaves storage out (default: $STORAGE_EMULATOR_HOST)')
     .action(async (raw: Record<string, string | undefined> & { strictGooglesql?: boolean; inMemory?: boolean }) => {
       const options: EmulatorsOptions = {
         only: parseOnly(raw.only),
@@ -154,10 +159,14 @@ export function registerEmulatorsCommand(program: Command): void {
         inMemory: raw.inMemory === true,
         project: raw.project ?? 'pizzaflow-local',
         logLevel: raw.logLevel ?? 'info',
+        pubsubHost: raw.pubsubHost ?? nonEmpty(process.env.PUBSUB_EMULATOR_HOST),
+        storageHost: raw.storageHost ?? nonEmpty(process.env.STORAGE_EMULATOR_HOST),
       };
       await runUntilSignal(options);
     });
 }
+
+const nonEmpty = (value: string | undefined): string | undefined => (value ? value : undefined);
 
 async function runUntilSignal(options: EmulatorsOptions): Promise<void> {
   const log = createLogger('emulators', { level: options.logLevel });

@@ -2,7 +2,7 @@
 // tests feed it plain objects; `infra/index.ts` passes a reader over `pulumi.Config`.
 import { z } from 'zod';
 import { DEFAULT_CATALOG_SETTINGS } from '../contracts/catalog';
-import { ConfigError } from '../lib/errors';
+import { ConfigError } from '../functions/runtime/errors';
 
 /** Returns the raw value of a fully qualified key (`gcp:project`, `pizzaflow:alertEmail`), or undefined. */
 export type ConfigReader = (key: string) => string | undefined;

@@ -44,7 +44,6 @@ export function functionSourceArchive(repoRoot: string): pulumi.asset.Archive {
     'package-lock.json': file('package-lock.json'),
     'tsconfig.json': file('tsconfig.json'),
     contracts: dir('contracts'),
-    lib: dir('lib'),
     functions: dir('functions'),
   });
 }

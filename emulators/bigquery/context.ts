@@ -1,5 +1,5 @@
 // What every handler needs: the store, the job registry, the logger and the server options.
-import { Logger } from '../../lib/logger';
+import { Logger } from '../lib/logger';
 import { Store } from './store';
 import { GoogleSqlChecker } from './googlesql/checker';
 import type { TableScanBytes } from './bytes-processed';

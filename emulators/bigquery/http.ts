@@ -2,7 +2,7 @@
 // takes the server down: anything unexpected answers 500 with a generic message and is logged.
 import { IncomingMessage, ServerResponse, createServer, Server } from 'node:http';
 import { gunzipSync } from 'node:zlib';
-import { Logger } from '../../lib/logger';
+import { Logger } from '../lib/logger';
 import { BqError } from './errors';
 import { Router } from './routes';
 

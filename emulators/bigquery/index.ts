@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createLogger } from '../../lib/logger';
+import { createLogger } from '../lib/logger';
 import { Context } from './context';
 import { registerDatasets } from './datasets';
 import { createHttpServer } from './http';

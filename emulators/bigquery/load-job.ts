@@ -7,7 +7,6 @@
 import { randomUUID } from 'node:crypto';
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { loadConfig } from '../../lib/config';
 import { checkPartitioning, requireDataset, sweepExpired } from './catalog';
 import { Context } from './context';
 import { BqError, ErrorProto, duplicate, invalid, notFound, unimplemented } from './errors';
@@ -77,8 +76,8 @@ interface Plan {
 export async function runLoad(ctx: Context, projectId: string, cfg: LoadConfig): Promise<LoadOutcome> {
   const format = sourceFormat(cfg.sourceFormat);
   const dest = destination(projectId, cfg.destinationTable);
-  const host = ctx.storageHost ?? loadConfig().emulators.storage;
-  if (!host) throw invalid('Load jobs need the storage emulator: start the BigQuery emulator with storageHost or set STORAGE_EMULATOR_HOST');
+  const host = ctx.storageHost;
+  if (!host) throw invalid('Load jobs need the storage emulator: start the BigQuery emulator with its storageHost option (--storage-host)');
   const storage = storageClient(host, projectId);
   const uris = await resolveUris(storage, cfg.sourceUris ?? []);
   const dir = join(ctx.tmpDir, `load-${randomUUID()}`);

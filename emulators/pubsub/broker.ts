@@ -1,7 +1,7 @@
 // The emulator's state: topics, subscriptions and the fan-out of published messages to them
 // (filters, dead-letter forwarding). Transport-free: server.ts maps gRPC calls onto it.
 import { status } from '@grpc/grpc-js';
-import type { Logger } from '../../lib/logger';
+import type { Logger } from '../lib/logger';
 import { DeliveryHub } from './delivery-hub';
 import { alreadyExists, failedPrecondition, invalidArgument, notFound, unimplemented } from './errors';
 import type { FilterPredicate } from './filter';

@@ -2,7 +2,7 @@
 // push dispatcher), round-robin and within each consumer's flow-control window. A lease belongs to
 // exactly one consumer, so a message is never with two streams at once.
 import type { status } from '@grpc/grpc-js';
-import type { Logger } from '../../lib/logger';
+import type { Logger } from '../lib/logger';
 import type { Delivery, LeaseOwner, SubscriptionQueue } from './subscription-queue';
 
 /** Pub/Sub sends at most this many messages in one StreamingPull response. */

@@ -1,6 +1,6 @@
 // The Pub/Sub emulator as a library: `start()` serves google.pubsub.v1 over insecure gRPC so the
 // official client works unchanged through PUBSUB_EMULATOR_HOST=host:port (or apiEndpoint).
-import { createLogger } from '../../lib/logger';
+import { createLogger } from '../lib/logger';
 import { Broker } from './broker';
 import { pushPublicKeyPem } from './oidc';
 import { startGrpcServer, type GrpcServer } from './server';

@@ -4,7 +4,7 @@
 // (or push backoff) decides when the message comes again. Concurrency is bounded per subscription.
 import http from 'node:http';
 import https from 'node:https';
-import type { Logger } from '../../lib/logger';
+import type { Logger } from '../lib/logger';
 import type { Capacity, Consumer, DeliveryHub } from './delivery-hub';
 import type { StoredMessage } from './message';
 import { signPushToken } from './oidc';

@@ -11,7 +11,7 @@ import {
   type UntypedHandleCall,
   type UntypedServiceImplementation,
 } from '@grpc/grpc-js';
-import type { Logger } from '../../lib/logger';
+import type { Logger } from '../lib/logger';
 import { applyAcks, applyModAcks } from './acks';
 import type { Broker } from './broker';
 import type { Capacity, Consumer } from './delivery-hub';

@@ -3,7 +3,7 @@
 // (`{}`), deadline changes, or acks/modAcks. Streams end with UNAVAILABLE when the emulator stops,
 // never OK, because the Node client treats OK on its last stream as a fatal error.
 import { status, type ServerDuplexStream } from '@grpc/grpc-js';
-import type { Logger } from '../../lib/logger';
+import type { Logger } from '../lib/logger';
 import type { Broker, SubscriptionState } from './broker';
 import type { Capacity, Consumer } from './delivery-hub';
 import { ApiError, invalidArgument } from './errors';

@@ -7,7 +7,7 @@ import { FileHandle, mkdir, open, readdir, readFile, rename, rm, rmdir, stat, wr
 import { createHash, randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { Readable } from 'node:stream';
-import { Logger } from '../../lib/logger';
+import { Logger } from '../lib/logger';
 import { Backend, BlobWriter } from './backend';
 import { Hasher } from './hashing';
 import { BucketRecord, ObjectRecord } from './records';

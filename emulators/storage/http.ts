@@ -1,7 +1,7 @@
 // Request/response helpers shared by the handlers: JSON in and out, bodies streamed into a blob
 // writer, and the context every handler receives.
 import { IncomingMessage, ServerResponse } from 'node:http';
-import { Logger } from '../../lib/logger';
+import { Logger } from '../lib/logger';
 import { BlobWriter } from './backend';
 import { GcsError, invalid } from './errors';
 import { Json } from './resources';

@@ -3,8 +3,7 @@
 // notifications to the Pub/Sub emulator.
 import { AddressInfo } from 'node:net';
 import path from 'node:path';
-import { loadConfig } from '../../lib/config';
-import { createLogger } from '../../lib/logger';
+import { createLogger } from '../lib/logger';
 import { Backend } from './backend';
 import { DiskBackend } from './disk-backend';
 import { MemoryBackend } from './memory-backend';
@@ -44,7 +43,7 @@ export async function start(options: StorageEmulatorOptions = {}): Promise<Stora
   const store = await ObjectStore.open(backend, log);
   const sessions = new ResumableSessions(store, log);
   let url = '';
-  const pubsubHost = options.pubsubHost ?? loadConfig().emulators.pubsub;
+  const pubsubHost = options.pubsubHost;
   const notifier = new Notifier({ store, log, pubsubHost, base: () => url });
   store.onEvent((event) => notifier.handle(event));
   const server = createStorageServer({ store, sessions, notifier, log }, () => url);

@@ -2,7 +2,7 @@
 // notificationConfigs resource of a bucket, and the publisher that turns store events into messages
 // with GCS's attributes, through the official Pub/Sub client pointed at the Pub/Sub emulator.
 import { PubSub, Topic } from '@google-cloud/pubsub';
-import { Logger } from '../../lib/logger';
+import { Logger } from '../lib/logger';
 import { GcsError, invalid, required } from './errors';
 import { Context, readJson, sendEmpty, sendJson } from './http';
 import { ObjectStore, StoreEvent } from './object-store';

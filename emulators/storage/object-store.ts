@@ -2,7 +2,7 @@
 // backend that keeps bytes and records. Mutations of a bucket are serialized, preconditions are
 // checked under that lock, and events are emitted only after the backend made the change durable.
 import { Readable } from 'node:stream';
-import { Logger } from '../../lib/logger';
+import { Logger } from '../lib/logger';
 import { Backend, BlobWriter } from './backend';
 import { bucketNotFound, conflict, GcsError, invalid, objectNotFound } from './errors';
 import { Digests } from './hashing';

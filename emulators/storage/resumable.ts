@@ -5,7 +5,7 @@
 // Sessions live in this process (a restart forgets them); their bytes are staged by the backend.
 import { randomUUID } from 'node:crypto';
 import { IncomingMessage } from 'node:http';
-import { Logger } from '../../lib/logger';
+import { Logger } from '../lib/logger';
 import { BlobWriter } from './backend';
 import { GcsError, invalid } from './errors';
 import { Digests, parseGoogHash } from './hashing';

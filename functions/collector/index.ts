@@ -2,13 +2,13 @@
 // published to Pub/Sub. Credentials and clients come from configuration.
 import * as ff from '@google-cloud/functions-framework';
 import { FUNCTIONS } from '../../contracts/catalog';
-import { loadConfig } from '../../lib/config';
-import { createLogger } from '../../lib/logger';
-import { pubsubClient } from '../lib/clients';
-import { apiKeyTable } from '../lib/collector/api-keys';
-import { createCollectorHandler, type CollectorHandler } from '../lib/collector/handler';
-import { pubsubPublisher } from '../lib/collector/pubsub-publisher';
-import { ReplayCache } from '../lib/collector/signature';
+import { loadConfig } from '../runtime/config';
+import { createLogger } from '../runtime/logger';
+import { pubsubClient } from '../runtime/clients';
+import { apiKeyTable } from './api-keys';
+import { createCollectorHandler, type CollectorHandler } from './handler';
+import { pubsubPublisher } from './pubsub-publisher';
+import { ReplayCache } from './signature';
 
 interface Wired {
   handler: CollectorHandler;

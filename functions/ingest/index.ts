@@ -2,14 +2,14 @@
 // writers from configuration and registers the HTTP handler, which also accepts CloudEvents.
 import * as ff from '@google-cloud/functions-framework';
 import { DATASETS, FUNCTIONS, loadCatalog } from '../../contracts/catalog';
-import { loadConfig } from '../../lib/config';
-import { ConfigError } from '../../lib/errors';
-import { createLogger } from '../../lib/logger';
-import { writerClient } from '../lib/clients';
-import { routerFor } from '../lib/ingest/decision';
-import { createIngestHttpHandler } from '../lib/ingest/http';
-import type { IngestSinks } from '../lib/ingest/ingest';
-import { createRawWriter } from '../lib/raw-writer';
+import { loadConfig } from '../runtime/config';
+import { ConfigError } from '../runtime/errors';
+import { createLogger } from '../runtime/logger';
+import { writerClient } from '../runtime/clients';
+import { routerFor } from './decision';
+import { createIngestHttpHandler } from './http';
+import type { IngestSinks } from './ingest';
+import { createRawWriter } from './raw-writer';
 
 interface Wired {
   handler: ReturnType<typeof createIngestHttpHandler>;

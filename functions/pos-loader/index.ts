@@ -2,11 +2,11 @@
 // run over the landing bucket with the official Storage and BigQuery clients.
 import * as ff from '@google-cloud/functions-framework';
 import { FUNCTIONS } from '../../contracts/catalog';
-import { loadConfig } from '../../lib/config';
-import { RetryableError } from '../../lib/errors';
-import { createLogger, type Logger } from '../../lib/logger';
-import { posLoaderPorts } from '../lib/pos-loader/wire';
-import { runPosLoader, type PosLoaderPorts } from '../lib/pos-loader/run';
+import { loadConfig } from '../runtime/config';
+import { RetryableError } from '../runtime/errors';
+import { createLogger, type Logger } from '../runtime/logger';
+import { posLoaderPorts } from './wire';
+import { runPosLoader, type PosLoaderPorts } from './run';
 
 function wire(): { ports: PosLoaderPorts; log: Logger } {
   const config = loadConfig();

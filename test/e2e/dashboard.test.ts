@@ -5,10 +5,10 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { chromium, type Browser } from 'playwright-core';
-import { loadConfig } from '../../lib/config';
-import { createLogger } from '../../lib/logger';
-import { startMetricsService, type RunningServer } from '../../local/serve';
-import { buildFixture, PROJECT, type Fixture } from '../integration/serve/fixture';
+import { loadConfig } from '../../functions/runtime/config';
+import { createLogger } from '../../functions/runtime/logger';
+import { startMetricsService, type RunningServer } from '../../functions/metrics-api';
+import { buildFixture, PROJECT, type Fixture } from '../integration/metrics-api/fixture';
 
 const CHROMIUM = '/usr/bin/chromium';
 // A fresh profile per launch comes from chromium.launch itself; these keep the browser offline and quiet.

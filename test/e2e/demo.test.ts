@@ -5,10 +5,10 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { bigqueryClient } from '../../functions/lib/clients';
-import { createLogger } from '../../lib/logger';
-import { runDemo } from '../../local/demo/run-demo';
-import type { DemoReport } from '../../local/demo/report';
+import { bigqueryClient } from '../../functions/runtime/clients';
+import { createLogger } from '../../functions/runtime/logger';
+import { runDemo } from '../../tools/demo/run-demo';
+import type { DemoReport } from '../../tools/demo/report';
 
 jest.setTimeout(300_000);
 process.env.LOG_LEVEL = 'error';

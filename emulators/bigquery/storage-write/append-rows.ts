@@ -4,7 +4,7 @@
 // (faults.ts) fail a request or hold its answer.
 import * as grpc from '@grpc/grpc-js';
 import * as protobuf from 'protobufjs';
-import { Logger } from '../../../lib/logger';
+import { Logger } from '../../lib/logger';
 import { GrpcError, invalidArgument, toGrpcError, unimplemented } from './errors';
 import type { AppendFaults } from './faults';
 import { messageTypeFromDescriptor } from './row-decoder';

@@ -3,7 +3,7 @@
 import * as grpc from '@grpc/grpc-js';
 import { BigQuery, TableField } from '@google-cloud/bigquery';
 import { adapt, managedwriter, protos } from '@google-cloud/bigquery-storage';
-import { RunningEmulator, start } from '../../../emulators/bigquery';
+import { BigqueryEmulator as RunningEmulator, startBigquery as start } from '@pizzaflow/emulators';
 
 export const PROJECT = 'storage-project';
 

@@ -5,9 +5,9 @@ import { join } from 'node:path';
 import * as grpc from '@grpc/grpc-js';
 import { BigQuery } from '@google-cloud/bigquery';
 import { managedwriter } from '@google-cloud/bigquery-storage';
-import { RetryableError } from '../../../lib/errors';
-import { RowErrorsError, createRawWriter } from '../../../functions/lib/raw-writer';
-import { start } from '../../../emulators/bigquery';
+import { RetryableError } from '../../../functions/runtime/errors';
+import { RowErrorsError, createRawWriter } from '../../../functions/ingest/raw-writer';
+import { startBigquery as start } from '@pizzaflow/emulators';
 import { PROJECT, StorageHarness, createTable, query, startStorageHarness } from './helpers';
 
 describe('raw writer on the Storage Write emulator', () => {

@@ -5,7 +5,7 @@
 import { gzipSync } from 'node:zlib';
 import { Dataset, Job, Table } from '@google-cloud/bigquery';
 import { Bucket, Storage } from '@google-cloud/storage';
-import { StorageEmulator, start as startStorage } from '../../../emulators/storage';
+import { StorageEmulator, startStorage } from '@pizzaflow/emulators';
 import { Harness, startHarness, uniqueName } from './helpers';
 
 interface JobMetadata {

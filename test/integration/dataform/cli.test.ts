@@ -1,8 +1,8 @@
 // `pizzaflow dataform compile|run` through commander, with the official client finding the emulator
 // through BIGQUERY_EMULATOR_HOST, as a developer's shell would.
 import { Command } from 'commander';
-import { start, type RunningEmulator } from '../../../emulators/bigquery';
-import { registerDataformCommand } from '../../../local/cli/dataform-command';
+import { startBigquery as start, type BigqueryEmulator as RunningEmulator } from '@pizzaflow/emulators';
+import { registerDataformCommand } from '../../../tools/cli/dataform-command';
 
 let emulator: RunningEmulator;
 const saved = { ...process.env };

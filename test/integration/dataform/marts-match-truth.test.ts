@@ -7,10 +7,10 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BigQuery } from '@google-cloud/bigquery';
-import { start, type RunningEmulator } from '../../../emulators/bigquery';
-import { compileProject, runGraph, DataformRunError, type RunReport } from '../../../local/dataform';
-import { generate } from '../../../local/generator';
-import { createRawTables, insertRows, loadReference, rawRowsOf, type RawRow, type RawRows, type RawTable } from '../../../local/testing/raw-loader';
+import { startBigquery as start, type BigqueryEmulator as RunningEmulator } from '@pizzaflow/emulators';
+import { compileProject, runGraph, DataformRunError, type RunReport } from '../../../tools/dataform';
+import { generate } from '../../../tools/generator';
+import { createRawTables, insertRows, loadReference, rawRowsOf, type RawRow, type RawRows, type RawTable } from '../../../tools/testing/raw-loader';
 
 const PROJECT = 'pizzaflow-local';
 const START = '2026-11-23T00:00:00Z';

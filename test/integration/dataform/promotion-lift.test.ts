@@ -5,10 +5,10 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BigQuery } from '@google-cloud/bigquery';
-import { start, type RunningEmulator } from '../../../emulators/bigquery';
-import { compileProject, runGraph } from '../../../local/dataform';
-import { generate } from '../../../local/generator';
-import { createRawTables, insertRows, loadReference, rawRowsOf, type RawRow, type RawTable } from '../../../local/testing/raw-loader';
+import { startBigquery as start, type BigqueryEmulator as RunningEmulator } from '@pizzaflow/emulators';
+import { compileProject, runGraph } from '../../../tools/dataform';
+import { generate } from '../../../tools/generator';
+import { createRawTables, insertRows, loadReference, rawRowsOf, type RawRow, type RawTable } from '../../../tools/testing/raw-loader';
 
 const PROJECT = 'pizzaflow-local';
 let emulator: RunningEmulator;

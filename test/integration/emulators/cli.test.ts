@@ -5,8 +5,8 @@ import fs from 'node:fs';
 import { BigQuery } from '@google-cloud/bigquery';
 import { PubSub } from '@google-cloud/pubsub';
 import { Storage } from '@google-cloud/storage';
-import { parseOnly, readyLines, startEmulators, type EmulatorsOptions } from '../../../emulators/cli';
-import { verifyPushToken } from '../../../emulators/pubsub';
+import { parseOnly, readyLines, startEmulators, type EmulatorsOptions } from '@pizzaflow/emulators';
+import { verifyPushToken } from '@pizzaflow/emulators';
 import { signPushToken } from '../../../emulators/pubsub/oidc';
 
 const base = (dataDir: string): EmulatorsOptions => ({

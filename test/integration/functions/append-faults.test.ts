@@ -7,8 +7,8 @@
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
 import { status } from '@grpc/grpc-js';
 import { orderPlaced } from '../../../contracts/examples';
-import { compileProject, runGraph, type CompiledGraph } from '../../../local/dataform';
-import type { FunctionsHost } from '../../../local/functions/host';
+import { compileProject, runGraph, type CompiledGraph } from '../../../tools/dataform';
+import type { FunctionsHost } from '../../../tools/local/functions-host';
 import { API_KEY, eventually, PROJECT, query, startPlatform, type Platform } from './platform';
 
 // BigQuery requires a partition filter on raw tables (see ingest-flow.test.ts for why DATE()).

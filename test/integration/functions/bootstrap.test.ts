@@ -1,6 +1,6 @@
 // `bootstrap` renders the catalog into the emulators through the official clients, idempotently.
 import { bucketName, loadCatalog } from '../../../contracts/catalog';
-import { bootstrap, formatChanges } from '../../../local/bootstrap';
+import { bootstrap, formatChanges } from '../../../tools/local/bootstrap';
 import { PROJECT, startPlatform, type Platform } from './platform';
 
 describe('bootstrap', () => {

@@ -5,9 +5,9 @@ import { mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { bucketName, loadCatalog } from '../../../contracts/catalog';
-import { generate, type FaultRecord } from '../../../local/generator';
-import { collectReconcileInput, countPublished } from '../../../local/reconcile/collect';
-import { reconcile } from '../../../local/reconcile/reconcile';
+import { generate, type FaultRecord } from '../../../tools/generator';
+import { collectReconcileInput, countPublished } from '../../../ops/reconcile/collect';
+import { reconcile } from '../../../ops/reconcile/reconcile';
 import { eventually, PROJECT, query, startPlatform, type Platform } from './platform';
 
 function walk(dir: string): string[] {

@@ -7,13 +7,13 @@ import { managedwriter } from '@google-cloud/bigquery-storage';
 import { loadCatalog } from '../../../contracts/catalog';
 import { deliveryEvent, orderPlaced, orderUpdated } from '../../../contracts/examples';
 import { isPseudonym } from '../../../contracts/pii';
-import { signWebhook } from '../../../functions/lib/collector/signature';
-import { routerFor } from '../../../functions/lib/ingest/decision';
-import { createIngestHttpHandler } from '../../../functions/lib/ingest/http';
-import { createRawWriter } from '../../../functions/lib/raw-writer';
-import { createLogger } from '../../../lib/logger';
-import { collectReconcileInput } from '../../../local/reconcile/collect';
-import { reconcile } from '../../../local/reconcile/reconcile';
+import { signWebhook } from '../../../functions/collector/signature';
+import { routerFor } from '../../../functions/ingest/decision';
+import { createIngestHttpHandler } from '../../../functions/ingest/http';
+import { createRawWriter } from '../../../functions/ingest/raw-writer';
+import { createLogger } from '../../../functions/runtime/logger';
+import { collectReconcileInput } from '../../../ops/reconcile/collect';
+import { reconcile } from '../../../ops/reconcile/reconcile';
 import { API_KEY, eventually, PII_KEY, PROJECT, query, startPlatform, WEBHOOK_SECRET, type Platform } from './platform';
 
 // BigQuery requires a partition filter on raw tables. The emulator refuses `ingested_at >= TIMESTAMP '…'`

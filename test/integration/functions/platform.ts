@@ -5,11 +5,11 @@ import { BigQuery } from '@google-cloud/bigquery';
 import { PubSub } from '@google-cloud/pubsub';
 import { Storage } from '@google-cloud/storage';
 import { loadCatalog } from '../../../contracts/catalog';
-import { start as startBigquery, type RunningEmulator } from '../../../emulators/bigquery';
-import { start as startPubsub, type PubsubEmulator } from '../../../emulators/pubsub';
-import { start as startStorage, type StorageEmulator } from '../../../emulators/storage';
-import { bootstrap, type Change } from '../../../local/bootstrap';
-import { startFunctionsHost, type FunctionsHost } from '../../../local/functions/host';
+import { startBigquery, type BigqueryEmulator as RunningEmulator } from '@pizzaflow/emulators';
+import { startPubsub, type PubsubEmulator } from '@pizzaflow/emulators';
+import { startStorage, type StorageEmulator } from '@pizzaflow/emulators';
+import { bootstrap, type Change } from '../../../tools/local/bootstrap';
+import { startFunctionsHost, type FunctionsHost } from '../../../tools/local/functions-host';
 
 export const PROJECT = 'pizzaflow-itest';
 export const PII_KEY = 'integration-test-pii-key-0123';

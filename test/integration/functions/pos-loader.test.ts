@@ -6,12 +6,12 @@ import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { bucketName } from '../../../contracts/catalog';
-import { generate } from '../../../local/generator';
-import type { FaultRecord } from '../../../local/generator';
-import { gcpPorts } from '../../../functions/lib/pos-loader/gcp-ports';
-import { runPosLoader } from '../../../functions/lib/pos-loader/run';
-import { collectReconcileInput } from '../../../local/reconcile/collect';
-import { reconcile } from '../../../local/reconcile/reconcile';
+import { generate } from '../../../tools/generator';
+import type { FaultRecord } from '../../../tools/generator';
+import { gcpPorts } from '../../../functions/pos-loader/gcp-ports';
+import { runPosLoader } from '../../../functions/pos-loader/run';
+import { collectReconcileInput } from '../../../ops/reconcile/collect';
+import { reconcile } from '../../../ops/reconcile/reconcile';
 import { loadCatalog } from '../../../contracts/catalog';
 import { PROJECT, query, startPlatform, type Platform } from './platform';
 

@@ -6,7 +6,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { credentials } from '@grpc/grpc-js';
 import { PubSub, v1, type Message, type Subscription, type Topic } from '@google-cloud/pubsub';
-import { start, verifyPushToken } from '../../../emulators/pubsub';
+import { startPubsub as start, verifyPushToken } from '@pizzaflow/emulators';
 import { targets, type Target } from './targets';
 
 jest.setTimeout(30_000);

@@ -5,7 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { credentials } from '@grpc/grpc-js';
 import { PubSub, v1 } from '@google-cloud/pubsub';
-import { start } from '../../../emulators/pubsub';
+import { startPubsub as start } from '@pizzaflow/emulators';
 
 process.env.METADATA_SERVER_DETECTION ??= 'none';
 

@@ -1,8 +1,8 @@
 // The emulators the conformance suite runs against: ours, always (in-process, port 0), and Google's
 // official emulator when it and java are installed. Where the official one lacks a feature the
 // suite marks it here, and emulators/pubsub/README.md records the difference.
-import { findOfficialEmulator, startOfficialEmulator } from '../../../emulators/pubsub/official-emulator';
-import { start } from '../../../emulators/pubsub';
+import { findOfficialEmulator, startOfficialEmulator } from '@pizzaflow/emulators';
+import { startPubsub as start } from '@pizzaflow/emulators';
 
 export interface Target {
   name: string;

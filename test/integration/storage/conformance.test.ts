@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Bucket, CRC32C, File, Storage } from '@google-cloud/storage';
-import { start, StorageEmulator } from '../../../emulators/storage';
+import { startStorage as start, StorageEmulator } from '@pizzaflow/emulators';
 
 const PROJECT = 'pizzaflow-test';
 const MiB = 1024 * 1024;

@@ -2,26 +2,13 @@
 // (https://cloud.google.com/storage/docs/pubsub-notifications): created with the official storage
 // client's createNotification, received with the official Pub/Sub client from the project's own
 // Pub/Sub emulator (emulators/pubsub).
-import { existsSync } from 'node:fs';
-import path from 'node:path';
 import { Message, PubSub, Subscription } from '@google-cloud/pubsub';
 import { Storage } from '@google-cloud/storage';
-import { start, StorageEmulator } from '../../../emulators/storage';
+import { startPubsub, startStorage as start, type PubsubEmulator, StorageEmulator } from '@pizzaflow/emulators';
 
 const PROJECT = 'pizzaflow-test';
 // No GCE metadata probe from the auth library: the clients talk to local emulators only.
 process.env.METADATA_SERVER_DETECTION ??= 'none';
-const ourPubsub = path.join(__dirname, '../../../emulators/pubsub/index.ts');
-const describeIfPubsub = existsSync(ourPubsub) ? describe : describe.skip;
-if (!existsSync(ourPubsub)) {
-  // eslint-disable-next-line no-console
-  console.warn('storage notification tests skipped: emulators/pubsub/index.ts (the Pub/Sub emulator) is missing');
-}
-
-interface PubsubEmulator {
-  url: string;
-  close(): Promise<void>;
-}
 
 /** Collects messages from a subscription until `count` arrived or the time is up. */
 class Inbox {
@@ -51,7 +38,7 @@ class Inbox {
   }
 }
 
-describeIfPubsub('Cloud Storage notifications to Pub/Sub', () => {
+describe('Cloud Storage notifications to Pub/Sub', () => {
   let pubsubEmu: PubsubEmulator;
   let storageEmu: StorageEmulator;
   let pubsub: PubSub;
@@ -60,9 +47,7 @@ describeIfPubsub('Cloud Storage notifications to Pub/Sub', () => {
 
   beforeAll(async () => {
     // Loaded lazily so that a missing Pub/Sub emulator skips this file instead of failing it.
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const pubsubModule = require(ourPubsub) as { start(o: { port: number; logLevel?: string }): Promise<PubsubEmulator> };
-    pubsubEmu = await pubsubModule.start({ port: 0, logLevel: 'error' });
+    pubsubEmu = await startPubsub({ port: 0, logLevel: 'error' });
     storageEmu = await start({ port: 0, inMemory: true, pubsubHost: pubsubEmu.url, logLevel: 'error' });
     pubsub = new PubSub({ projectId: PROJECT, apiEndpoint: pubsubEmu.url });
     storage = new Storage({ apiEndpoint: storageEmu.url, projectId: PROJECT });

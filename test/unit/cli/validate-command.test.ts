@@ -2,8 +2,8 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { orderUpdated } from '../../../contracts/examples';
-import { UsageError } from '../../../lib/errors';
-import { main } from '../../../local/cli/main';
+import { UsageError } from '../../../functions/runtime/errors';
+import { main } from '../../../tools/cli/main';
 
 let dir: string;
 let stdout: string[];

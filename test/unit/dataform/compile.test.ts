@@ -1,6 +1,6 @@
 // The Dataform project compiles in-process with the pinned @dataform/core, and its graph has the
 // layers, documentation, partitioning and incremental mechanics the transform relies on.
-import { compileProject, buildActions, type CompiledGraph, type CompiledTable } from '../../../local/dataform';
+import { compileProject, buildActions, type CompiledGraph, type CompiledTable } from '../../../tools/dataform';
 
 let graph: CompiledGraph;
 const table = (name: string): CompiledTable => {

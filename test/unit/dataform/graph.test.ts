@@ -1,4 +1,4 @@
-import { buildActions, selectActions, topologicalOrder, DataformGraphError, type CompiledGraph } from '../../../local/dataform';
+import { buildActions, selectActions, topologicalOrder, DataformGraphError, type CompiledGraph } from '../../../tools/dataform';
 
 const t = (name: string, deps: string[] = [], tags: string[] = []) => ({ type: 'table', target: { schema: 's', name }, query: 'select 1', dependencyTargets: deps.map((d) => ({ schema: 's', name: d })), tags });
 const graph: CompiledGraph = {

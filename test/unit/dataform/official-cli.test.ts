@@ -7,7 +7,7 @@ import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
-import { compileProject } from '../../../local/dataform';
+import { compileProject } from '../../../tools/dataform';
 
 test('the official CLI compiles the project offline, to the same actions as the executor', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'pizzaflow-dataform-cli-'));

@@ -1,6 +1,6 @@
 // The statements Dataform's BigQuery adapter sends (create or replace … as, insert, merge).
-import { assertionStatement, createStatement, incrementalStatement, script, type CompiledTable } from '../../../local/dataform';
-import { parseVars } from '../../../local/cli/dataform-command';
+import { assertionStatement, createStatement, incrementalStatement, script, type CompiledTable } from '../../../tools/dataform';
+import { parseVars } from '../../../tools/cli/dataform-command';
 
 const base: CompiledTable = {
   type: 'incremental',

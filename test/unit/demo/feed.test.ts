@@ -1,8 +1,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { arrivalHourOf, lineArrivals, openFeed, posArrival } from '../../../local/demo/feed';
-import { generate } from '../../../local/generator';
+import { arrivalHourOf, lineArrivals, openFeed, posArrival } from '../../../tools/demo/feed';
+import { generate } from '../../../tools/generator';
 
 const HOUR = Date.parse('2026-11-23T18:00:00Z');
 

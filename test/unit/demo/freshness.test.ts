@@ -1,4 +1,4 @@
-import { freshness, percentile } from '../../../local/demo/freshness';
+import { freshness, percentile } from '../../../tools/demo/freshness';
 
 const MIN = 60_000;
 

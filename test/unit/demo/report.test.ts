@@ -1,7 +1,7 @@
 import { loadCatalog } from '../../../contracts/catalog';
-import { reasonKind, type DemoReadback } from '../../../local/demo/collect';
-import { buildReport, type ReportInput, type Truth } from '../../../local/demo/report';
-import { newTally } from '../../../local/demo/traffic';
+import { reasonKind, type DemoReadback } from '../../../tools/demo/collect';
+import { buildReport, type ReportInput, type Truth } from '../../../tools/demo/report';
+import { newTally } from '../../../tools/demo/traffic';
 
 const MIN = 60_000;
 const truth: Truth = { orders: 3, units: 7, netSalesCents: 4_500, grossMarginCents: 3_000, deliveries: 2, lateDeliveries: 1 };

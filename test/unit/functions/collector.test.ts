@@ -1,6 +1,6 @@
-import { apiKeyTable } from '../../../functions/lib/collector/api-keys';
-import { createCollectorHandler, type CollectorRequest, type OutboundMessage, type Publisher } from '../../../functions/lib/collector/handler';
-import { ReplayCache, signWebhook, verifyWebhookSignature } from '../../../functions/lib/collector/signature';
+import { apiKeyTable } from '../../../functions/collector/api-keys';
+import { createCollectorHandler, type CollectorRequest, type OutboundMessage, type Publisher } from '../../../functions/collector/handler';
+import { ReplayCache, signWebhook, verifyWebhookSignature } from '../../../functions/collector/signature';
 import { deliveryEvent, orderPlaced, orderUpdated } from '../../../contracts/examples';
 
 const NOW = Date.parse('2026-11-23T18:31:00Z');

@@ -1,9 +1,9 @@
 import { inventoryReceipt, posSale } from '../../../contracts/examples';
 import type { LoadManifestEntry } from '../../../contracts/ops';
 import type { PosFileHeader } from '../../../contracts/pos';
-import { gzipPosFile, posFileText } from '../../../local/generator/pos-file';
-import type { LandedObject, LoadJobPlan } from '../../../functions/lib/pos-loader/plan';
-import { runPosLoader, type PlanRecord, type PosLoaderPorts } from '../../../functions/lib/pos-loader/run';
+import { gzipPosFile, posFileText } from '../../../tools/generator/pos-file';
+import type { LandedObject, LoadJobPlan } from '../../../functions/pos-loader/plan';
+import { runPosLoader, type PlanRecord, type PosLoaderPorts } from '../../../functions/pos-loader/run';
 
 const header = (store: string, start = '2026-11-23T17:00:00Z'): PosFileHeader => ({
   record_type: 'header',

@@ -1,9 +1,9 @@
 import { inventoryReceipt, posSale } from '../../../contracts/examples';
 import { loadManifestEntry } from '../../../contracts/ops';
 import type { PosFileHeader } from '../../../contracts/pos';
-import { gzipPosFile, posFileText } from '../../../local/generator/pos-file';
-import { checkPosFile } from '../../../functions/lib/pos-loader/check-file';
-import { decideFiles, fileKey, jobsByFile, loadJobId, loadedContent, manifestRow, MAX_FILES_PER_JOB, planLoad, stagingNdjson, type FileDecision, type LandedObject } from '../../../functions/lib/pos-loader/plan';
+import { gzipPosFile, posFileText } from '../../../tools/generator/pos-file';
+import { checkPosFile } from '../../../functions/pos-loader/check-file';
+import { decideFiles, fileKey, jobsByFile, loadJobId, loadedContent, manifestRow, MAX_FILES_PER_JOB, planLoad, stagingNdjson, type FileDecision, type LandedObject } from '../../../functions/pos-loader/plan';
 
 const header: PosFileHeader = {
   record_type: 'header',

@@ -1,6 +1,6 @@
 // toStorageRow: what the managed writer encodes, column by column of the BigQuery schema.
 import type { BigQueryField } from '../../../contracts/bigquery-schema';
-import { toStorageRow } from '../../../functions/lib/ingest/storage-row';
+import { toStorageRow } from '../../../functions/ingest/storage-row';
 
 const schema: BigQueryField[] = [
   { name: 'id', type: 'STRING', mode: 'REQUIRED' },

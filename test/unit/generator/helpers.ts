@@ -7,7 +7,7 @@ import { join, relative } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import type { z } from 'zod';
 import { formatPath } from '../../../contracts/verdict';
-import { generate, type GenerateOptions, type GenerationSummary } from '../../../local/generator';
+import { generate, type GenerateOptions, type GenerationSummary } from '../../../tools/generator';
 
 export function tempDir(name: string): string {
   return mkdtempSync(join(tmpdir(), `pizzaflow-gen-${name}-`));

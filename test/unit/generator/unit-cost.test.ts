@@ -1,6 +1,6 @@
-import { lineDiscountCents } from '../../../local/generator/orders';
-import { createPrng } from '../../../local/generator/prng';
-import { MATERIALS_BY_ID, PRODUCTS, UNIT_COST_CENTS, productUnitCostCents, roundHalfAwayFromZero } from '../../../local/generator/reference-data';
+import { lineDiscountCents } from '../../../tools/generator/orders';
+import { createPrng } from '../../../tools/generator/prng';
+import { MATERIALS_BY_ID, PRODUCTS, UNIT_COST_CENTS, productUnitCostCents, roundHalfAwayFromZero } from '../../../tools/generator/reference-data';
 
 const mats = (rows: [string, number, number][]) => new Map(rows.map(([id, pack_size, pack_cost_cents]) => [id, { pack_size, pack_cost_cents }]));
 

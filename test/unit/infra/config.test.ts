@@ -1,6 +1,6 @@
 // The stack configuration loader: defaults, checks that name the key, and the committed stack files.
 import { CONFIG_KEYS, loadInfraConfig } from '../../../infra/config';
-import { ConfigError } from '../../../lib/errors';
+import { ConfigError } from '../../../functions/runtime/errors';
 import { stackConfig } from './mock-stack';
 
 const minimal: Record<string, string> = {

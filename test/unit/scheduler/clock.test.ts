@@ -1,4 +1,4 @@
-import { acceleratedClock, realClock } from '../../../local/scheduler';
+import { acceleratedClock, realClock } from '../../../tools/scheduler';
 
 describe('acceleratedClock', () => {
   it('runs rate times faster than real time, and at real speed while held', () => {

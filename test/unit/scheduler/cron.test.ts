@@ -1,4 +1,4 @@
-import { parseCron } from '../../../local/scheduler';
+import { parseCron } from '../../../tools/scheduler';
 
 const at = (iso: string): number => Date.parse(iso);
 const iso = (ms: number): string => new Date(ms).toISOString();

@@ -1,4 +1,4 @@
-import { acceleratedClock, startScheduler, type JobOutcome } from '../../../local/scheduler';
+import { acceleratedClock, startScheduler, type JobOutcome } from '../../../tools/scheduler';
 
 const START = Date.parse('2026-11-23T10:00:00Z');
 const hhmm = (ms: number): string => new Date(ms).toISOString().slice(11, 16);

@@ -3,9 +3,9 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { LineVerdict } from '../../../contracts/pos-file';
-import { generate } from '../../../local/generator';
-import type { FaultRecord } from '../../../local/generator';
-import { openMaybeGzip, validateStream, type ValidateKind } from '../../../local/validate/validate-file';
+import { generate } from '../../../tools/generator';
+import type { FaultRecord } from '../../../tools/generator';
+import { openMaybeGzip, validateStream, type ValidateKind } from '../../../ops/validate/validate-file';
 import { listFiles, removeDir, tempDir } from '../generator/helpers';
 
 let dir: string;

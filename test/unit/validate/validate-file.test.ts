@@ -5,7 +5,7 @@ import * as path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { inventoryReceipt, posSale } from '../../../contracts/examples';
 import type { LineVerdict } from '../../../contracts/pos-file';
-import { openMaybeGzip, validateStream, type ValidateKind } from '../../../local/validate/validate-file';
+import { openMaybeGzip, validateStream, type ValidateKind } from '../../../ops/validate/validate-file';
 
 let dir: string;
 beforeAll(() => (dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pf-validate-'))));

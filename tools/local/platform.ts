@@ -1,0 +1,150 @@
+// The whole platform on one machine: the three emulators, the catalog bootstrapped into them, the
+// three functions on one local host (push subscriptions pointing at it), the metrics API with the
+// dashboard, and the catalog's schedules on a real or accelerated clock.
+import path from 'node:path';
+import { compileProject } from '../dataform';
+import { loadCatalog, type PlatformCatalog } from '../../contracts/catalog';
+import { EMULATOR_NAMES, readyLines, startEmulators } from '@pizzaflow/emulators';
+import { bigqueryClient, pubsubClient, storageClient } from '../../functions/runtime/clients';
+import { loadConfig, type Config } from '../../functions/runtime/config';
+import type { Logger } from '../../functions/runtime/logger';
+import { bootstrap, type Change } from './bootstrap';
+import { startFunctionsHost, type FunctionsHost } from './functions-host';
+import { startScheduler, type Clock, type Scheduler, type SchedulerEvent } from '../scheduler';
+import { startMetricsService, type KeyRing, type RunningServer } from '../../functions/metrics-api';
+import { startEmulatorsProcess } from './emulators-process';
+import { localDefaults } from './environment';
+import { catalogJobs } from './jobs';
+
+export interface LocalPorts {
+  pubsub: number;
+  storage: number;
+  bigquery: number;
+  bigqueryGrpc: number;
+  functions: number;
+  serve: number;
+}
+
+/** The ports `pizzaflow emulators`, `functions` and `serve` use; 0 everywhere picks free ports. */
+export const DEFAULT_PORTS: LocalPorts = { pubsub: 8085, storage: 4443, bigquery: 9050, bigqueryGrpc: 9060, functions: 8080, serve: 8081 };
+
+export interface LocalPlatformOptions {
+  dataDir: string;
+  ports: LocalPorts;
+  host?: string;
+  project?: string;
+  clock: Clock;
+  log: Logger;
+  /** Reject SQL BigQuery would refuse (ZetaSQL on every statement; slower). */
+  strictGoogleSql?: boolean;
+  onSchedulerEvent?: (event: SchedulerEvent) => void;
+  /** Dataform project folder (default `dataform`). */
+  dataformDir?: string;
+  /** Vars for every scheduled Dataform run. */
+  dataformVars?: Record<string, string>;
+  /** Overrides the metrics API's keys (PIZZAFLOW_MERCHANT_API_KEYS otherwise). */
+  merchantKeys?: KeyRing;
+  emulatorLogLevel?: string;
+  /** Keep the emulators' state in memory only (the demo on a temporary folder). */
+  inMemory?: boolean;
+  /** Run the emulators in this process (tests) instead of a child process on another core (default). */
+  emulatorsInProcess?: boolean;
+  /** Environment to complete with local defaults and the emulator variables (default process.env). */
+  env?: NodeJS.ProcessEnv;
+}
+
+export interface LocalPlatform {
+  config: Config;
+  catalog: PlatformCatalog;
+  functions: FunctionsHost;
+  metrics: RunningServer;
+  scheduler: Scheduler;
+  bootstrapChanges: Change[];
+  /** `ready …` and `export …` lines. */
+  banner: string[];
+  /** Local defaults applied, one note each. */
+  notes: string[];
+  close(): Promise<void>;
+}
+
+export async function startLocalPlatform(o: LocalPlatformOptions): Promise<LocalPlatform> {
+  const env = o.env ?? process.env;
+  const project = o.project ?? env.GOOGLE_CLOUD_PROJECT ?? 'pizzaflow-local';
+  const defaults = localDefaults(env, project);
+  Object.assign(env, defaults.set);
+  const closers: (() => Promise<void>)[] = [];
+  const closeAll = async (): Promise<void> => {
+    for (const close of closers.reverse()) await close().catch((err: unknown) => o.log.warn({ err: String(err) }, 'error while stopping'));
+    closers.length = 0;
+  };
+  try {
+    const emulatorOptions = {
+      host: o.host ?? 'localhost',
+      dataDir: path.resolve(o.dataDir),
+      inMemory: o.inMemory ?? false,
+      project,
+      strictGoogleSql: o.strictGoogleSql ?? false,
+      logLevel: o.emulatorLogLevel ?? 'warn',
+    };
+    let emulatorLines: string[];
+    if (o.emulatorsInProcess) {
+      const emulators = await startEmulators({
+        ...emulatorOptions,
+        only: [...EMULATOR_NAMES],
+        pubsubPort: o.ports.pubsub,
+        storagePort: o.ports.storage,
+        bigqueryPort: o.ports.bigquery,
+        bigqueryGrpcPort: o.ports.bigqueryGrpc,
+      });
+      closers.push(async () => {
+        await Promise.allSettled(emulators.map((e) => e.close()));
+      });
+      for (const e of emulators) Object.assign(env, e.env);
+      emulatorLines = readyLines(emulators);
+    } else {
+      const child = await startEmulatorsProcess({ ...emulatorOptions, ports: o.ports });
+      closers.push(() => child.close());
+      Object.assign(env, child.env);
+      emulatorLines = child.lines;
+    }
+
+    const functions = await startFunctionsHost({ host: '127.0.0.1', port: o.ports.functions });
+    closers.push(() => functions.close());
+    env.PIZZAFLOW_FUNCTIONS_URL = functions.url;
+    const config = loadConfig(env);
+    const catalog = loadCatalog();
+
+    const clients = { pubsub: pubsubClient(config), storage: storageClient(config), bigquery: bigqueryClient(config) };
+    closers.push(() => clients.pubsub.close());
+    const bootstrapChanges = await bootstrap(clients, { project: config.project, location: config.location, catalog, functionsUrl: functions.url });
+
+    const metrics = await startMetricsService({ config, log: o.log, port: o.ports.serve, host: '127.0.0.1', keys: o.merchantKeys, runCheckMs: 1_000 });
+    closers.push(() => metrics.close());
+
+    const graph = compileProject(o.dataformDir ?? 'dataform', { vars: o.dataformVars ?? {}, defaultDatabase: config.project });
+    const jobs = catalogJobs({ catalog, functionsUrl: functions.url, bigquery: clients.bigquery, graph, config });
+    const scheduler = startScheduler({ jobs, clock: o.clock, onEvent: o.onSchedulerEvent });
+    closers.push(() => scheduler.stop());
+
+    const banner = [
+      ...emulatorLines,
+      `ready functions ${functions.url} (collector, ingest, pos-loader)`,
+      `export PIZZAFLOW_FUNCTIONS_URL=${functions.url}`,
+      `ready serve ${metrics.url} (dashboard ${metrics.url}/, API ${metrics.url}/v1/merchants/{merchant_id}/metrics/{metric})`,
+    ];
+    return {
+      config,
+      catalog,
+      functions,
+      metrics,
+      scheduler,
+      bootstrapChanges,
+      banner,
+      notes: defaults.notes,
+      close: closeAll,
+    };
+  } catch (err) {
+    await closeAll();
+    throw err;
+  }
+}
