@@ -5,7 +5,7 @@
 import * as grpc from '@grpc/grpc-js';
 import { BigQuery } from '@google-cloud/bigquery';
 import { managedwriter } from '@google-cloud/bigquery-storage';
-import { RawRow, RawWriterOptions, createRawWriter } from '../functions/ingest/raw-writer';
+import { type RawRow, type RawWriterOptions, createRawWriter } from '../functions/ingest/raw-writer';
 import { startBigquery as start } from '@pizzaflow/emulators';
 import { writeReport } from './report';
 

@@ -4,8 +4,8 @@
 // length, RECORD the sum of its fields, REPEATED the sum of its elements, NULL 0. Which columns
 // and partitions a statement reads comes from DuckDB's plan: each table scan lists its projected
 // columns and its pushed-down filters; filters that use only the partition column prune rows.
-import { DuckDBConnection } from '@duckdb/node-api';
-import { FieldSchema } from './schema';
+import { type DuckDBConnection } from '@duckdb/node-api';
+import { type FieldSchema } from './schema';
 import { quoteIdent } from './schema';
 import type { Lru } from './lru';
 

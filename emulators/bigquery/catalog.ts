@@ -1,9 +1,9 @@
 // Keeps table metadata in step with DuckDB: derives schemas of tables made by SQL, checks
 // partitioning and clustering specs, and drops tables whose expirationTime has passed.
-import { Context } from './context';
+import { type Context } from './context';
 import { invalid, notFound } from './errors';
-import { LOCATION, TableResource, TimePartitioning, etag } from './resources';
-import { FieldSchema, fieldFromDuck } from './schema';
+import { LOCATION, type TableResource, type TimePartitioning, etag } from './resources';
+import { type FieldSchema, fieldFromDuck } from './schema';
 import { tablePath } from './store';
 import { quoteString } from './sql/tokens';
 import { PARTITIONTIME_COLUMN } from './sql/rewrites/partition-pseudo-columns';

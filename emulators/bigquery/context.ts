@@ -1,7 +1,7 @@
 // What every handler needs: the store, the job registry, the logger and the server options.
-import { Logger } from '../lib/logger';
-import { Store } from './store';
-import { GoogleSqlChecker } from './googlesql/checker';
+import { type Logger } from '../lib/logger';
+import { type Store } from './store';
+import { type GoogleSqlChecker } from './googlesql/checker';
 import type { TableScanBytes } from './bytes-processed';
 import type { PlanCache } from './plan-cache';
 import type { Lru } from './lru';

@@ -1,9 +1,9 @@
 // datasets.insert/get/list/patch/update/delete. A dataset is a DuckDB schema in the project's database.
-import { Context } from './context';
+import { type Context } from './context';
 import { BqError, duplicate, invalid, notFound } from './errors';
 import { page } from './paging';
-import { DatasetResource, LOCATION, etag } from './resources';
-import { Request, Response, Router } from './routes';
+import { type DatasetResource, LOCATION, etag } from './resources';
+import { type Request, type Response, type Router } from './routes';
 import { META_SCHEMA } from './store';
 import { quoteIdent } from './schema';
 

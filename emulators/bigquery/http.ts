@@ -1,10 +1,10 @@
 // The node:http front: JSON bodies in, BigQuery-shaped JSON (and errors) out. A bad request never
 // takes the server down: anything unexpected answers 500 with a generic message and is logged.
-import { IncomingMessage, ServerResponse, createServer, Server } from 'node:http';
+import { type IncomingMessage, type ServerResponse, createServer, type Server } from 'node:http';
 import { gunzipSync } from 'node:zlib';
-import { Logger } from '../lib/logger';
+import { type Logger } from '../lib/logger';
 import { BqError } from './errors';
-import { Router } from './routes';
+import { type Router } from './routes';
 
 const MAX_BODY = 256 * 1024 * 1024;
 

@@ -1,10 +1,10 @@
 // The BigQuery emulator: REST v2 on DuckDB. A library first: start({port: 0}) in tests.
 import { mkdtempSync, rmSync } from 'node:fs';
-import { AddressInfo } from 'node:net';
+import { type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createLogger } from '../lib/logger';
-import { Context } from './context';
+import { type Context } from './context';
 import { registerDatasets } from './datasets';
 import { createHttpServer } from './http';
 import { JobRegistry, registerJobs } from './jobs';

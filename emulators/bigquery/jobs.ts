@@ -1,17 +1,17 @@
 // jobs.query, jobs.insert (query and load), jobs.get/list/cancel and jobs.getQueryResults with
 // paging. Jobs run to completion before the call answers; results stay in memory for paging.
 import { randomUUID } from 'node:crypto';
-import { DuckDBValue } from '@duckdb/node-api';
-import { Context } from './context';
-import { BqError, ErrorProto, duplicate, invalid, notFound, unimplemented } from './errors';
+import { type DuckDBValue } from '@duckdb/node-api';
+import { type Context } from './context';
+import { BqError, type ErrorProto, duplicate, invalid, notFound, unimplemented } from './errors';
 import { decodeOffset, encodeOffset } from './paging';
-import { LOCATION, TableReference } from './resources';
-import { Request, Router } from './routes';
-import { QueryInput, QueryOutcome, runQuery } from './query-runner';
-import { Row, encodeRow } from './result-encoding';
-import { FieldSchema } from './schema';
-import { LoadConfig, LoadJobError, runLoad, LoadOutcome } from './load-job';
-import { QueryParameter } from './sql/params';
+import { LOCATION, type TableReference } from './resources';
+import { type Request, type Router } from './routes';
+import { type QueryInput, type QueryOutcome, runQuery } from './query-runner';
+import { type Row, encodeRow } from './result-encoding';
+import { type FieldSchema } from './schema';
+import { type LoadConfig, LoadJobError, runLoad, type LoadOutcome } from './load-job';
+import { type QueryParameter } from './sql/params';
 
 interface JobRecord {
   resource: JobResource;

@@ -4,8 +4,8 @@
 // position N: ... File: gs://..."). Good records are normalised for DuckDB's JSON reader.
 import { readFile } from 'node:fs/promises';
 import { gunzipSync } from 'node:zlib';
-import { ErrorProto } from './errors';
-import { FieldSchema } from './schema';
+import { type ErrorProto } from './errors';
+import { type FieldSchema } from './schema';
 import { validateRow } from './row-validation';
 
 export interface CsvOptions {

@@ -1,24 +1,24 @@
 // Runs a GoogleSQL query or script against DuckDB: binds parameters, keeps script variables,
 // translates each statement, records DDL metadata, enforces requirePartitionFilter and measures
 // totalBytesProcessed from the plan. Call inside Store.exclusive().
-import { DuckDBType, DuckDBValue, DuckDBTimestampTZValue } from '@duckdb/node-api';
+import { type DuckDBType, type DuckDBValue, type DuckDBTimestampTZValue } from '@duckdb/node-api';
 import { requireDataset, sweepExpired, syncTable } from './catalog';
-import { Context } from './context';
+import { type Context } from './context';
 import { BqError, duplicate, invalidQuery, notFound, unimplemented } from './errors';
-import { TableReference, TableResource, partitionColumn, requiresPartitionFilter } from './resources';
-import { FieldSchema, fieldFromDuck, quoteIdent } from './schema';
+import { type TableReference, type TableResource, partitionColumn, requiresPartitionFilter } from './resources';
+import { type FieldSchema, fieldFromDuck, quoteIdent } from './schema';
 import { tablePath } from './store';
 import { logicalBytesOfScans, measureScanBytes, mentionedColumns, pendingScanBytes, scansFromPlan, type ScanBytesMemo, type TableScanBytes } from './bytes-processed';
-import { DdlError, DdlInfo, readDdl } from './sql/ddl';
+import { DdlError, type DdlInfo, readDdl } from './sql/ddl';
 import { LiteralError } from './sql/literals';
-import { ParameterError, QueryParameter, bindParameters } from './sql/params';
+import { ParameterError, type QueryParameter, bindParameters } from './sql/params';
 import { ScriptError, classifyStep, substituteVariables } from './sql/script';
 import { join, quoteString, splitStatements, tokenize, isKeyword, nextSignificant } from './sql/tokens';
 import { TranslateError, translate } from './sql/translate';
 import { tableKey } from './data-versions';
 import { PARTITIONTIME_COLUMN } from './sql/rewrites/partition-pseudo-columns';
 import { encodeScalar } from './result-encoding';
-import { CatalogTable, GoogleSqlRejection, buildCatalog } from './googlesql/checker';
+import { type CatalogTable, GoogleSqlRejection, buildCatalog } from './googlesql/checker';
 
 export interface QueryInput {
   projectId: string;

@@ -1,5 +1,5 @@
 // The REST resources the emulator stores (the subset of BigQuery's fields it understands).
-import { FieldSchema } from './schema';
+import { type FieldSchema } from './schema';
 
 export interface DatasetReference {
   projectId: string;

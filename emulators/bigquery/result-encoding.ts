@@ -10,9 +10,9 @@ import {
   DuckDBTimeValue,
   DuckDBTimestampTZValue,
   DuckDBTimestampValue,
-  DuckDBValue,
+  type DuckDBValue,
 } from '@duckdb/node-api';
-import { FieldSchema } from './schema';
+import { type FieldSchema } from './schema';
 
 export interface Cell {
   v: string | null | Cell[] | { f: Cell[] };

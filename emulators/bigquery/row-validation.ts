@@ -1,7 +1,7 @@
 // Checks a streamed JSON row against the table schema as BigQuery does and normalises each value
 // to text DuckDB's JSON reader casts to the column type (timestamps with explicit offsets, bytes
 // decoded from base64 into \xHH escapes, ...).
-import { FieldSchema } from './schema';
+import { type FieldSchema } from './schema';
 import { normalizeTimestamp } from './sql/literals';
 
 export interface RowError {

@@ -1,6 +1,6 @@
 // BigQuery table schemas <-> DuckDB column types. TIMESTAMP is an instant (TIMESTAMPTZ, session
 // time zone UTC), DATETIME a civil time (TIMESTAMP), NUMERIC DECIMAL(38,9), BIGNUMERIC DECIMAL(38,18).
-import { DuckDBType, DuckDBTypeId, DuckDBDecimalType, DuckDBListType, DuckDBStructType, DuckDBArrayType } from '@duckdb/node-api';
+import { type DuckDBType, DuckDBTypeId, type DuckDBDecimalType, DuckDBListType, DuckDBStructType, DuckDBArrayType } from '@duckdb/node-api';
 import { invalid, unimplemented } from './errors';
 
 export interface FieldSchema {

@@ -4,9 +4,9 @@
 // is no restart to survive). All access is serialised through one connection.
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { DuckDBConnection, DuckDBInstance, DuckDBMaterializedResult } from '@duckdb/node-api';
-import { DatasetResource, TableResource } from './resources';
-import { FieldSchema, quoteIdent } from './schema';
+import { type DuckDBConnection, DuckDBInstance, type DuckDBMaterializedResult } from '@duckdb/node-api';
+import { type DatasetResource, type TableResource } from './resources';
+import { type FieldSchema, quoteIdent } from './schema';
 import { invalid } from './errors';
 import { DataVersions } from './data-versions';
 

@@ -4,15 +4,15 @@ import { randomUUID } from 'node:crypto';
 import { writeFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { requireTable } from './catalog';
-import { Context } from './context';
+import { type Context } from './context';
 import { invalid, unimplemented } from './errors';
 import { decodeOffset, encodeOffset } from './paging';
-import { TableResource } from './resources';
-import { Router } from './routes';
+import { type TableResource } from './resources';
+import { type Router } from './routes';
 import { encodeRow } from './result-encoding';
-import { FieldSchema, duckType, quoteIdent } from './schema';
+import { type FieldSchema, duckType, quoteIdent } from './schema';
 import { tablePath } from './store';
-import { RowError, validateRow } from './row-validation';
+import { type RowError, validateRow } from './row-validation';
 
 const DEDUPE_WINDOW_MS = 10 * 60_000;
 

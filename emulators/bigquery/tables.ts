@@ -1,11 +1,11 @@
 // tables.insert/get/list/patch/update/delete, including views, partitioning and clustering.
 import { checkPartitioning, requireDataset, requireTable, sweepExpired, syncTable } from './catalog';
-import { Context } from './context';
+import { type Context } from './context';
 import { duplicate, invalid, unimplemented } from './errors';
 import { page } from './paging';
-import { LOCATION, TableResource, TimePartitioning, etag } from './resources';
-import { Request, Response, Router } from './routes';
-import { FieldSchema, columnDefinitions, duckType, normalizeFields, quoteIdent } from './schema';
+import { LOCATION, type TableResource, type TimePartitioning, etag } from './resources';
+import { type Request, type Response, type Router } from './routes';
+import { type FieldSchema, columnDefinitions, duckType, normalizeFields, quoteIdent } from './schema';
 import { tablePath } from './store';
 import { translate } from './sql/translate';
 import { logicalBytes } from './bytes-processed';

@@ -1,8 +1,8 @@
 // Where bytes and records live. Two implementations behind this interface: memory-backend.ts
 // (tests) and disk-backend.ts (the default: inspectable files, written to a temp file then renamed).
-import { Readable } from 'node:stream';
-import { Digests } from './hashing';
-import { BucketRecord, ObjectRecord } from './records';
+import { type Readable } from 'node:stream';
+import { type Digests } from './hashing';
+import { type BucketRecord, type ObjectRecord } from './records';
 
 /** Bytes being received: a staged upload, copy or compose, not yet an object. */
 export interface BlobWriter {

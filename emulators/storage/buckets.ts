@@ -1,10 +1,10 @@
 // buckets.insert/get/list/patch/update/delete.
-import { Context, readJson, sendEmpty, sendJson } from './http';
+import { type Context, readJson, sendEmpty, sendJson } from './http';
 import { invalid, required } from './errors';
 import { checkPreconditions, readPreconditions } from './preconditions';
-import { BucketRecord } from './records';
+import { type BucketRecord } from './records';
 import { bucketResource, readBucketFields, validateBucketName } from './resources';
-import { Services } from './services';
+import { type Services } from './services';
 
 export async function insertBucket(ctx: Context, svc: Services): Promise<void> {
   const body = await readJson(ctx.req);

@@ -3,14 +3,14 @@
 // Every file is written to a temp file first and renamed into place, so a reader or a crash never
 // sees half an object, and an object is announced only once its bytes are in place.
 import { createReadStream } from 'node:fs';
-import { FileHandle, mkdir, open, readdir, readFile, rename, rm, rmdir, stat, writeFile } from 'node:fs/promises';
+import { type FileHandle, mkdir, open, readdir, readFile, rename, rm, rmdir, stat, writeFile } from 'node:fs/promises';
 import { createHash, randomUUID } from 'node:crypto';
 import path from 'node:path';
-import { Readable } from 'node:stream';
-import { Logger } from '../lib/logger';
-import { Backend, BlobWriter } from './backend';
+import { type Readable } from 'node:stream';
+import { type Logger } from '../lib/logger';
+import { type Backend, type BlobWriter } from './backend';
 import { Hasher } from './hashing';
-import { BucketRecord, ObjectRecord } from './records';
+import { type BucketRecord, type ObjectRecord } from './records';
 
 const META_DIR = '.pizzaflow-storage';
 

@@ -1,6 +1,6 @@
 // Running MD5 and CRC32C of an object's bytes, base64 as the object resource carries them
 // (CRC32C big-endian), computed as the bytes stream in so no body is buffered to hash it.
-import { createHash, Hash } from 'node:crypto';
+import { createHash, type Hash } from 'node:crypto';
 import { CRC32C } from '@google-cloud/storage';
 
 export interface Digests {

@@ -1,10 +1,10 @@
 // Request/response helpers shared by the handlers: JSON in and out, bodies streamed into a blob
 // writer, and the context every handler receives.
-import { IncomingMessage, ServerResponse } from 'node:http';
-import { Logger } from '../lib/logger';
-import { BlobWriter } from './backend';
+import { type IncomingMessage, type ServerResponse } from 'node:http';
+import { type Logger } from '../lib/logger';
+import { type BlobWriter } from './backend';
 import { GcsError, invalid } from './errors';
-import { Json } from './resources';
+import { type Json } from './resources';
 
 export interface Context {
   req: IncomingMessage;

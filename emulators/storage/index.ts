@@ -1,10 +1,10 @@
 // The Cloud Storage emulator as a library: `start()` serves the JSON API over HTTP so the official
 // client works unchanged through `apiEndpoint` or STORAGE_EMULATOR_HOST, and publishes bucket
 // notifications to the Pub/Sub emulator.
-import { AddressInfo } from 'node:net';
+import { type AddressInfo } from 'node:net';
 import path from 'node:path';
 import { createLogger } from '../lib/logger';
-import { Backend } from './backend';
+import { type Backend } from './backend';
 import { DiskBackend } from './disk-backend';
 import { MemoryBackend } from './memory-backend';
 import { Notifier } from './notifications';

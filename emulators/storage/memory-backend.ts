@@ -1,8 +1,8 @@
 // The in-memory backend (`inMemory: true`): bytes in Buffers, records nowhere but the index.
 import { Readable } from 'node:stream';
-import { Backend, BlobWriter } from './backend';
+import { type Backend, type BlobWriter } from './backend';
 import { Hasher } from './hashing';
-import { BucketRecord, ObjectRecord } from './records';
+import { type BucketRecord, type ObjectRecord } from './records';
 
 class MemoryWriter implements BlobWriter {
   readonly chunks: Buffer[] = [];

@@ -1,12 +1,12 @@
 // Pub/Sub notifications (https://cloud.google.com/storage/docs/pubsub-notifications): the
 // notificationConfigs resource of a bucket, and the publisher that turns store events into messages
 // with GCS's attributes, through the official Pub/Sub client pointed at the Pub/Sub emulator.
-import { PubSub, Topic } from '@google-cloud/pubsub';
-import { Logger } from '../lib/logger';
+import { PubSub, type Topic } from '@google-cloud/pubsub';
+import { type Logger } from '../lib/logger';
 import { GcsError, invalid, required } from './errors';
-import { Context, readJson, sendEmpty, sendJson } from './http';
-import { ObjectStore, StoreEvent } from './object-store';
-import { NotificationRecord, ObjectRecord } from './records';
+import { type Context, readJson, sendEmpty, sendJson } from './http';
+import { type ObjectStore, type StoreEvent } from './object-store';
+import { type NotificationRecord, type ObjectRecord } from './records';
 import { notificationResource, objectResource } from './resources';
 
 export const EVENT_TYPES = ['OBJECT_FINALIZE', 'OBJECT_METADATA_UPDATE', 'OBJECT_DELETE', 'OBJECT_ARCHIVE'] as const;

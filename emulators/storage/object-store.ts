@@ -1,15 +1,15 @@
 // The one store of buckets and objects: an in-memory index (sorted names per bucket) over a
 // backend that keeps bytes and records. Mutations of a bucket are serialized, preconditions are
 // checked under that lock, and events are emitted only after the backend made the change durable.
-import { Readable } from 'node:stream';
-import { Logger } from '../lib/logger';
-import { Backend, BlobWriter } from './backend';
+import { type Readable } from 'node:stream';
+import { type Logger } from '../lib/logger';
+import { type Backend, type BlobWriter } from './backend';
 import { bucketNotFound, conflict, GcsError, invalid, objectNotFound } from './errors';
-import { Digests } from './hashing';
-import { compareNames as compareForSort, insertSorted, ListParams, listPage, removeSorted } from './listing';
+import { type Digests } from './hashing';
+import { compareNames as compareForSort, insertSorted, type ListParams, listPage, removeSorted } from './listing';
 import { KeyedMutex } from './mutex';
-import { checkPreconditions, Preconditions, Versions } from './preconditions';
-import { BucketRecord, ObjectFields, ObjectRecord } from './records';
+import { checkPreconditions, type Preconditions, type Versions } from './preconditions';
+import { type BucketRecord, type ObjectFields, type ObjectRecord } from './records';
 
 export type StoreEvent =
   | { kind: 'finalize'; object: ObjectRecord; overwroteGeneration?: string }

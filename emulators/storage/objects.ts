@@ -1,14 +1,14 @@
 // objects.get (metadata and media), patch/update, delete, list, rewrite/copy, compose and move.
 import { pipeline } from 'node:stream/promises';
 import { createGunzip } from 'node:zlib';
-import { Context, headerString, queryFlag, readJson, sendEmpty, sendJson } from './http';
+import { type Context, headerString, queryFlag, readJson, sendEmpty, sendJson } from './http';
 import { GcsError, invalid, required, unimplemented } from './errors';
 import { InvalidPageToken } from './listing';
-import { ObjectFields, ObjectRecord } from './records';
+import { type ObjectFields, type ObjectRecord } from './records';
 import { contentRange, resolveRange } from './range';
 import { readPreconditions } from './preconditions';
-import { applyObjectPatch, Json, newObjectFields, objectEtag, objectResource, readObjectFields, validateObjectName } from './resources';
-import { Services } from './services';
+import { applyObjectPatch, type Json, newObjectFields, objectEtag, objectResource, readObjectFields, validateObjectName } from './resources';
+import { type Services } from './services';
 
 export async function getObject(ctx: Context, svc: Services, bucket: string, name: string): Promise<void> {
   const object = svc.store.getObject({

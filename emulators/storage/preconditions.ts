@@ -1,7 +1,7 @@
 // Request preconditions (https://cloud.google.com/storage/docs/request-preconditions):
 // ifGenerationMatch (0 = the object must not exist), ifGenerationNotMatch, ifMetagenerationMatch,
 // ifMetagenerationNotMatch, and the ifSource* forms of rewrite/copy/move.
-import { GcsError, invalid, notModified, preconditionFailed } from './errors';
+import { type GcsError, invalid, notModified, preconditionFailed } from './errors';
 
 export interface Preconditions {
   ifGenerationMatch?: bigint;

@@ -1,7 +1,7 @@
 // JSON resources as the JSON API returns them (storage#bucket, storage#object,
 // storage#notification), and the checks on the writable fields clients send.
 import { invalid, unimplemented } from './errors';
-import { BucketRecord, NotificationRecord, OBJECT_FIELD_NAMES, ObjectFields, ObjectRecord } from './records';
+import { type BucketRecord, type NotificationRecord, OBJECT_FIELD_NAMES, type ObjectFields, type ObjectRecord } from './records';
 
 export type Json = Record<string, unknown>;
 

@@ -4,17 +4,17 @@
 // total size, which finalizes the object; `bytes */N` or `bytes */*` asks how much arrived.
 // Sessions live in this process (a restart forgets them); their bytes are staged by the backend.
 import { randomUUID } from 'node:crypto';
-import { IncomingMessage } from 'node:http';
-import { Logger } from '../lib/logger';
-import { BlobWriter } from './backend';
+import { type IncomingMessage } from 'node:http';
+import { type Logger } from '../lib/logger';
+import { type BlobWriter } from './backend';
 import { GcsError, invalid } from './errors';
-import { Digests, parseGoogHash } from './hashing';
+import { type Digests, parseGoogHash } from './hashing';
 import { drain, headerString, pipeBody } from './http';
 import { KeyedMutex } from './mutex';
-import { ObjectStore } from './object-store';
-import { Preconditions } from './preconditions';
+import { type ObjectStore } from './object-store';
+import { type Preconditions } from './preconditions';
 import { parseUploadRange } from './range';
-import { ObjectFields, ObjectRecord } from './records';
+import { type ObjectFields, type ObjectRecord } from './records';
 
 export interface SessionSpec {
   bucket: string;

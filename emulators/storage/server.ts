@@ -1,13 +1,13 @@
 // The node:http front: route, hand to the operation, and answer errors in GCS's JSON shape. A bad
 // request never takes the server down: anything unexpected is logged and answers 500.
-import { createServer, IncomingMessage, Server, ServerResponse } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import * as buckets from './buckets';
 import { GcsError } from './errors';
-import { Context, sendError } from './http';
+import { type Context, sendError } from './http';
 import * as notifications from './notifications';
 import * as objects from './objects';
-import { parseRoute, Route } from './routes';
-import { Services } from './services';
+import { parseRoute, type Route } from './routes';
+import { type Services } from './services';
 import * as uploads from './uploads';
 
 export function createStorageServer(svc: Services, fallbackBase: () => string): Server {

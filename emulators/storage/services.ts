@@ -1,8 +1,8 @@
 // What handlers share: the store, resumable sessions, the notifier and a logger.
-import { Logger } from '../lib/logger';
-import { Notifier } from './notifications';
-import { ObjectStore } from './object-store';
-import { ResumableSessions } from './resumable';
+import { type Logger } from '../lib/logger';
+import { type Notifier } from './notifications';
+import { type ObjectStore } from './object-store';
+import { type ResumableSessions } from './resumable';
 
 export interface Services {
   store: ObjectStore;

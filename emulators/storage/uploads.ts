@@ -1,14 +1,14 @@
 // objects.insert: `uploadType=media` (bytes only), `multipart` (metadata part, then media part,
 // streamed) and `resumable` (opens a session; chunks go to resumable.ts).
-import { BlobWriter } from './backend';
+import { type BlobWriter } from './backend';
 import { GcsError, invalid, required, unimplemented } from './errors';
-import { Digests, parseGoogHash } from './hashing';
-import { Context, drain, headerString, parseJsonObject, pipeBody, readJson, sendEmpty, sendJson } from './http';
+import { type Digests, parseGoogHash } from './hashing';
+import { type Context, drain, headerString, parseJsonObject, pipeBody, readJson, sendEmpty, sendJson } from './http';
 import { MultipartError, MultipartParser, multipartBoundary } from './multipart';
-import { Preconditions, readPreconditions } from './preconditions';
-import { ObjectFields } from './records';
-import { Json, newObjectFields, objectResource, readObjectFields, validateObjectName } from './resources';
-import { Services } from './services';
+import { type Preconditions, readPreconditions } from './preconditions';
+import { type ObjectFields } from './records';
+import { type Json, newObjectFields, objectResource, readObjectFields, validateObjectName } from './resources';
+import { type Services } from './services';
 
 const MAX_METADATA_PART = 1024 * 1024;
 

@@ -3,7 +3,7 @@
 import { fastValidator, type FastValidator } from '../../contracts/fast-validator';
 import { TOPICS } from '../../contracts/catalog/platform';
 import { API_KEY_HEADER, type ApiKeyTable } from './api-keys';
-import { ReplayCache, SIGNATURE_HEADER, TIMESTAMP_HEADER, verifyWebhookSignature } from './signature';
+import { type ReplayCache, SIGNATURE_HEADER, TIMESTAMP_HEADER, verifyWebhookSignature } from './signature';
 
 export const MAX_EVENTS_PER_BATCH = 1000;
 /** Below Cloud Run functions' 32 MB request limit and Pub/Sub's 10 MB per publish request. */

@@ -18,6 +18,7 @@ type EntryPoint = { shutdown?: () => Promise<void> };
 /** Registers the functions (importing their entry points) and returns each one's request listener and shutdown. */
 export function functionListeners(): { listeners: Record<string, RequestListener>; shutdown(): Promise<void> } {
   // Required here, not imported at the top: registering reads no configuration, but keeps the host cheap to load.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
   const entries = [require('../../functions/collector'), require('../../functions/ingest'), require('../../functions/pos-loader')] as EntryPoint[];
   const listeners: Record<string, RequestListener> = {};
   for (const name of Object.values(FUNCTIONS)) listeners[name] = getTestServer(name).listeners('request')[0] as RequestListener;

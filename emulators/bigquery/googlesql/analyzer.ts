@@ -3,11 +3,11 @@
 // server per Node process is shared by every emulator in it, started on first use and stopped when
 // the last user releases it. The package's own runServer() pipes the server's output to our stdout
 // and returns a promise that never settles, so the binary next to its entry point is spawned here.
-import { ChildProcess, spawn } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { dirname, join } from 'node:path';
-import { AnalyzeRequest, ZetaSQLClient } from '@fivetrandevelopers/zetasql';
+import { type AnalyzeRequest, ZetaSQLClient } from '@fivetrandevelopers/zetasql';
 
 export type LanguageOptionsProto = NonNullable<NonNullable<AnalyzeRequest['options']>['languageOptions']>;
 

@@ -1,9 +1,9 @@
 // Strict mode: every statement is analysed by ZetaSQL (BigQuery's own analyzer) against the
 // emulator's catalog before DuckDB runs it, so SQL that only DuckDB would accept is refused with
 // the invalidQuery BigQuery would answer.
-import { AnalyzeRequest } from '@fivetrandevelopers/zetasql';
-import { FieldSchema } from '../schema';
-import { Analyzer } from './analyzer';
+import { type AnalyzeRequest } from '@fivetrandevelopers/zetasql';
+import { type FieldSchema } from '../schema';
+import { type Analyzer } from './analyzer';
 
 export type CatalogProto = NonNullable<AnalyzeRequest['simpleCatalog']>;
 type TableProto = NonNullable<CatalogProto['table']>[number];

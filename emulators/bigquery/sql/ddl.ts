@@ -1,6 +1,6 @@
 // Reads what BigQuery DDL says about a table and DuckDB cannot store (PARTITION BY, CLUSTER BY,
 // OPTIONS) and returns the statement without those clauses, plus the names DDL statements touch.
-import { Token, isKeyword, join, matchClose, nextSignificant, tokenize } from './tokens';
+import { type Token, isKeyword, join, matchClose, nextSignificant, tokenize } from './tokens';
 
 export interface TableName {
   project?: string;

@@ -1,7 +1,7 @@
 // Binds BigQuery query parameters (named `@x` or positional `?`) by replacing each marker with a
 // typed GoogleSQL literal, so the statement translates and runs like one written with constants.
-import { BqParamType, BqParamValue, literal } from './literals';
-import { Token } from './tokens';
+import { type BqParamType, type BqParamValue, literal } from './literals';
+import { type Token } from './tokens';
 
 export interface QueryParameter {
   name?: string;

@@ -1,6 +1,6 @@
 // GoogleSQL scripting as Dataform emits it: DECLARE and SET keep variables whose values are
 // substituted, as typed literals, into the statements that follow. Control flow is not supported.
-import { Token, isKeyword, join, nextSignificant, prevSignificant, tokenize } from './tokens';
+import { type Token, isKeyword, join, nextSignificant, prevSignificant, tokenize } from './tokens';
 
 export type ScriptStep =
   | { kind: 'declare'; names: string[]; type?: string; defaultExpr?: string }

@@ -14,7 +14,7 @@ import { timestampDiffTruncates } from './rewrites/timestamp-diff';
 import { expandUnnest, markUnnest } from './rewrites/unnest';
 import { expandWeekNumber, markWeekNumber } from './rewrites/week-number';
 import { isoWeekToDuckDb, weekTruncFromNamedDay } from './rewrites/week-trunc';
-import { Token, join, tokenize } from './tokens';
+import { type Token, join, tokenize } from './tokens';
 
 export class TranslateError extends Error {}
 

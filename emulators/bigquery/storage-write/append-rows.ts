@@ -3,12 +3,12 @@
 // only after its rows are in DuckDB (or held by a PENDING/BUFFERED stream). Faults armed by a test
 // (faults.ts) fail a request or hold its answer.
 import * as grpc from '@grpc/grpc-js';
-import * as protobuf from 'protobufjs';
-import { Logger } from '../../lib/logger';
-import { GrpcError, invalidArgument, toGrpcError, unimplemented } from './errors';
+import type * as protobuf from 'protobufjs';
+import { type Logger } from '../../lib/logger';
+import { type GrpcError, invalidArgument, toGrpcError, unimplemented } from './errors';
 import type { AppendFaults } from './faults';
 import { messageTypeFromDescriptor } from './row-decoder';
-import { PreparedAppend, WriteStreams } from './streams';
+import { type PreparedAppend, type WriteStreams } from './streams';
 
 export interface AppendRowsRequest {
   writeStream?: string;

@@ -1,6 +1,6 @@
 // Resource names of the Storage Write API: tables `projects/P/datasets/D/tables/T` and their
 // streams `…/streams/S` (`_default` is the table's built-in committed stream).
-import { TableReference } from '../resources';
+import { type TableReference } from '../resources';
 
 export const DEFAULT_STREAM = '_default';
 

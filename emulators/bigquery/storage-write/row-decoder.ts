@@ -4,7 +4,7 @@
 // RECORDs, repeated fields) and validates the result as BigQuery would, row by row.
 import * as protobuf from 'protobufjs';
 import 'protobufjs/ext/descriptor';
-import { FieldSchema } from '../schema';
+import { type FieldSchema } from '../schema';
 import { validateRow } from '../row-validation';
 
 const Descriptors = protobuf.Type as unknown as { fromDescriptor(descriptor: unknown): protobuf.Type };

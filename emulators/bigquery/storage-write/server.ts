@@ -1,14 +1,14 @@
 // The Storage Write API emulator: gRPC google.cloud.bigquery.storage.v1.BigQueryWrite on its own
 // port, writing into the REST emulator's DuckDB tables. The BigQueryRead service is not served.
 import * as grpc from '@grpc/grpc-js';
-import { Context } from '../context';
-import { AppendRowsRequest, AppendRowsResponse, handleAppendRows } from './append-rows';
+import { type Context } from '../context';
+import { type AppendRowsRequest, type AppendRowsResponse, handleAppendRows } from './append-rows';
 import { toGrpcError } from './errors';
 import { AppendFaults } from './faults';
 import { bigQueryWriteService } from './protos';
-import { StorageFieldSchema, toStorageFields } from './storage-schema';
-import { StreamState, WriteStreams } from './streams';
-import { TableResource } from '../resources';
+import { type StorageFieldSchema, toStorageFields } from './storage-schema';
+import { type StreamState, WriteStreams } from './streams';
+import { type TableResource } from '../resources';
 
 export interface StorageWriteOptions {
   host?: string;

@@ -1,6 +1,6 @@
 // The table schema in the Storage API's shape (TableFieldSchema enums: INT64, DOUBLE, BOOL, STRUCT…),
 // as GetWriteStream and CreateWriteStream return it.
-import { FieldSchema } from '../schema';
+import { type FieldSchema } from '../schema';
 
 export interface StorageFieldSchema {
   name: string;

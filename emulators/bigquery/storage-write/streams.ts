@@ -3,13 +3,13 @@
 // them visible in one transaction; BUFFERED holds them until FlushRows. Offsets count rows per stream.
 // Every operation runs inside the store's exclusive section, so offsets and inserts are atomic.
 import { randomBytes } from 'node:crypto';
-import * as protobuf from 'protobufjs';
+import type * as protobuf from 'protobufjs';
 import { requireTable } from '../catalog';
-import { Context } from '../context';
-import { TableReference, TableResource } from '../resources';
+import { type Context } from '../context';
+import { type TableReference, type TableResource } from '../resources';
 import { appendRows } from '../tabledata';
 import { DEFAULT_STREAM, parseStreamName, parseTableName, streamName, tableName } from './names';
-import { DecodedRowError, DecodedRows, decodeRows, extraFields } from './row-decoder';
+import { type DecodedRowError, type DecodedRows, decodeRows, extraFields } from './row-decoder';
 import { GrpcError, alreadyExists, invalidArgument, notFound, outOfRange, toGrpcError } from './errors';
 
 export type StreamType = 'COMMITTED' | 'PENDING' | 'BUFFERED';

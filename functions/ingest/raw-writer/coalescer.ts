@@ -4,7 +4,7 @@
 // errors to the caller owning the row, and bounds memory (callers wait while the buffer is full).
 // The append function is injected, so the whole policy is testable with a fake.
 import { PizzaflowError, RetryableError } from '../../runtime/errors';
-import { RequestTooLargeError, RowError, RowErrorsError } from './errors';
+import { RequestTooLargeError, type RowError, RowErrorsError } from './errors';
 import { jsonByteLength } from './json-size';
 
 /** What one append reports: row errors by index in the appended batch (none: all rows written). */

@@ -1,9 +1,9 @@
 // The raw writer: validated rows from many concurrent callers in one process, coalesced into few
 // Storage Write appends on a raw table's `_default` stream. See coalescer.ts for the policy.
-import { managedwriter } from '@google-cloud/bigquery-storage';
-import { Logger } from '../../runtime/logger';
-import { Coalescer, CoalescerOptions, CoalescerStats } from './coalescer';
-import { RawRow, managedAppend } from './managed-append';
+import { type managedwriter } from '@google-cloud/bigquery-storage';
+import { type Logger } from '../../runtime/logger';
+import { Coalescer, type CoalescerOptions, type CoalescerStats } from './coalescer';
+import { type RawRow, managedAppend } from './managed-append';
 
 export { Coalescer } from './coalescer';
 export type { AppendFn, AppendResult, CoalescerOptions, CoalescerStats } from './coalescer';

@@ -5,8 +5,8 @@
 import * as grpc from '@grpc/grpc-js';
 import { adapt, managedwriter, protos } from '@google-cloud/bigquery-storage';
 import { RetryableError } from '../../runtime/errors';
-import { Logger } from '../../runtime/logger';
-import { AppendFn, AppendResult } from './coalescer';
+import { type Logger } from '../../runtime/logger';
+import { type AppendFn, type AppendResult } from './coalescer';
 
 export type RawValue = string | number | bigint | boolean | Date | null | RawValue[] | { [column: string]: RawValue };
 export type RawRow = { [column: string]: RawValue };

@@ -1,7 +1,7 @@
 // The official managed writer (JSONWriter) on a table's _default stream; rows are read back through
 // the official REST client. https://cloud.google.com/bigquery/docs/write-api#default_stream
 import { managedwriter } from '@google-cloud/bigquery-storage';
-import { PROJECT, StorageHarness, createTable, descriptorFor, query, startStorageHarness } from './helpers';
+import { PROJECT, type StorageHarness, createTable, descriptorFor, query, startStorageHarness } from './helpers';
 
 describe('Storage Write emulator: default stream', () => {
   let h: StorageHarness;

@@ -3,7 +3,7 @@
 // although the rows are already in the table.
 import { status } from '@grpc/grpc-js';
 import { managedwriter } from '@google-cloud/bigquery-storage';
-import { PROJECT, StorageHarness, createTable, descriptorFor, query, startStorageHarness } from './helpers';
+import { PROJECT, type StorageHarness, createTable, descriptorFor, query, startStorageHarness } from './helpers';
 
 describe('Storage Write emulator: injected faults', () => {
   let h: StorageHarness;

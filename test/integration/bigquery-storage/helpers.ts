@@ -1,9 +1,9 @@
 // Starts the BigQuery emulator (REST + Storage Write gRPC) in-process on free ports and hands out the
 // official REST client and the official managed writer pointed at it.
 import * as grpc from '@grpc/grpc-js';
-import { BigQuery, TableField } from '@google-cloud/bigquery';
+import { BigQuery, type TableField } from '@google-cloud/bigquery';
 import { adapt, managedwriter, protos } from '@google-cloud/bigquery-storage';
-import { BigqueryEmulator as RunningEmulator, startBigquery as start } from '@pizzaflow/emulators';
+import { type BigqueryEmulator as RunningEmulator, startBigquery as start } from '@pizzaflow/emulators';
 
 export const PROJECT = 'storage-project';
 

@@ -8,7 +8,7 @@ import { managedwriter } from '@google-cloud/bigquery-storage';
 import { RetryableError } from '../../../functions/runtime/errors';
 import { RowErrorsError, createRawWriter } from '../../../functions/ingest/raw-writer';
 import { startBigquery as start } from '@pizzaflow/emulators';
-import { PROJECT, StorageHarness, createTable, query, startStorageHarness } from './helpers';
+import { PROJECT, type StorageHarness, createTable, query, startStorageHarness } from './helpers';
 
 describe('raw writer on the Storage Write emulator', () => {
   let h: StorageHarness;

@@ -3,7 +3,7 @@
 // https://cloud.google.com/bigquery/docs/write-api#application-created_streams
 // https://cloud.google.com/bigquery/docs/reference/storage/rpc/google.cloud.bigquery.storage.v1#appendrowsrequest (offset)
 import { managedwriter } from '@google-cloud/bigquery-storage';
-import { BASIC, FULL, PROJECT, StorageHarness, StreamConnection, WriteStreamType, createTable, descriptorFor, query, startStorageHarness } from './helpers';
+import { BASIC, FULL, PROJECT, type StorageHarness, type StreamConnection, type WriteStreamType, createTable, descriptorFor, query, startStorageHarness } from './helpers';
 
 const ALREADY_EXISTS = 6;
 const OUT_OF_RANGE = 11;

@@ -4,7 +4,7 @@
 // https://cloud.google.com/bigquery/docs/write-api#data_type_conversions
 // https://cloud.google.com/bigquery/docs/reference/storage/rpc/google.cloud.bigquery.storage.v1#rowerror
 import { adapt, managedwriter } from '@google-cloud/bigquery-storage';
-import { PROJECT, StorageHarness, createTable, descriptorFor, query, startStorageHarness } from './helpers';
+import { PROJECT, type StorageHarness, createTable, descriptorFor, query, startStorageHarness } from './helpers';
 
 const INVALID_ARGUMENT = 3;
 

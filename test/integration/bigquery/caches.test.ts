@@ -1,7 +1,7 @@
 // The emulator keeps each statement's plan for a catalog version and each scan's bytes for a
 // version of its table: a repeated query must still see every change, through the official client.
-import { Dataset } from '@google-cloud/bigquery';
-import { Harness, startHarness, uniqueName } from './helpers';
+import { type Dataset } from '@google-cloud/bigquery';
+import { type Harness, startHarness, uniqueName } from './helpers';
 
 describe('BigQuery emulator: plans and bytes follow every change', () => {
   let h: Harness;

@@ -1,6 +1,6 @@
 // Starts the emulator in-process on a free port and hands out an official client pointed at it.
 import { BigQuery } from '@google-cloud/bigquery';
-import { BigqueryEmulator as RunningEmulator, BigqueryEmulatorOptions as StartOptions, startBigquery as start } from '@pizzaflow/emulators';
+import { type BigqueryEmulator as RunningEmulator, type BigqueryEmulatorOptions as StartOptions, startBigquery as start } from '@pizzaflow/emulators';
 
 export const PROJECT = 'test-project';
 

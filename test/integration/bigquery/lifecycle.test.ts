@@ -1,5 +1,5 @@
 // Dataset and table lifecycle through the official client.
-import { Harness, startHarness, uniqueName } from './helpers';
+import { type Harness, startHarness, uniqueName } from './helpers';
 
 describe('BigQuery emulator: datasets and tables', () => {
   let h: Harness;

@@ -3,10 +3,10 @@
 // https://cloud.google.com/bigquery/docs/batch-loading-data: wildcards, gzip, dispositions,
 // maxBadRecords, statistics.load).
 import { gzipSync } from 'node:zlib';
-import { Dataset, Job, Table } from '@google-cloud/bigquery';
-import { Bucket, Storage } from '@google-cloud/storage';
-import { StorageEmulator, startStorage } from '@pizzaflow/emulators';
-import { Harness, startHarness, uniqueName } from './helpers';
+import { type Dataset, type Job, type Table } from '@google-cloud/bigquery';
+import { type Bucket, Storage } from '@google-cloud/storage';
+import { type StorageEmulator, startStorage } from '@pizzaflow/emulators';
+import { type Harness, startHarness, uniqueName } from './helpers';
 
 interface JobMetadata {
   status: { state: string; errorResult?: { reason: string; message: string }; errors?: { reason: string; message: string; location?: string }[] };

@@ -1,6 +1,6 @@
 // Streaming inserts, queries, DML, DDL, dry runs and bytes processed through the official client.
-import { BigQuery, Dataset } from '@google-cloud/bigquery';
-import { Harness, startHarness, uniqueName } from './helpers';
+import { BigQuery, type Dataset } from '@google-cloud/bigquery';
+import { type Harness, startHarness, uniqueName } from './helpers';
 
 interface PartialFailure {
   name: string;

@@ -1,8 +1,8 @@
 // Strict mode: ZetaSQL (BigQuery's analyzer) checks every statement against the emulator's
 // catalog, so SQL only DuckDB accepts answers invalidQuery as BigQuery would
 // (https://cloud.google.com/bigquery/docs/error-messages: invalidQuery, HTTP 400).
-import { Dataset } from '@google-cloud/bigquery';
-import { Harness, PROJECT, startHarness, uniqueName } from './helpers';
+import { type Dataset } from '@google-cloud/bigquery';
+import { type Harness, PROJECT, startHarness, uniqueName } from './helpers';
 
 interface ApiErr {
   code: number;

@@ -6,8 +6,8 @@ import { createHash, randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { Bucket, CRC32C, File, Storage } from '@google-cloud/storage';
-import { startStorage as start, StorageEmulator } from '@pizzaflow/emulators';
+import { type Bucket, CRC32C, type File, Storage } from '@google-cloud/storage';
+import { startStorage as start, type StorageEmulator } from '@pizzaflow/emulators';
 
 const PROJECT = 'pizzaflow-test';
 const MiB = 1024 * 1024;

@@ -2,9 +2,9 @@
 // (https://cloud.google.com/storage/docs/pubsub-notifications): created with the official storage
 // client's createNotification, received with the official Pub/Sub client from the project's own
 // Pub/Sub emulator (emulators/pubsub).
-import { Message, PubSub, Subscription } from '@google-cloud/pubsub';
+import { type Message, PubSub, type Subscription } from '@google-cloud/pubsub';
 import { Storage } from '@google-cloud/storage';
-import { startPubsub, startStorage as start, type PubsubEmulator, StorageEmulator } from '@pizzaflow/emulators';
+import { startPubsub, startStorage as start, type PubsubEmulator, type StorageEmulator } from '@pizzaflow/emulators';
 
 const PROJECT = 'pizzaflow-test';
 // No GCE metadata probe from the auth library: the clients talk to local emulators only.

@@ -6,7 +6,7 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { startStorage as start, StorageEmulator } from '@pizzaflow/emulators';
+import { startStorage as start, type StorageEmulator } from '@pizzaflow/emulators';
 
 describe('Cloud Storage emulator wire protocol', () => {
   let emu: StorageEmulator;

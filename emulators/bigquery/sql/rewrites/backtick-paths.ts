@@ -1,6 +1,6 @@
 // GoogleSQL lets one backticked name hold a whole path (`proj.ds.table`); the translator wants
 // one quoted identifier per part, so `a.b.c` becomes `a`.`b`.`c` before translation.
-import { Token } from '../tokens';
+import { type Token } from '../tokens';
 
 export function splitBacktickPaths(tokens: Token[]): Token[] {
   const out: Token[] = [];

@@ -1,5 +1,5 @@
 // Small token helpers shared by rewrites that take a function call apart.
-import { Token, isKeyword, matchClose, nextSignificant, tokenize } from '../tokens';
+import { type Token, isKeyword, matchClose, nextSignificant, tokenize } from '../tokens';
 
 export interface Call {
   /** Index of the function name, its '(' and its ')'. */

@@ -1,6 +1,6 @@
 // DuckDB's DATE + INTERVAL and date_trunc(DATE) return TIMESTAMP, but BigQuery's DATE_ADD, DATE_SUB
 // and DATE_TRUNC take and return DATE: the call is wrapped in CAST(... AS DATE) before translation.
-import { Token, isKeyword, matchClose, nextSignificant } from '../tokens';
+import { type Token, isKeyword, matchClose, nextSignificant } from '../tokens';
 
 const DATE_FUNCTIONS = ['DATE_ADD', 'DATE_SUB', 'DATE_TRUNC'];
 

@@ -1,6 +1,6 @@
 // EXTRACT(DAYOFWEEK ...) is 1 (Sunday) to 7 in BigQuery and 0 to 6 in DuckDB, and polyglot keeps
 // the call as it is: after translation the extract gets + 1.
-import { Token, isKeyword, nextSignificant } from '../tokens';
+import { type Token, isKeyword, nextSignificant } from '../tokens';
 import { callAt, template } from './calls';
 
 export function dayOfWeekFromOne(tokens: Token[]): Token[] {

@@ -1,6 +1,6 @@
 // `INTERVAL <expression> <part>`: polyglot passes a non-literal expression through unchanged and
 // DuckDB only parses `INTERVAL (<expression>) <part>`, so the expression is parenthesised.
-import { Token, isKeyword, nextSignificant } from '../tokens';
+import { type Token, isKeyword, nextSignificant } from '../tokens';
 import { trim } from './calls';
 
 const PARTS = ['MICROSECOND', 'MILLISECOND', 'SECOND', 'MINUTE', 'HOUR', 'DAY', 'WEEK', 'MONTH', 'QUARTER', 'YEAR'];

@@ -1,6 +1,6 @@
 // polyglot maps JSON_VALUE to `->`, which keeps JSON quotes; BigQuery's JSON_VALUE returns unquoted
 // text, which is what JSON_EXTRACT_SCALAR (`->>`) gives, so JSON_VALUE is renamed before translation.
-import { Token, isKeyword, nextSignificant } from '../tokens';
+import { type Token, isKeyword, nextSignificant } from '../tokens';
 
 export function jsonValueAsScalar(tokens: Token[]): Token[] {
   return tokens.map((t, i) => {

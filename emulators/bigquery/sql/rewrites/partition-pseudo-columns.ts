@@ -1,6 +1,6 @@
 // Ingestion-time partitioned tables store `_PARTITIONTIME` as a real column; `_PARTITIONDATE` is
 // derived from it, as in BigQuery (`_PARTITIONDATE` = DATE(_PARTITIONTIME)).
-import { Token, isKeyword } from '../tokens';
+import { type Token, isKeyword } from '../tokens';
 
 export const PARTITIONTIME_COLUMN = '_PARTITIONTIME';
 

@@ -1,7 +1,7 @@
 // BigQuery's `SAFE.fn(...)` returns NULL instead of raising; DuckDB's TRY(expr) does the same.
 // Before translation the call becomes PF_SAFE(fn(...)) (polyglot keeps unknown functions), and
 // after translation PF_SAFE( becomes TRY(.
-import { Token, isKeyword, matchClose, nextSignificant } from '../tokens';
+import { type Token, isKeyword, matchClose, nextSignificant } from '../tokens';
 
 export const SAFE_MARKER = 'PF_SAFE';
 

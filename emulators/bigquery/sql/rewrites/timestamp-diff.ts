@@ -1,7 +1,7 @@
 // TIMESTAMP_DIFF counts whole elapsed parts (truncating: 18:30 to 11:10 four days later is 112
 // hours), but polyglot maps it to DuckDB's date_diff, which counts part boundaries (113). For the
 // fixed-length parts it becomes a truncating division of the microseconds between the two.
-import { Token } from '../tokens';
+import { type Token } from '../tokens';
 import { callAt, template } from './calls';
 
 const MICROS: Record<string, string> = {

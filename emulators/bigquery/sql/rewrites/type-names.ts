@@ -2,7 +2,7 @@
 // TIMESTAMP, and NUMERIC to DECIMAL(18,3). Type names are swapped for placeholders polyglot passes
 // through untouched, then the placeholders become the right DuckDB types after translation:
 // TIMESTAMP -> TIMESTAMPTZ, DATETIME -> TIMESTAMP, NUMERIC -> DECIMAL(38,9), BIGNUMERIC -> DECIMAL(38,18).
-import { Token, isKeyword, matchClose, nextSignificant, prevSignificant } from '../tokens';
+import { type Token, isKeyword, matchClose, nextSignificant, prevSignificant } from '../tokens';
 
 const PLACEHOLDERS: Record<string, { placeholder: string; duckdb: string }> = {
   TIMESTAMP: { placeholder: 'PF_TIMESTAMP', duckdb: 'TIMESTAMPTZ' },

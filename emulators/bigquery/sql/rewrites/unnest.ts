@@ -4,7 +4,7 @@
 // polyglot passes through untouched) and expanded into DuckDB after it:
 //   PF_UNNEST_OFFSET(a, x, o) -> (SELECT UNNEST(a) AS x, GENERATE_SUBSCRIPTS(a, 1) - 1 AS o)
 //   PF_UNNEST_FIELDS(a)       -> (SELECT UNNEST(a, recursive := true))
-import { Token, isKeyword, nextSignificant, prevSignificant } from '../tokens';
+import { type Token, isKeyword, nextSignificant, prevSignificant } from '../tokens';
 import { callAt, template } from './calls';
 
 const FROM_POSITION = ['FROM', 'JOIN', ','];

@@ -3,7 +3,7 @@
 // for all of them, and DuckDB has no ISOWEEK part. Before translation the BigQuery forms become
 // PF_WEEK_NUMBER(x, <day 0 = Sunday>); after it, that is the count of the day's occurrences in the
 // year up to x, and EXTRACT(ISOWEEK ...) becomes DuckDB's EXTRACT(WEEK ...).
-import { Token, isKeyword, nextSignificant } from '../tokens';
+import { type Token, isKeyword, nextSignificant } from '../tokens';
 import { callAt, template, trim } from './calls';
 
 const DAYS = ['SUNDAY', 'MONDAY', 'TUESDAY', 'WEDNESDAY', 'THURSDAY', 'FRIDAY', 'SATURDAY'];

@@ -2,7 +2,7 @@
 // date_trunc('week') starts on Monday, which polyglot uses for all of them. Before translation,
 // `X_TRUNC(v, WEEK(<day>))` becomes `X_ADD(X_TRUNC(X_SUB(v, INTERVAL k DAY), ISOWEEK), INTERVAL k DAY)`
 // with k the day's distance from Monday; after translation 'ISOWEEK' becomes DuckDB's 'week'.
-import { Token, isKeyword } from '../tokens';
+import { type Token, isKeyword } from '../tokens';
 import { callAt, template } from './calls';
 
 const DAYS = ['MONDAY', 'TUESDAY', 'WEDNESDAY', 'THURSDAY', 'FRIDAY', 'SATURDAY', 'SUNDAY'];

@@ -1,7 +1,7 @@
 // The GoogleSQL corpus (queries.ts) over fixed tables (fixtures.ts), through the official client,
 // in strict mode: every query must pass ZetaSQL's analysis and return the hand-worked result.
-import { Dataset } from '@google-cloud/bigquery';
-import { Harness, startHarness, uniqueName } from '../helpers';
+import { type Dataset } from '@google-cloud/bigquery';
+import { type Harness, startHarness, uniqueName } from '../helpers';
 import { FIXTURES } from './fixtures';
 import { CORPUS } from './queries';
 

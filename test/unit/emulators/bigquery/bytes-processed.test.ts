@@ -1,10 +1,10 @@
 // The totalBytesProcessed model (https://cloud.google.com/bigquery/pricing#data: per-type sizes;
 // https://cloud.google.com/bigquery/docs/querying-partitioned-tables: pruning), on an in-process
 // DuckDB: per-type logical sizes, column and partition selection from the plan, billing rounding.
-import { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
+import { type DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
 import { logicalBytes, mentionedColumns, scansFromPlan, sizeExpr, splitName } from '../../../../emulators/bigquery/bytes-processed';
 import { billed } from '../../../../emulators/bigquery/jobs';
-import { FieldSchema } from '../../../../emulators/bigquery/schema';
+import { type FieldSchema } from '../../../../emulators/bigquery/schema';
 
 const f = (name: string, type: string, mode: FieldSchema['mode'] = 'NULLABLE', fields?: FieldSchema[]): FieldSchema => ({ name, type, mode, ...(fields ? { fields } : {}) });
 

@@ -2,7 +2,7 @@
 // conversions both ways, BigQuery's error wording, and numeric type alignment of results.
 import { bigQueryWording, buildCatalog, fieldFromType, typeProto } from '../../../../emulators/bigquery/googlesql/checker';
 import { alignNumericTypes } from '../../../../emulators/bigquery/query-runner';
-import { FieldSchema } from '../../../../emulators/bigquery/schema';
+import { type FieldSchema } from '../../../../emulators/bigquery/schema';
 
 const fields: FieldSchema[] = [
   { name: 'id', type: 'INTEGER', mode: 'REQUIRED' },

@@ -3,9 +3,9 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
+import { type DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
 import { jsonViolations } from '../../../../emulators/bigquery/load-job';
-import { FieldSchema } from '../../../../emulators/bigquery/schema';
+import { type FieldSchema } from '../../../../emulators/bigquery/schema';
 
 const fields: FieldSchema[] = [
   { name: 'id', type: 'INTEGER', mode: 'NULLABLE' },

@@ -1,7 +1,7 @@
 // The careful path of load jobs: CSV parsing with BigQuery's options and per-record errors worded
 // as BigQuery's ("... in row starting at position N ... File: gs://...").
 import { checkCsv, checkJsonLines, parseCsv } from '../../../../emulators/bigquery/load-rows';
-import { FieldSchema } from '../../../../emulators/bigquery/schema';
+import { type FieldSchema } from '../../../../emulators/bigquery/schema';
 
 const fields: FieldSchema[] = [
   { name: 'id', type: 'INTEGER', mode: 'REQUIRED' },

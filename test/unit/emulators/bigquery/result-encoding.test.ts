@@ -3,7 +3,7 @@
 // TIMESTAMP int64 microseconds with formatOptions.useInt64Timestamp, else float seconds.
 import { blobValue, dateValue, decimalValue, intervalValue, listValue, structValue, timeValue, timestampTZValue, timestampValue } from '@duckdb/node-api';
 import { encodeRow, encodeScalar, formatInterval, formatSeconds, trimDecimal } from '../../../../emulators/bigquery/result-encoding';
-import { FieldSchema } from '../../../../emulators/bigquery/schema';
+import { type FieldSchema } from '../../../../emulators/bigquery/schema';
 
 const int64 = { useInt64Timestamp: true };
 const legacy = { useInt64Timestamp: false };

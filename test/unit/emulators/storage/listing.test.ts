@@ -2,7 +2,7 @@
 // lexicographic order, prefix/delimiter folding into `prefixes`, maxResults counting items and
 // prefixes together, startOffset inclusive, endOffset exclusive.
 import fc from 'fast-check';
-import { compareNames, insertSorted, listPage, ListParams } from '../../../../emulators/storage/listing';
+import { compareNames, insertSorted, listPage, type ListParams } from '../../../../emulators/storage/listing';
 
 const NAMES = ['a.txt', 'dir/1', 'dir/2', 'dir/sub/3', 'dir/sub/4', 'dir2/x', 'e', 'f/', 'f/g'].sort(compareNames);
 

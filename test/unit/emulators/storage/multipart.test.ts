@@ -1,6 +1,6 @@
 // multipart/related as RFC 2046 §5.1.1 / RFC 2387 define it and as teeny-request (used by the
 // Node storage client for `resumable: false`) writes it: no trailing CRLF after the close delimiter.
-import { MultipartError, MultipartEvent, MultipartParser, multipartBoundary } from '../../../../emulators/storage/multipart';
+import { MultipartError, type MultipartEvent, MultipartParser, multipartBoundary } from '../../../../emulators/storage/multipart';
 
 function body(boundary: string, meta: string, media: Buffer): Buffer {
   return Buffer.concat([

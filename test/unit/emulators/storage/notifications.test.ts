@@ -1,7 +1,7 @@
 // Notification messages as GCS publishes them (https://cloud.google.com/storage/docs/pubsub-notifications#attributes):
 // attribute names, the notificationConfig path, event-type and prefix filters, payload formats.
 import { messagesFor } from '../../../../emulators/storage/notifications';
-import { NotificationRecord, ObjectRecord } from '../../../../emulators/storage/records';
+import { type NotificationRecord, type ObjectRecord } from '../../../../emulators/storage/records';
 
 const object: ObjectRecord = {
   bucket: 'landing',

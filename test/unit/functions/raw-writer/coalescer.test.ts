@@ -1,6 +1,6 @@
 // The raw writer's coalescing core against a fake append: no sockets, no timers beyond maxDelayMs.
 import { RetryableError } from '../../../../functions/runtime/errors';
-import { AppendResult, Coalescer } from '../../../../functions/ingest/raw-writer/coalescer';
+import { type AppendResult, Coalescer } from '../../../../functions/ingest/raw-writer/coalescer';
 import { RequestTooLargeError, RowErrorsError } from '../../../../functions/ingest/raw-writer/errors';
 
 interface Row {

@@ -5,7 +5,7 @@ import { timestampDiffTruncates } from '../../../../../emulators/bigquery/sql/re
 import { expandUnnest, markUnnest } from '../../../../../emulators/bigquery/sql/rewrites/unnest';
 import { expandWeekNumber, markWeekNumber } from '../../../../../emulators/bigquery/sql/rewrites/week-number';
 import { isoWeekToDuckDb, weekTruncFromNamedDay } from '../../../../../emulators/bigquery/sql/rewrites/week-trunc';
-import { Token, join, tokenize } from '../../../../../emulators/bigquery/sql/tokens';
+import { type Token, join, tokenize } from '../../../../../emulators/bigquery/sql/tokens';
 import { initTranslator, translate } from '../../../../../emulators/bigquery/sql/translate';
 
 const apply = (rewrite: (t: Token[]) => Token[], sql: string): string => join(rewrite(tokenize(sql)));

@@ -6,7 +6,7 @@ import { expandPartitionDate } from '../../../../../emulators/bigquery/sql/rewri
 import { regexpContainsPartial } from '../../../../../emulators/bigquery/sql/rewrites/regexp-contains';
 import { markSafeCalls, safeMarkerToTry } from '../../../../../emulators/bigquery/sql/rewrites/safe-functions';
 import { markTypeNames, placeholdersToDuckDb } from '../../../../../emulators/bigquery/sql/rewrites/type-names';
-import { Token, join, tokenize } from '../../../../../emulators/bigquery/sql/tokens';
+import { type Token, join, tokenize } from '../../../../../emulators/bigquery/sql/tokens';
 import { initTranslator, translate } from '../../../../../emulators/bigquery/sql/translate';
 
 const apply = (rewrite: (t: Token[]) => Token[], sql: string): string => join(rewrite(tokenize(sql)));
