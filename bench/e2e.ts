@@ -13,8 +13,8 @@ import { loadConfig } from '../functions/runtime/config';
 import { createLogger } from '../functions/runtime/logger';
 import { generate } from '../tools/generator';
 import { startMetricsService, type RunningServer } from '../functions/metrics-api';
-import { API_KEY, startPlatform, type Platform } from '../test/integration/functions/platform';
-import { buildFixture, PROJECT as SERVE_PROJECT, type Fixture } from '../test/integration/metrics-api/fixture';
+import { API_KEY, startPlatform, type Platform } from '../tools/testing/functions-platform';
+import { buildFixture, PROJECT as SERVE_PROJECT, type Fixture } from '../tools/testing/marts-fixture';
 import { writeReport } from './report';
 
 const { values: flags } = parseArgs({

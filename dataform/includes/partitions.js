@@ -1,6 +1,6 @@
-// The incremental strategy, in one place (see dataform/README.md): every incremental model replaces
-// whole event-date partitions listed in int_touched_event_dates, and reads raw from a constant lower
-// bound on ingested_at (a script variable) so BigQuery prunes raw's arrival partitions.
+// The incremental strategy, in one place (described in docs/transform.md): every incremental model
+// replaces whole event-date partitions listed in touched_event_dates, and reads raw from a constant
+// lower bound on ingested_at (a script variable) so BigQuery prunes raw's arrival partitions.
 
 function vars() {
   return dataform.projectConfig.vars || {};
@@ -46,6 +46,16 @@ function deleteTouched(selfTable, dateColumn, touchedDatesTable, eventsOnly = fa
 }
 
 /**
+ * The pre_operations of an incremental model that rebuilds the touched partitions of `dateColumn`:
+ * declare touched_from, then delete those partitions (the incremental query inserts them again).
+ * Two statements of one BigQuery script. Models call it as
+ * `${when(incremental(), partitions.incrementalPreOps(self(), "<date column>", ref("touched_event_dates")))}`.
+ */
+function incrementalPreOps(selfTable, dateColumn, touchedDatesTable, eventsOnly = false) {
+  return `${declareTouchedFrom(touchedDatesTable, eventsOnly)};\n${deleteTouched(selfTable, dateColumn, touchedDatesTable, eventsOnly)}`;
+}
+
+/**
  * Keeps the rows of the partitions this run rebuilds. On an upstream table partitioned by
  * `dateColumn`, the `>= touched_from` bound (a script variable) is what prunes its partitions.
  */
@@ -78,6 +88,7 @@ module.exports = {
   dateVar,
   declareTouchedFrom,
   deleteTouched,
+  incrementalPreOps,
   inTouched,
   rawArrivalFilter,
   upstreamFilter,

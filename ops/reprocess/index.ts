@@ -2,9 +2,9 @@
 // everything (a full refresh), and say which partitions changed. Each mart partition is
 // fingerprinted before and after the run: its row count and the XOR of a 60-bit hash of every row's
 // JSON. The hash is MD5 (FARM_FINGERPRINT is not in the emulator): both sides run the same SQL, so
-// the fingerprint only has to be deterministic, not fast.
+// the fingerprint only has to be deterministic, not fast. The transform itself is a port: the local
+// Dataform executor (tools/dataform) or, in Google Cloud, a managed Dataform workflow invocation.
 import type { BigQuery } from '@google-cloud/bigquery';
-import { compileProject, DataformRunError, runGraph, type RunEvent, type RunReport } from '../../tools/dataform';
 
 export const MAX_BACKFILL_DAYS = 4_000;
 /** Key of the single "partition" of an unpartitioned table. */
@@ -24,41 +24,54 @@ export interface PartitionChange {
   after: PartitionState | null;
 }
 
-export interface ReprocessOptions {
+/** What reprocess needs to know of a transform run. */
+export interface TransformRunSummary {
+  runId: string;
+  ok: boolean;
+  durationMs: number;
+}
+
+/** A finished run; `failure` when some action failed (actions before it may have rebuilt their partitions). */
+export interface TransformOutcome<R extends TransformRunSummary> {
+  run: R;
+  failure?: Error;
+}
+
+/** Runs the Dataform project once with these vars, incrementally (backfill vars) or as a full refresh. */
+export type TransformRunner<R extends TransformRunSummary> = (request: { fullRefresh: boolean; vars: Record<string, string> }) => Promise<TransformOutcome<R>>;
+
+export interface ReprocessOptions<R extends TransformRunSummary = TransformRunSummary> {
   bigquery: BigQuery;
   project: string;
   location?: string;
-  /** Dataform project folder (default `dataform`). */
-  projectDir?: string;
+  transform: TransformRunner<R>;
   /** Inclusive store-local/UTC dates, YYYY-MM-DD; both or neither. */
   from?: string;
   to?: string;
   fullRefresh?: boolean;
   /** Extra Dataform vars (backfill_from/backfill_to are set from from/to). */
   vars?: Record<string, string>;
-  includeAssertions?: boolean;
-  concurrency?: number;
   /** Dataset whose tables are compared (default `marts`). */
   dataset?: string;
   onEvent?: (event: ReprocessEvent) => void;
 }
 
-export type ReprocessEvent = { type: 'fingerprint'; phase: 'before' | 'after'; tables: number } | { type: 'run'; event: RunEvent };
+export type ReprocessEvent = { type: 'fingerprint'; phase: 'before' | 'after'; tables: number };
 
-export interface ReprocessReport {
+export interface ReprocessReport<R extends TransformRunSummary = TransformRunSummary> {
   mode: 'backfill' | 'full-refresh';
   from: string | null;
   to: string | null;
-  run: RunReport;
+  run: R;
   /** Partitions compared (union of before and after). */
   compared: number;
   changed: PartitionChange[];
 }
 
-export class ReprocessError extends Error {
+export class ReprocessError<R extends TransformRunSummary = TransformRunSummary> extends Error {
   constructor(
     message: string,
-    readonly report: ReprocessReport,
+    readonly report: ReprocessReport<R>,
   ) {
     super(message);
     this.name = 'ReprocessError';
@@ -140,7 +153,7 @@ export function diffFingerprints(before: TableFingerprints, after: TableFingerpr
 }
 
 /** Rebuilds the marts and reports the partitions that changed; throws ReprocessError (with the report) when the run failed. */
-export async function reprocess(options: ReprocessOptions): Promise<ReprocessReport> {
+export async function reprocess<R extends TransformRunSummary>(options: ReprocessOptions<R>): Promise<ReprocessReport<R>> {
   const fullRefresh = options.fullRefresh ?? false;
   const problem = checkRange(options.from, options.to, fullRefresh);
   if (problem) throw new RangeError(problem);
@@ -155,29 +168,10 @@ export async function reprocess(options: ReprocessOptions): Promise<ReprocessRep
   };
 
   const vars = { ...options.vars, ...(fullRefresh ? {} : { backfill_from: options.from!, backfill_to: options.to! }) };
-  const graph = compileProject(options.projectDir ?? 'dataform', { vars, defaultDatabase: options.project });
   const before = await fingerprint('before');
-  let run: RunReport;
-  let failure: DataformRunError | undefined;
-  try {
-    run = await runGraph({
-      bigquery: options.bigquery,
-      graph,
-      project: options.project,
-      location: options.location,
-      fullRefresh,
-      selection: { includeAssertions: options.includeAssertions ?? true },
-      concurrency: options.concurrency,
-      onEvent: (event) => emit({ type: 'run', event }),
-    });
-  } catch (e) {
-    if (!(e instanceof DataformRunError)) throw e;
-    // Some actions may have rebuilt their partitions before another failed: still say what changed.
-    failure = e;
-    run = e.report;
-  }
+  const { run, failure } = await options.transform({ fullRefresh, vars });
   const after = await fingerprint('after');
-  const report: ReprocessReport = {
+  const report: ReprocessReport<R> = {
     mode: fullRefresh ? 'full-refresh' : 'backfill',
     from: options.from ?? null,
     to: options.to ?? null,

@@ -8,7 +8,7 @@ import { chromium, type Browser } from 'playwright-core';
 import { loadConfig } from '../../functions/runtime/config';
 import { createLogger } from '../../functions/runtime/logger';
 import { startMetricsService, type RunningServer } from '../../functions/metrics-api';
-import { buildFixture, PROJECT, type Fixture } from '../integration/metrics-api/fixture';
+import { buildFixture, PROJECT, type Fixture } from '../../tools/testing/marts-fixture';
 
 const CHROMIUM = '/usr/bin/chromium';
 // A fresh profile per launch comes from chromium.launch itself; these keep the browser offline and quiet.

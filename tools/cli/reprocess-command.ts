@@ -5,7 +5,7 @@ import { BigQuery } from '@google-cloud/bigquery';
 import type { Command } from 'commander';
 import { loadConfig } from '../../functions/runtime/config';
 import { UsageError } from '../../functions/runtime/errors';
-import { DataformCompileError } from '../dataform';
+import { DataformCompileError, localTransformRunner, type RunEvent, type RunReport } from '../dataform';
 import { checkRange, reprocess, ReprocessError, type PartitionState, type ReprocessEvent, type ReprocessReport } from '../../ops/reprocess';
 import { formatResult, parseVars } from './dataform-command';
 
@@ -21,11 +21,14 @@ interface ReprocessCliOptions {
 }
 
 function progress(event: ReprocessEvent): void {
-  if (event.type === 'fingerprint') process.stderr.write(`fingerprinted ${event.tables} tables ${event.phase} the run\n`);
-  else if (event.event.type === 'start') process.stderr.write(`running ${event.event.total} actions\n`);
-  else if (event.event.type === 'action-end') {
-    process.stderr.write(`[${event.event.done}/${event.event.total}] ${formatResult(event.event.result)}\n`);
-    if (event.event.result.error) process.stderr.write(`      ${event.event.result.error}\n`);
+  process.stderr.write(`fingerprinted ${event.tables} tables ${event.phase} the run\n`);
+}
+
+function runProgress(event: RunEvent): void {
+  if (event.type === 'start') process.stderr.write(`running ${event.total} actions\n`);
+  else if (event.type === 'action-end') {
+    process.stderr.write(`[${event.done}/${event.total}] ${formatResult(event.result)}\n`);
+    if (event.result.error) process.stderr.write(`      ${event.result.error}\n`);
   }
 }
 
@@ -66,25 +69,32 @@ export function registerReprocessCommand(program: Command): void {
       const config = loadConfig();
       // The official client reads BIGQUERY_EMULATOR_HOST itself, as `pizzaflow dataform run` does.
       const bigquery = new BigQuery({ projectId: config.project, location: config.location });
-      let report: ReprocessReport;
+      let report: ReprocessReport<RunReport>;
+      const transform = localTransformRunner({
+        bigquery,
+        project: config.project,
+        location: config.location,
+        projectDir: options.projectDir,
+        includeAssertions: options.assertions,
+        concurrency,
+        onEvent: options.json ? undefined : runProgress,
+      });
       try {
         report = await reprocess({
           bigquery,
           project: config.project,
           location: config.location,
-          projectDir: options.projectDir,
+          transform,
           from: options.from,
           to: options.to,
           fullRefresh: options.fullRefresh,
           vars: parseVars(options.vars),
-          includeAssertions: options.assertions,
-          concurrency,
           onEvent: options.json ? undefined : progress,
         });
       } catch (e) {
         if (e instanceof DataformCompileError) throw new UsageError(e.message);
         if (!(e instanceof ReprocessError)) throw e;
-        report = e.report;
+        report = e.report as ReprocessReport<RunReport>;
         process.exitCode = 1;
       }
       process.stdout.write(options.json ? `${JSON.stringify({ ...report, run: { ...report.run, results: undefined } }, null, 2)}\n` : formatReprocessReport(report));

@@ -9,7 +9,7 @@ import { status } from '@grpc/grpc-js';
 import { orderPlaced } from '../../../contracts/examples';
 import { compileProject, runGraph, type CompiledGraph } from '../../../tools/dataform';
 import type { FunctionsHost } from '../../../tools/local/functions-host';
-import { API_KEY, eventually, PROJECT, query, startPlatform, type Platform } from './platform';
+import { API_KEY, eventually, PROJECT, query, startPlatform, type Platform } from '../../../tools/testing/functions-platform';
 
 // BigQuery requires a partition filter on raw tables (see ingest-flow.test.ts for why DATE()).
 const ALL = "DATE(ingested_at) >= '2020-01-01'";

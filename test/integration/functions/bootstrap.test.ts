@@ -1,7 +1,7 @@
 // `bootstrap` renders the catalog into the emulators through the official clients, idempotently.
 import { bucketName, loadCatalog } from '../../../contracts/catalog';
 import { bootstrap, formatChanges } from '../../../tools/local/bootstrap';
-import { PROJECT, startPlatform, type Platform } from './platform';
+import { PROJECT, startPlatform, type Platform } from '../../../tools/testing/functions-platform';
 
 describe('bootstrap', () => {
   let p: Platform;

@@ -8,7 +8,7 @@ import { bucketName, loadCatalog } from '../../../contracts/catalog';
 import { generate, type FaultRecord } from '../../../tools/generator';
 import { collectReconcileInput, countPublished } from '../../../ops/reconcile/collect';
 import { reconcile } from '../../../ops/reconcile/reconcile';
-import { eventually, PROJECT, query, startPlatform, type Platform } from './platform';
+import { eventually, PROJECT, query, startPlatform, type Platform } from '../../../tools/testing/functions-platform';
 
 function walk(dir: string): string[] {
   return readdirSync(dir).flatMap((n) => (statSync(join(dir, n)).isDirectory() ? walk(join(dir, n)) : [join(dir, n)]));

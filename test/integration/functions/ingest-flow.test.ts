@@ -14,7 +14,7 @@ import { createRawWriter } from '../../../functions/ingest/raw-writer';
 import { createLogger } from '../../../functions/runtime/logger';
 import { collectReconcileInput } from '../../../ops/reconcile/collect';
 import { reconcile } from '../../../ops/reconcile/reconcile';
-import { API_KEY, eventually, PII_KEY, PROJECT, query, startPlatform, WEBHOOK_SECRET, type Platform } from './platform';
+import { API_KEY, eventually, PII_KEY, PROJECT, query, startPlatform, WEBHOOK_SECRET, type Platform } from '../../../tools/testing/functions-platform';
 
 // BigQuery requires a partition filter on raw tables. The emulator refuses `ingested_at >= TIMESTAMP '…'`
 // when its statistics prove it always true (reported); a DATE() filter passes in both.

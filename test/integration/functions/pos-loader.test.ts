@@ -13,7 +13,7 @@ import { runPosLoader } from '../../../functions/pos-loader/run';
 import { collectReconcileInput } from '../../../ops/reconcile/collect';
 import { reconcile } from '../../../ops/reconcile/reconcile';
 import { loadCatalog } from '../../../contracts/catalog';
-import { PROJECT, query, startPlatform, type Platform } from './platform';
+import { PROJECT, query, startPlatform, type Platform } from '../../../tools/testing/functions-platform';
 
 const ALL = "DATE(ingested_at) >= '2020-01-01'";
 

@@ -5,7 +5,7 @@ import { Writable } from 'node:stream';
 import { loadConfig } from '../../../functions/runtime/config';
 import { createLogger } from '../../../functions/runtime/logger';
 import { startMetricsService, type MetricsAnswer, type RunningServer } from '../../../functions/metrics-api';
-import { buildFixture, PROJECT, type Fixture } from './fixture';
+import { buildFixture, PROJECT, type Fixture } from '../../../tools/testing/marts-fixture';
 
 let fx: Fixture;
 let server: RunningServer;

@@ -5,9 +5,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BigQuery } from '@google-cloud/bigquery';
 import { startBigquery as start, type BigqueryEmulator as RunningEmulator } from '@pizzaflow/emulators';
-import { compileProject, DataformRunError, runGraph, type RunReport } from '../../../tools/dataform';
-import { generate } from '../../../tools/generator';
-import { createRawTables, insertRows, loadReference, rawRowsOf, type RawRow, type RawRows, type RawTable } from '../../../tools/testing/raw-loader';
+import { compileProject, DataformRunError, runGraph, type RunReport } from '../dataform';
+import { generate } from '../generator';
+import { createRawTables, insertRows, loadReference, rawRowsOf, type RawRow, type RawRows, type RawTable } from './raw-loader';
 
 export const PROJECT = 'pizzaflow-local';
 export const START = '2026-11-23T00:00:00Z';

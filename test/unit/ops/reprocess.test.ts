@@ -1,5 +1,6 @@
 // Pure parts of reprocess: range checks, the partition diff, and the printed report.
 import { formatReprocessReport } from '../../../tools/cli/reprocess-command';
+import type { RunReport } from '../../../tools/dataform';
 import { checkRange, diffFingerprints, type ReprocessReport, type TableFingerprints } from '../../../ops/reprocess';
 
 const fp = (entries: Record<string, Record<string, [number, string]>>): TableFingerprints =>
@@ -26,7 +27,7 @@ test('diffFingerprints: changed contents, changed counts, new and vanished parti
 });
 
 test('the printed report names each changed partition and how', () => {
-  const report: ReprocessReport = {
+  const report: ReprocessReport<RunReport> = {
     mode: 'backfill',
     from: '2026-11-24',
     to: '2026-11-24',

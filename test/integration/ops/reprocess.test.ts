@@ -4,9 +4,10 @@
 import type { BigQuery } from '@google-cloud/bigquery';
 import { Command } from 'commander';
 import { registerReprocessCommand } from '../../../tools/cli/reprocess-command';
-import { reprocess, WHOLE_TABLE, type ReprocessReport } from '../../../ops/reprocess';
+import { reprocess, WHOLE_TABLE, type ReprocessReport, type TransformRunner } from '../../../ops/reprocess';
+import { localTransformRunner, type RunEvent, type RunReport } from '../../../tools/dataform';
 import { insertRows, type RawRow } from '../../../tools/testing/raw-loader';
-import { buildFixture, PROJECT, type Fixture } from './fixture';
+import { buildFixture, PROJECT, type Fixture } from '../../../tools/testing/marts-fixture';
 
 let fx: Fixture;
 const DAY = '2026-11-24';
@@ -44,13 +45,23 @@ function differing(before: Map<string, string>, after: Map<string, string>): str
   return [...new Set([...before.keys(), ...after.keys()])].filter((k) => before.get(k) !== after.get(k)).sort();
 }
 
+const transform = (onEvent?: (e: RunEvent) => void): TransformRunner<RunReport> => localTransformRunner({ bigquery: fx.bq, project: PROJECT, concurrency: 2, onEvent });
+
 const changedKeys = (report: ReprocessReport): string[] => report.changed.map((c) => `${c.table}|${c.partition}`).sort();
 
-const backfill = (): Promise<ReprocessReport> => reprocess({ bigquery: fx.bq, project: PROJECT, from: DAY, to: DAY, vars: fx.vars, concurrency: 2 });
+const backfill = (): Promise<ReprocessReport<RunReport>> => reprocess({ bigquery: fx.bq, project: PROJECT, transform: transform(), from: DAY, to: DAY, vars: fx.vars });
 
 test('a backfill of one day over unchanged raw reports no changed partition', async () => {
   const events: string[] = [];
-  const report = await reprocess({ bigquery: fx.bq, project: PROJECT, from: DAY, to: DAY, vars: fx.vars, concurrency: 2, onEvent: (e) => events.push(e.type === 'run' ? e.event.type : `${e.type}-${e.phase}`) });
+  const report = await reprocess({
+    bigquery: fx.bq,
+    project: PROJECT,
+    transform: transform((e) => events.push(e.type)),
+    from: DAY,
+    to: DAY,
+    vars: fx.vars,
+    onEvent: (e) => events.push(`${e.type}-${e.phase}`),
+  });
   expect(report.run.ok).toBe(true);
   expect(report.mode).toBe('backfill');
   expect(report.compared).toBeGreaterThan(10);
@@ -90,16 +101,22 @@ test('after a raw change on that day, it reports exactly the partitions whose ro
 }, 120_000);
 
 test('a full refresh over unchanged raw reports no changed partition across all history', async () => {
-  const report = await reprocess({ bigquery: fx.bq, project: PROJECT, fullRefresh: true, vars: fx.vars, concurrency: 2 });
+  const report = await reprocess({ bigquery: fx.bq, project: PROJECT, transform: transform(), fullRefresh: true, vars: fx.vars });
   expect(report.mode).toBe('full-refresh');
   expect(report.changed).toEqual([]);
   expect(new Set(report.run.results.filter((r) => r.kind === 'table').map((r) => r.mode))).toEqual(new Set(['create']));
 }, 120_000);
 
-test('bad ranges are refused before anything runs', async () => {
-  await expect(reprocess({ bigquery: fx.bq, project: PROJECT, from: '2026-11-25', to: '2026-11-24' })).rejects.toThrow(/after/);
-  await expect(reprocess({ bigquery: fx.bq, project: PROJECT, from: DAY, to: DAY, fullRefresh: true })).rejects.toThrow(/without --from/);
-  await expect(reprocess({ bigquery: fx.bq, project: PROJECT, from: '2026-13-01', to: DAY })).rejects.toThrow(/YYYY-MM-DD/);
+test('bad ranges are refused before the transform runs', async () => {
+  const calls: unknown[] = [];
+  const recording: TransformRunner<RunReport> = async (request) => {
+    calls.push(request);
+    throw new Error('the transform must not run for a bad range');
+  };
+  await expect(reprocess({ bigquery: fx.bq, project: PROJECT, transform: recording, from: '2026-11-25', to: '2026-11-24' })).rejects.toThrow(/after/);
+  await expect(reprocess({ bigquery: fx.bq, project: PROJECT, transform: recording, from: DAY, to: DAY, fullRefresh: true })).rejects.toThrow(/without --from/);
+  await expect(reprocess({ bigquery: fx.bq, project: PROJECT, transform: recording, from: '2026-13-01', to: DAY })).rejects.toThrow(/YYYY-MM-DD/);
+  expect(calls).toEqual([]);
 });
 
 test('`pizzaflow reprocess` reaches the endpoint BIGQUERY_EMULATOR_HOST names and prints the changed partitions', async () => {

@@ -3,9 +3,9 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { inventoryReceipt, posSale } from '../../../contracts/examples';
-import type { LineVerdict } from '../../../contracts/pos-file';
-import { openMaybeGzip, validateStream, type ValidateKind } from '../../../ops/validate/validate-file';
+import { inventoryReceipt, posSale } from '../../../../contracts/examples';
+import type { LineVerdict } from '../../../../contracts/pos-file';
+import { openMaybeGzip, validateStream, type ValidateKind } from '../../../../ops/validate/validate-file';
 
 let dir: string;
 beforeAll(() => (dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pf-validate-'))));

@@ -2,11 +2,11 @@
 // rejected by the validate path, naming the field the generator broke, and nothing else is.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { LineVerdict } from '../../../contracts/pos-file';
-import { generate } from '../../../tools/generator';
-import type { FaultRecord } from '../../../tools/generator';
-import { openMaybeGzip, validateStream, type ValidateKind } from '../../../ops/validate/validate-file';
-import { listFiles, removeDir, tempDir } from '../generator/helpers';
+import type { LineVerdict } from '../../../../contracts/pos-file';
+import { generate } from '../../../../tools/generator';
+import type { FaultRecord } from '../../../../tools/generator';
+import { openMaybeGzip, validateStream, type ValidateKind } from '../../../../ops/validate/validate-file';
+import { listFiles, removeDir, tempDir } from '../../generator/helpers';
 
 let dir: string;
 let faults: FaultRecord[];

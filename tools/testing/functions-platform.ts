@@ -4,12 +4,12 @@
 import { BigQuery } from '@google-cloud/bigquery';
 import { PubSub } from '@google-cloud/pubsub';
 import { Storage } from '@google-cloud/storage';
-import { loadCatalog } from '../../../contracts/catalog';
+import { loadCatalog } from '../../contracts/catalog';
 import { startBigquery, type BigqueryEmulator as RunningEmulator } from '@pizzaflow/emulators';
 import { startPubsub, type PubsubEmulator } from '@pizzaflow/emulators';
 import { startStorage, type StorageEmulator } from '@pizzaflow/emulators';
-import { bootstrap, type Change } from '../../../tools/local/bootstrap';
-import { startFunctionsHost, type FunctionsHost } from '../../../tools/local/functions-host';
+import { bootstrap, type Change } from '../local/bootstrap';
+import { startFunctionsHost, type FunctionsHost } from '../local/functions-host';
 
 export const PROJECT = 'pizzaflow-itest';
 export const PII_KEY = 'integration-test-pii-key-0123';

@@ -1,5 +1,5 @@
-import { loadCatalog } from '../../../contracts/catalog';
-import { reconcile, type ReconcileInput } from '../../../ops/reconcile/reconcile';
+import { loadCatalog } from '../../../../contracts/catalog';
+import { reconcile, type ReconcileInput } from '../../../../ops/reconcile/reconcile';
 
 const catalog = loadCatalog();
 const base = (): ReconcileInput => ({
