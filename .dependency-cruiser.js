@@ -49,8 +49,8 @@ module.exports = {
       to: { path: '^test/' },
     },
     {
-      name: 'no-circular-parts',
-      comment: 'Tooling may import the product, never the other way round; bench may import both.',
+      name: 'tools-import-no-bench',
+      comment: 'Tooling may import the product; benchmarks may import both, tooling never imports a benchmark.',
       severity: 'error',
       from: { path: '^tools/' },
       to: { path: '^bench/' },

@@ -15,7 +15,7 @@ import { loadCatalog } from '../contracts/catalog';
 import { orderPlaced } from '../contracts/examples';
 import { hmacSha256Hex, normalisePii } from '../contracts/pii';
 import { startBigquery as start } from '@pizzaflow/emulators';
-import { apiKeyTable } from '../functions/collector/api-keys';
+import { createKeyRing } from '../functions/runtime/api-keys';
 import { createCollectorHandler } from '../functions/collector/handler';
 import { ReplayCache } from '../functions/collector/signature';
 import { decideIngest, routerFor } from '../functions/ingest/decision';
@@ -198,7 +198,7 @@ async function endToEnd(n: number, emulator: Awaited<ReturnType<typeof start>>) 
 
 async function collector(batches: number, perBatch: number) {
   const handle = createCollectorHandler({
-    apiKeys: apiKeyTable({ bench: 'bench-key' }),
+    apiKeys: createKeyRing({ bench: 'bench-key' }),
     webhookSecrets: {},
     publisher: { publish: async (_t, messages) => messages.map((_, i) => String(i)) },
     replayCache: new ReplayCache(),

@@ -48,7 +48,8 @@ function deleteTouched(selfTable, dateColumn, touchedDatesTable, eventsOnly = fa
 /**
  * The pre_operations of an incremental model that rebuilds the touched partitions of `dateColumn`:
  * declare touched_from, then delete those partitions (the incremental query inserts them again).
- * Two statements of one BigQuery script. Models call it as
+ * Two statements of one BigQuery script, in one operation since a placeholder cannot emit sqlx's
+ * `---` separator. Models call it as
  * `${when(incremental(), partitions.incrementalPreOps(self(), "<date column>", ref("touched_event_dates")))}`.
  */
 function incrementalPreOps(selfTable, dateColumn, touchedDatesTable, eventsOnly = false) {

@@ -2,10 +2,10 @@
 // then hand the messages to an injected publisher and answer only after it accepted them all.
 import { fastValidator, type FastValidator } from '../../contracts/fast-validator';
 import { TOPICS } from '../../contracts/catalog/platform';
-import { API_KEY_HEADER, type ApiKeyTable } from './api-keys';
-import { type ReplayCache, SIGNATURE_HEADER, TIMESTAMP_HEADER, verifyWebhookSignature } from './signature';
+import { API_KEY_HEADER, type KeyRing } from '../runtime/api-keys';
+import { MAX_EVENTS_PER_BATCH, SIGNATURE_HEADER, TIMESTAMP_HEADER, type EventError } from '../../contracts/collector-protocol';
+import { type ReplayCache, verifyWebhookSignature } from './signature';
 
-export const MAX_EVENTS_PER_BATCH = 1000;
 /** Below Cloud Run functions' 32 MB request limit and Pub/Sub's 10 MB per publish request. */
 export const DEFAULT_MAX_BODY_BYTES = 10 * 1024 * 1024;
 
@@ -35,15 +35,8 @@ export interface Publisher {
   publish(topic: string, messages: OutboundMessage[]): Promise<string[]>;
 }
 
-export interface EventError {
-  index: number;
-  event_id: string | null;
-  field_path: string | null;
-  reason: string;
-}
-
 export interface CollectorDeps {
-  apiKeys: ApiKeyTable;
+  apiKeys: KeyRing;
   /** provider → webhook secret. */
   webhookSecrets: Readonly<Record<string, string>>;
   publisher: Publisher;
@@ -77,7 +70,7 @@ export function createCollectorHandler(deps: CollectorDeps): CollectorHandler {
   };
 
   const orders = async (req: CollectorRequest): Promise<CollectorResponse> => {
-    const client = deps.apiKeys.clientFor(req.headers[API_KEY_HEADER]);
+    const client = deps.apiKeys.ownerOf(req.headers[API_KEY_HEADER]);
     if (!client) return { status: 401, body: { error: 'unauthenticated', message: `missing or unknown ${API_KEY_HEADER}` } };
     const parsed = parseJsonBody(req.body);
     if (!parsed.ok) return badRequest(parsed.reason);

@@ -5,7 +5,7 @@ import { FUNCTIONS } from '../../contracts/catalog';
 import { loadConfig } from '../runtime/config';
 import { createLogger } from '../runtime/logger';
 import { pubsubClient } from '../runtime/clients';
-import { apiKeyTable } from './api-keys';
+import { createKeyRing } from '../runtime/api-keys';
 import { createCollectorHandler, type CollectorHandler } from './handler';
 import { pubsubPublisher } from './pubsub-publisher';
 import { ReplayCache } from './signature';
@@ -20,7 +20,7 @@ function wire(): Wired {
   const pubsub = pubsubClient(config);
   const log = createLogger(FUNCTIONS.collector, { level: config.logLevel });
   const handler = createCollectorHandler({
-    apiKeys: apiKeyTable(config.apiKeys),
+    apiKeys: createKeyRing(config.apiKeys, 'PIZZAFLOW_API_KEYS'),
     webhookSecrets: config.webhookSecrets,
     publisher: pubsubPublisher(pubsub),
     replayCache: new ReplayCache(2 * config.webhookToleranceSeconds * 1000),

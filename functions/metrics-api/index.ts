@@ -2,13 +2,13 @@
 import { BigQuery } from '@google-cloud/bigquery';
 import type { Config } from '../runtime/config';
 import type { Logger } from '../runtime/logger';
-import { createKeyRing, type KeyRing } from './metrics/api-keys';
+import { createKeyRing, type KeyRing } from '../runtime/api-keys';
 import { createVersionTracker } from './metrics/cache';
 import { createMetricsHandler } from './metrics/handler';
 import { createBigQuerySource } from './metrics/source';
 import { startServer, type RunningServer } from './server';
 
-export { createKeyRing, type KeyRing } from './metrics/api-keys';
+export { createKeyRing, type KeyRing } from '../runtime/api-keys';
 export { createVersionTracker, ResultCache, type VersionTracker } from './metrics/cache';
 export { METRICS, type Granularity, type MetricDefinition, type MetricQuery } from './metrics/catalog';
 export { createMetricsHandler, type MetricsAnswer, type MetricsHandler, type MetricsRequest, type MetricsResponse } from './metrics/handler';
@@ -38,7 +38,7 @@ export async function startMetricsService(options: MetricsServiceOptions): Promi
   const source = createBigQuerySource({ bigquery, project: config.project, location: config.location });
   const handler = createMetricsHandler({
     source,
-    keys: options.keys ?? createKeyRing(config.merchantApiKeys),
+    keys: options.keys ?? createKeyRing(config.merchantApiKeys, 'PIZZAFLOW_MERCHANT_API_KEYS'),
     versions: createVersionTracker(source, { checkIntervalMs: options.runCheckMs ?? 5_000 }),
     project: config.project,
     log: options.log,

@@ -5,9 +5,9 @@
 // refused with the collector's reason; a 503 or a network error is retried, as a client must.
 import { readFileSync } from 'node:fs';
 import type { Storage } from '@google-cloud/storage';
-import { API_KEY_HEADER } from '../../functions/collector/api-keys';
-import { MAX_EVENTS_PER_BATCH, type EventError } from '../../functions/collector/handler';
-import { SIGNATURE_HEADER, signWebhook, TIMESTAMP_HEADER } from '../../functions/collector/signature';
+import { API_KEY_HEADER } from '../../functions/runtime/api-keys';
+import { MAX_EVENTS_PER_BATCH, SIGNATURE_HEADER, TIMESTAMP_HEADER, type EventError } from '../../contracts/collector-protocol';
+import { signWebhook } from '../../functions/collector/signature';
 
 export interface TrafficTally {
   /** Event ids the collector accepted (202), per flow; a resent duplicate counts each time. */

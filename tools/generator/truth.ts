@@ -104,6 +104,9 @@ interface PromoScope {
   completeStores: Map<string, number>;
 }
 
+/** The files under expected/ the Truth streams while the run goes on. */
+export const TRUTH_STREAMED_FILES = ['store_hourly.json', 'product_daily.json', 'inventory_daily.json'] as const;
+
 export class Truth {
   private readonly hourly: JsonArrayWriter<StoreHourlyRow>;
   private readonly productDaily: JsonArrayWriter<ProductDailyRow>;
@@ -121,9 +124,10 @@ export class Truth {
     private readonly stores: readonly StoreProfile[],
     promotions: readonly Promotion[],
   ) {
-    this.hourly = new JsonArrayWriter(`${dir}/store_hourly.json`);
-    this.productDaily = new JsonArrayWriter(`${dir}/product_daily.json`);
-    this.inventoryDaily = new JsonArrayWriter(`${dir}/inventory_daily.json`);
+    const [hourly, productDaily, inventoryDaily] = TRUTH_STREAMED_FILES;
+    this.hourly = new JsonArrayWriter(`${dir}/${hourly}`);
+    this.productDaily = new JsonArrayWriter(`${dir}/${productDaily}`);
+    this.inventoryDaily = new JsonArrayWriter(`${dir}/${inventoryDaily}`);
     this.promos = promotions.map((p) => ({
       promotion: p,
       stores: p.store_ids.length > 0 ? new Set(p.store_ids) : null,

@@ -6,5 +6,5 @@ import type { KeyRing } from '../../functions/metrics-api';
 const LOCAL_KEY = /^local-([A-Za-z0-9_.-]{1,64})$/;
 
 export function localMerchantKeyRing(): KeyRing {
-  return { merchantFor: (key) => (key ? LOCAL_KEY.exec(key)?.[1] : undefined) };
+  return { ownerOf: (key) => (key ? LOCAL_KEY.exec(key)?.[1] : undefined) };
 }

@@ -1,7 +1,7 @@
 // The merchant metrics API as a pure request → response function: route, authenticate (401),
 // enforce tenancy (403), check parameters (400), then answer from the cache or the metric marts.
 import type { Logger } from '../../runtime/logger';
-import type { KeyRing } from './api-keys';
+import { API_KEY_HEADER, type KeyRing } from '../../runtime/api-keys';
 import { ResultCache, type VersionTracker } from './cache';
 import { METRICS, type MetricDefinition } from './catalog';
 import { parseMetricParams } from './params';
@@ -47,7 +47,6 @@ export interface MetricsHandlerOptions {
 export type MetricsHandler = (request: MetricsRequest) => Promise<MetricsResponse>;
 
 const ROUTE = /^\/v1\/merchants\/([^/]+)\/metrics\/([^/]+)\/?$/;
-const API_KEY_HEADER = 'x-api-key';
 
 const json = (status: number, body: unknown, headers: Record<string, string> = {}): MetricsResponse => ({
   status,
@@ -87,7 +86,7 @@ export function createMetricsHandler(options: MetricsHandlerOptions): MetricsHan
     const route = ROUTE.exec(request.path);
     if (!route) return problem(404, 'not_found', 'expected /v1/merchants/{merchant_id}/metrics/{metric}');
 
-    const caller = options.keys.merchantFor(header(request.headers, API_KEY_HEADER));
+    const caller = options.keys.ownerOf(header(request.headers, API_KEY_HEADER));
     if (caller === undefined) return json(401, { error: 'unauthenticated', reason: `a valid ${API_KEY_HEADER} header is required` }, { 'www-authenticate': 'ApiKey' });
     const merchantId = decode(route[1]!);
     // Same answer for another merchant's id and for a malformed one: nothing is learnt by probing.

@@ -22,17 +22,24 @@ describe('BigQuery emulator: data and queries', () => {
     const [t] = await ds.createTable('events', { schema: [{ name: 'id', type: 'STRING', mode: 'REQUIRED' }, { name: 'n', type: 'INT64' }] });
     await t.insert([{ insertId: 'a', json: { id: 'a', n: 1 } }, { insertId: 'a', json: { id: 'a', n: 1 } }], { raw: true });
     await t.insert([{ insertId: 'a', json: { id: 'a', n: 1 } }], { raw: true });
-    const err: unknown = await t.insert([{ id: 'b', n: 2 }, { id: 'c', n: 'x' }, { n: 3 }]).catch((e: unknown) => e);
-    expect((err as PartialFailure).name).toBe('PartialFailureError');
-    const errors = (err as PartialFailure).errors;
-    expect(errors.map((e) => e.errors[0].reason)).toEqual(['stopped', 'invalid', 'invalid']);
-    expect(errors[2].errors[0].message).toBe('Missing required field: id.');
+    // One bad row fails the whole request: the valid row is 'stopped', each bad one 'invalid' with why.
+    await expect(t.insert([{ id: 'b', n: 2 }, { id: 'c', n: 'x' }, { n: 3 }])).rejects.toMatchObject<PartialFailure>({
+      name: 'PartialFailureError',
+      errors: [
+        { errors: [{ reason: 'stopped', message: '' }], row: { id: 'b', n: 2 } },
+        { errors: [{ reason: 'invalid', message: expect.stringContaining('integer') }], row: { id: 'c', n: 'x' } },
+        { errors: [{ reason: 'invalid', message: 'Missing required field: id.' }], row: { n: 3 } },
+      ],
+    });
     const [rows] = await t.getRows();
     expect(rows).toEqual([{ id: 'a', n: 1 }]);
-    await t.insert([{ id: 'd', n: 4 }, { id: 'e', extra: true }], { skipInvalidRows: true }).catch((e: unknown) => {
-      expect((e as PartialFailure).errors).toHaveLength(1);
+    // skipInvalidRows: the valid row is written, the invalid one still reported.
+    await expect(t.insert([{ id: 'd', n: 4 }, { id: 'e', extra: true }], { skipInvalidRows: true })).rejects.toMatchObject<PartialFailure>({
+      name: 'PartialFailureError',
+      errors: [{ errors: [{ reason: 'invalid', message: 'no such field: extra.' }], row: { id: 'e', extra: true } }],
     });
-    await t.insert([{ id: 'f', extra: true }], { ignoreUnknownValues: true });
+    // ignoreUnknownValues: the unknown field is dropped and the row written, with no insertErrors.
+    await expect(t.insert([{ id: 'f', extra: true }], { ignoreUnknownValues: true })).resolves.toEqual([{ kind: 'bigquery#tableDataInsertAllResponse' }]);
     const [after] = await h.bq.query({ query: `SELECT id FROM \`${ds.id}.events\` ORDER BY id` });
     expect(after.map((r: { id: string }) => r.id)).toEqual(['a', 'd', 'f']);
   });

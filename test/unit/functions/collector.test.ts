@@ -1,4 +1,4 @@
-import { apiKeyTable } from '../../../functions/collector/api-keys';
+import { createKeyRing } from '../../../functions/runtime/api-keys';
 import { createCollectorHandler, type CollectorRequest, type OutboundMessage, type Publisher } from '../../../functions/collector/handler';
 import { ReplayCache, signWebhook, verifyWebhookSignature } from '../../../functions/collector/signature';
 import { deliveryEvent, orderPlaced, orderUpdated } from '../../../contracts/examples';
@@ -22,7 +22,7 @@ function setup(fail = false) {
   const publisher = fakePublisher(fail);
   const errors: unknown[] = [];
   const handle = createCollectorHandler({
-    apiKeys: apiKeyTable({ portal: 'portal-key-1', app: 'app-key-2' }),
+    apiKeys: createKeyRing({ portal: 'portal-key-1', app: 'app-key-2' }),
     webhookSecrets: { dashdrop: SECRET },
     publisher,
     replayCache: new ReplayCache(),
@@ -83,7 +83,7 @@ describe('collector: online order events', () => {
     const { handle } = setup();
     const many = Array.from({ length: 1001 }, () => orderUpdated());
     expect((await handle(orderReq({ events: many }))).status).toBe(413);
-    const small = createCollectorHandler({ apiKeys: apiKeyTable({ a: 'k' }), webhookSecrets: {}, publisher: fakePublisher(), replayCache: new ReplayCache(), maxBodyBytes: 100 });
+    const small = createCollectorHandler({ apiKeys: createKeyRing({ a: 'k' }), webhookSecrets: {}, publisher: fakePublisher(), replayCache: new ReplayCache(), maxBodyBytes: 100 });
     expect((await small(orderReq({ events: [orderPlaced()] }, 'k'))).status).toBe(413);
   });
 
@@ -125,7 +125,7 @@ describe('collector: provider webhooks (HMAC-SHA256 over timestamp.body)', () =>
   it('lets the provider retry the same signed delivery after a 503', async () => {
     const publisher = fakePublisher(true);
     const cache = new ReplayCache();
-    const deps = { apiKeys: apiKeyTable({}), webhookSecrets: { dashdrop: SECRET }, replayCache: cache, now: () => NOW };
+    const deps = { apiKeys: createKeyRing({}), webhookSecrets: { dashdrop: SECRET }, replayCache: cache, now: () => NOW };
     const req = webhookReq(deliveryEvent());
     expect((await createCollectorHandler({ ...deps, publisher })(req)).status).toBe(503);
     expect((await createCollectorHandler({ ...deps, publisher: fakePublisher() })(req)).status).toBe(202);

@@ -21,9 +21,9 @@ describe('local defaults', () => {
 
   it('local merchant keys name their merchant and nothing else', () => {
     const ring = localMerchantKeyRing();
-    expect(ring.merchantFor('local-m0001')).toBe('m0001');
-    expect(ring.merchantFor('m0001')).toBeUndefined();
-    expect(ring.merchantFor('local-')).toBeUndefined();
-    expect(ring.merchantFor(undefined)).toBeUndefined();
+    expect(ring.ownerOf('local-m0001')).toBe('m0001');
+    expect(ring.ownerOf('m0001')).toBeUndefined();
+    expect(ring.ownerOf('local-')).toBeUndefined();
+    expect(ring.ownerOf(undefined)).toBeUndefined();
   });
 });

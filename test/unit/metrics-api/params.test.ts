@@ -17,7 +17,7 @@ test('a metric without a time axis accepts either granularity and answers per da
 
 test('keys resolve to their merchant only', () => {
   const ring = createKeyRing({ m1: 'alpha', m2: 'beta' });
-  expect([ring.merchantFor('alpha'), ring.merchantFor('beta'), ring.merchantFor('alph'), ring.merchantFor(undefined)]).toEqual(['m1', 'm2', undefined, undefined]);
+  expect([ring.ownerOf('alpha'), ring.ownerOf('beta'), ring.ownerOf('alph'), ring.ownerOf(undefined)]).toEqual(['m1', 'm2', undefined, undefined]);
 });
 
 test("BigQuery's typed values become plain JSON", () => {
