@@ -1,7 +1,6 @@
 // Delivery-provider webhook signatures: HMAC-SHA256 over `timestamp + "." + body`, hex, sent as
 // `v1=<hex>`; a timestamp outside the tolerance window or a signature already seen is refused.
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import { SIGNATURE_HEADER, TIMESTAMP_HEADER } from '../../contracts/collector-protocol';
 
 export const DEFAULT_TOLERANCE_SECONDS = 300;
 
