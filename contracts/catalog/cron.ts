@@ -1,48 +1,63 @@
-// Checks a five-field cron expression as Cloud Scheduler accepts it (unix-cron): minute, hour,
-// day of month, month, day of week; each a `*`, a number, a range, a list, with optional `/step`.
+// Cron schedules as Cloud Scheduler reads them (unix-cron: minute hour day-of-month month
+// day-of-week, in a time zone), parsed and stepped by croner — the one cron implementation the
+// catalog's checks and the local scheduler share.
+import { Cron } from 'croner';
 
-const FIELDS = [
-  { name: 'minute', min: 0, max: 59 },
-  { name: 'hour', min: 0, max: 23 },
-  { name: 'day of month', min: 1, max: 31 },
-  { name: 'month', min: 1, max: 12 },
-  { name: 'day of week', min: 0, max: 7 },
-] as const;
+// croner also reads seconds, years, L, W, #, ? and @nicknames; Cloud Scheduler takes none of them.
+const UNIX_CRON_FIELD = /^[0-9A-Za-z*,/-]+$/;
+const NAMES = /\b(JAN|FEB|MAR|APR|MAY|JUN|JUL|AUG|SEP|OCT|NOV|DEC|SUN|MON|TUE|WED|THU|FRI|SAT)\b/gi;
+const NOT_UNIX_CRON = /[A-Za-z]/;
 
-/** Returns the problem with `expression`, or undefined when it is valid. */
-export function cronProblem(expression: string): string | undefined {
-  const parts = expression.trim().split(/\s+/);
-  if (parts.length !== 5) return `expected 5 fields (minute hour day-of-month month day-of-week), got ${parts.length}`;
-  for (let i = 0; i < 5; i++) {
-    const field = FIELDS[i]!;
-    for (const item of parts[i]!.split(',')) {
-      const problem = itemProblem(item, field.min, field.max);
-      if (problem) return `${field.name} "${parts[i]}": ${problem}`;
-    }
+const UTC_ZONES = new Set(['UTC', 'Etc/UTC', 'GMT', 'Etc/GMT']);
+
+function croner(expression: string, timeZone: string): Cron {
+  // A fixed UTC offset skips Intl's time-zone machinery: ≈ 0.4 ms for the first step instead of ≈ 20 ms.
+  const zone = UTC_ZONES.has(timeZone) ? { utcOffset: 0 } : { timezone: timeZone };
+  return new Cron(expression, { ...zone, paused: true, mode: '5-part', domAndDow: false });
+}
+
+/** Returns the problem with `expression` (five unix-cron fields), or undefined when it is valid. */
+export function cronProblem(expression: string, timeZone = 'Etc/UTC'): string | undefined {
+  const fields = expression.trim().split(/\s+/);
+  if (fields.length !== 5) return `expected 5 fields (minute hour day-of-month month day-of-week), got ${fields.length}`;
+  const odd = fields.find((f) => !UNIX_CRON_FIELD.test(f) || NOT_UNIX_CRON.test(f.replace(NAMES, '')));
+  if (odd !== undefined) return `"${odd}" is not unix-cron (numbers or names, *, ranges, lists and /steps)`;
+  try {
+    croner(expression, timeZone);
+    return undefined;
+  } catch (e) {
+    return (e as Error).message.replace(/^CronPattern: /, '');
   }
-  return undefined;
 }
 
-function itemProblem(item: string, min: number, max: number): string | undefined {
-  const m = /^(\*|\d+(?:-\d+)?)(?:\/(\d+))?$/.exec(item);
-  if (!m) return `"${item}" is not *, N, N-M or a list of them (with an optional /step)`;
-  const [, range, step] = m;
-  if (step !== undefined && (Number(step) < 1 || Number(step) > max)) return `step ${step} out of range`;
-  if (range === '*') return undefined;
-  const [lo, hi = lo] = range!.split('-').map(Number) as [number, number?];
-  if (lo < min || lo > max || hi! < min || hi! > max) return `${range} outside ${min}-${max}`;
-  if (hi! < lo) return `range ${range} runs backwards`;
-  return undefined;
+export interface CronSchedule {
+  expression: string;
+  timeZone: string;
+  /** The first firing time strictly after `afterMs`. */
+  nextAfter(afterMs: number): number;
 }
 
-/** The minutes past the hour at which a `minute` field fires (for the scheduler and checks). */
+/** A checked schedule; throws RangeError naming the problem. */
+export function parseCron(expression: string, timeZone = 'Etc/UTC'): CronSchedule {
+  const problem = cronProblem(expression, timeZone);
+  if (problem) throw new RangeError(`cron "${expression}": ${problem}`);
+  const cron = croner(expression, timeZone);
+  return {
+    expression,
+    timeZone,
+    nextAfter(afterMs) {
+      const next = cron.nextRun(new Date(afterMs));
+      if (!next) throw new RangeError(`cron "${expression}" never fires after ${new Date(afterMs).toISOString()}`);
+      return next.getTime();
+    },
+  };
+}
+
+/** The minutes past the hour at which a `minute` field fires (for the catalog's "after" ordering). */
 export function minutesOf(minuteField: string): number[] {
-  const out = new Set<number>();
-  for (const item of minuteField.split(',')) {
-    const [range, stepText] = item.split('/') as [string, string?];
-    const step = stepText ? Number(stepText) : 1;
-    const [lo, hi] = range === '*' ? [0, 59] : range.includes('-') ? (range.split('-').map(Number) as [number, number]) : stepText ? [Number(range), 59] : [Number(range), Number(range)];
-    for (let m = lo; m <= hi; m += step) out.add(m);
-  }
-  return [...out].sort((a, b) => a - b);
+  const cron = parseCron(`${minuteField} * * * *`);
+  const hour = Date.UTC(2026, 0, 1, 0);
+  const out: number[] = [];
+  for (let t = cron.nextAfter(hour - 1); t < hour + 3_600_000; t = cron.nextAfter(t)) out.push((t - hour) / 60_000);
+  return out;
 }

@@ -2,7 +2,7 @@
 // times; a firing that comes while the job's previous run is still going is skipped (counted), so a
 // job never overlaps itself. Failures are recorded and the schedule goes on.
 import type { Clock } from './clock';
-import { parseCron } from './cron';
+import { parseCron } from '../../contracts/catalog/cron';
 
 export interface JobOutcome {
   ok: boolean;

@@ -80,10 +80,18 @@ describe('catalog validation finds', () => {
 });
 
 describe('cron', () => {
-  it.each(['*/15 * * * *', '5-59/15 * * * *', '0 6 * * 1-5', '0,30 9-17 1 1,6,12 0'])('accepts %s', (expr) => {
+  it.each(['*/15 * * * *', '5-59/15 * * * *', '0 6 * * 1-5', '0,30 9-17 1 1,6,12 0', '0 9 * * MON,WED', '0 0 1 JUL *'])('accepts %s', (expr) => {
     expect(cronProblem(expr)).toBeUndefined();
   });
-  it.each([['60 * * * *', /outside 0-59/], ['* 24 * * *', /outside 0-23/], ['*/0 * * * *', /step 0/], ['5-1 * * * *', /backwards/], ['a * * * *', /not \*/]])('rejects %s', (expr, problem) => {
+  it.each([
+    ['60 * * * *', /minute: 60/],
+    ['* 24 * * *', /hour: 24/],
+    ['*/0 * * * *', /stepping: 0/],
+    ['5-1 * * * *', /larger than/],
+    ['a * * * *', /not unix-cron/],
+    ['0 0 L * *', /not unix-cron/],
+    ['@hourly', /expected 5 fields/],
+  ])('rejects %s', (expr, problem) => {
     expect(cronProblem(expr)).toMatch(problem);
   });
   it('expands minute fields', () => {

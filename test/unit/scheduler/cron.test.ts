@@ -1,3 +1,4 @@
+// The scheduler steps the catalog's schedules with the one cron implementation (contracts/catalog/cron).
 import { parseCron } from '../../../tools/scheduler';
 
 const at = (iso: string): number => Date.parse(iso);
@@ -25,10 +26,17 @@ describe('parseCron', () => {
     expect(iso(cron.nextAfter(at('2026-11-23T14:30:00Z')))).toBe('2026-11-24T02:30:00.000Z');
   });
 
-  it('refuses what the local scheduler cannot honour, naming it', () => {
+  it('honours day-of-month, weekday and the job time zone as Cloud Scheduler does', () => {
+    // Monday 2026-11-23; 09:00 in Paris is 08:00 UTC in winter.
+    expect(iso(parseCron('0 9 * * MON', 'Europe/Paris').nextAfter(at('2026-11-23T08:30:00Z')))).toBe('2026-11-30T08:00:00.000Z');
+    expect(iso(parseCron('0 0 1 * *').nextAfter(at('2026-11-23T00:00:00Z')))).toBe('2026-12-01T00:00:00.000Z');
+    // unix-cron ORs day-of-month and weekday when both are restricted: the 1st, or any Sunday.
+    expect(iso(parseCron('0 0 1 * 0').nextAfter(at('2026-11-23T00:00:00Z')))).toBe('2026-11-29T00:00:00.000Z');
+  });
+
+  it('refuses what Cloud Scheduler would refuse, naming it', () => {
     expect(() => parseCron('*/15 * * *')).toThrow(/5 fields/);
-    expect(() => parseCron('0 0 1 * *')).toThrow(/day, month and weekday must be \*/);
-    expect(() => parseCron('*/15 * * * *', 'Europe/Paris')).toThrow(/UTC only/);
-    expect(() => parseCron('61 * * * *')).toThrow(/outside 0-59/);
+    expect(() => parseCron('61 * * * *')).toThrow(/minute: 61/);
+    expect(() => parseCron('0 0 L * *')).toThrow(/not unix-cron/);
   });
 });
