@@ -9,17 +9,9 @@ export function topicPath(project: string, topic: string): string {
   return `projects/${project}/topics/${topic}`;
 }
 
-export function subscriptionPath(project: string, subscription: string): string {
-  return `projects/${project}/subscriptions/${subscription}`;
-}
-
 /** `dataset.table` reference as the catalog's access lists write it. */
 export function tableRef(dataset: string, table: string): string {
   return `${dataset}.${table}`;
-}
-
-export function qualifiedTable(project: string, dataset: string, table: string): string {
-  return `${project}.${dataset}.${table}`;
 }
 
 export function splitTableRef(ref: string): { dataset: string; table: string } {

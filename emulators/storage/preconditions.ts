@@ -31,10 +31,6 @@ export function readPreconditions(query: URLSearchParams, source = false): Preco
   return out;
 }
 
-export function hasPreconditions(p: Preconditions): boolean {
-  return NAMES.some((n) => p[n] !== undefined);
-}
-
 /**
  * Checks preconditions against the current versions. Writes fail with 412; reads fail with 412
  * for *Match and 304 for *NotMatch, as GCS answers a conditional GET.

@@ -2,7 +2,7 @@
 // CloudEvent (ce-* headers, body = {message, subscription}) or a structured one, and maps outcomes
 // to status codes: 204 once the row is in raw or rejected_events (ack), 400 for a request that is
 // not a Pub/Sub delivery, 503 for a transient failure (Pub/Sub redelivers with backoff).
-import type { Logger } from '../runtime/logger';
+import { traceFields, type Logger } from '../runtime/logger';
 import { RetryableError } from '../runtime/errors';
 import type { Flow } from './decision';
 import { ingestMessage, type IngestSinks } from './ingest';
@@ -25,6 +25,8 @@ export interface IngestHttpDeps {
   piiKey: string;
   route: (msg: PushedMessage, topic?: string) => Flow | undefined;
   log: Logger;
+  /** Project whose Cloud Trace the request's X-Cloud-Trace-Context names (log lines join its trace). */
+  project?: string;
   now?: () => number;
 }
 
@@ -50,6 +52,8 @@ export function unwrapDelivery(req: IngestHttpRequest): { body: unknown; topic?:
 export function createIngestHttpHandler(deps: IngestHttpDeps): (req: IngestHttpRequest) => Promise<IngestHttpResponse> {
   const now = deps.now ?? Date.now;
   return async (req) => {
+    const traceHeader = req.headers['x-cloud-trace-context'];
+    const log: Logger = deps.project ? deps.log.child(traceFields(deps.project, Array.isArray(traceHeader) ? traceHeader[0] : traceHeader)) : deps.log;
     let msg: PushedMessage;
     let flow: Flow | undefined;
     try {
@@ -58,21 +62,21 @@ export function createIngestHttpHandler(deps: IngestHttpDeps): (req: IngestHttpR
       flow = deps.route(msg, topic);
     } catch (err) {
       if (!(err instanceof PushFormatError)) throw err;
-      deps.log.warn({ reason: err.message }, 'not a Pub/Sub delivery');
+      log.warn({ reason: err.message }, 'not a Pub/Sub delivery');
       return { status: 400, body: { error: 'bad_request', message: err.message } };
     }
     if (!flow) {
       // Not acked: it will be retried, then dead-lettered, and recorded from the dead-letter subscription.
-      deps.log.error({ messageId: msg.messageId, subscription: msg.subscription }, 'no flow for this subscription');
+      log.error({ messageId: msg.messageId, subscription: msg.subscription }, 'no flow for this subscription');
       return { status: 400, body: { error: 'bad_request', message: 'unknown subscription' } };
     }
     try {
       const outcome = await ingestMessage(msg, flow, { piiKey: deps.piiKey, nowMs: now() }, deps.sinks);
-      if (outcome.status === 'rejected') deps.log.info({ messageId: msg.messageId, eventId: outcome.eventId, reasonCode: outcome.reasonCode, fieldPath: outcome.fieldPath, flow }, 'event rejected');
+      if (outcome.status === 'rejected') log.info({ messageId: msg.messageId, eventId: outcome.eventId, reasonCode: outcome.reasonCode, fieldPath: outcome.fieldPath, flow }, 'event rejected');
       return { status: 204 };
     } catch (err) {
       const retryable = err instanceof RetryableError;
-      deps.log.warn({ messageId: msg.messageId, flow, err: (err as Error).message, retryable }, 'ingest failed; Pub/Sub will redeliver');
+      log.warn({ messageId: msg.messageId, flow, err: (err as Error).message, retryable }, 'ingest failed; Pub/Sub will redeliver');
       return { status: retryable ? 503 : 500, body: { error: 'unavailable' } };
     }
   };

@@ -32,7 +32,7 @@ function wire(): Wired {
     schemas: { online_order_events: schema('online_order_events'), delivery_events: schema('delivery_events'), rejected_events: schema('rejected_events') },
   };
   return {
-    handler: createIngestHttpHandler({ sinks, piiKey: config.piiKey, route: routerFor(catalog), log }),
+    handler: createIngestHttpHandler({ sinks, piiKey: config.piiKey, route: routerFor(catalog), log, project: config.project }),
     close: async () => {
       await Promise.allSettled(Object.values(writers).map((w) => w.close()));
       client.close();

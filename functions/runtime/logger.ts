@@ -36,7 +36,7 @@ export function createLogger(name: string, options: LoggerOptions = {}): Logger 
 }
 
 /** Cloud Logging groups lines by trace when this field names `projects/P/traces/T`. */
-export const TRACE_FIELD = 'logging.googleapis.com/trace';
+const TRACE_FIELD = 'logging.googleapis.com/trace';
 
 export function traceFields(project: string, traceHeader: string | undefined): Record<string, string> {
   const traceId = traceHeader?.split('/')[0];

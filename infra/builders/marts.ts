@@ -1,6 +1,5 @@
 // The Dataform marts the platform grants access to. Dataform creates them (dataform/definitions/marts),
 // so the catalog does not declare them yet; their names and audiences are kept here in one place.
-import { DATASETS } from '../../contracts/catalog';
 
 /** Metric marts: Looker Studio's data sources, merchant-facing through authorized views. */
 export const METRIC_MARTS = [
@@ -13,6 +12,4 @@ export const METRIC_MARTS = [
 ] as const;
 
 /** Marts the logistics team reads: orders, deliveries and inventory. */
-export const LOGISTICS_MARTS = ['fct_orders', 'fct_deliveries', 'mart_delivery_performance', 'fct_inventory_movements', 'mart_inventory_health'] as const;
-
-export const MARTS_DATASET = DATASETS.marts;
+export const LOGISTICS_MARTS = ['fct_orders', 'fct_deliveries', 'mart_delivery_performance', 'fct_inventory_daily', 'mart_inventory_health'] as const;

@@ -23,10 +23,6 @@ export function timePartitioningOf(table: TableDecl): TimePartitioningInput | un
   return { type: p.type, field: p.field, ...(p.expirationDays !== undefined ? { expirationMs: p.expirationDays * DAY_MS } : {}) };
 }
 
-export function daysToMs(days: number): number {
-  return days * DAY_MS;
-}
-
 /** Schema of the merchant → principal mapping the authorized views filter on. */
 export const MERCHANT_PRINCIPALS_SCHEMA: BigQueryField[] = [
   { name: 'merchant_id', type: 'STRING', mode: 'REQUIRED', description: 'Merchant whose rows the principal may read' },

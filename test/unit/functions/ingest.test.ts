@@ -181,4 +181,24 @@ describe('unwrapDelivery and the HTTP answers', () => {
     expect((await handler({ headers: {}, body: { hello: 1 } })).status).toBe(400);
     expect((await handler({ headers: {}, body: pushBody({}, { subscription: 'projects/p/subscriptions/unknown' }) })).status).toBe(400);
   });
+
+  it("logs a rejected event under the request's Cloud Trace (X-Cloud-Trace-Context) and never its payload", async () => {
+    const lines: string[] = [];
+    const sink = { write: async () => undefined };
+    const schemaOf = (name: string) => catalog.tables.find((t) => t.name === name)!.schema;
+    const handler = createIngestHttpHandler({
+      sinks: { raw: { online_order_events: sink, delivery_events: sink }, rejected: sink, schemas: { online_order_events: schemaOf('online_order_events'), delivery_events: schemaOf('delivery_events'), rejected_events: schemaOf('rejected_events') } },
+      piiKey: KEY,
+      route,
+      log: createLogger('test', { level: 'info', destination: { write: (line: string) => void lines.push(line) } }),
+      project: 'pizzaflow-prod',
+      now: () => NOW,
+    });
+    const secret = 'not-json-but-private@example.com';
+    expect(await handler({ headers: { 'x-cloud-trace-context': '105445aa7843bc8bf206b12000100000/1;o=1' }, body: pushBody(secret) })).toEqual({ status: 204 });
+    const logged = lines.map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(logged).toHaveLength(1);
+    expect(logged[0]).toMatchObject({ message: 'event rejected', 'logging.googleapis.com/trace': 'projects/pizzaflow-prod/traces/105445aa7843bc8bf206b12000100000' });
+    expect(lines.join('')).not.toContain(secret);
+  });
 });
