@@ -49,10 +49,10 @@ export interface GenerateHooks {
 /** What a run writes under the output directory. */
 export const OUTPUT_PATHS = ['reference', 'online', 'deliveries', 'pos', 'expected', FAULTS_FILE, FAULTS_PARTIAL_FILE] as const;
 
-/** Files a finished run leaves at the top of the output directory: faults.json (the partial log is removed). */
-const TOP_LEVEL_FILES = [FAULTS_FILE].length;
+/** What a finished run leaves at the top of the output directory (the partial log is removed). */
+const TOP_LEVEL_FILES = [FAULTS_FILE] as const;
 
-/** Stores run between yields to the event loop, so progress reports and signals get through. */
+/** Stores run between yields to the event loop, so progress is reported and the process stays responsive. */
 const STORES_PER_YIELD = 250;
 
 const tick = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
@@ -119,7 +119,7 @@ export async function generate(options: GenerateOptions, hooks: GenerateHooks = 
       pos: c.posFiles,
       reference: referenceFiles,
       expected: expectedFiles,
-      total: c.filesOnline + c.filesDeliveries + c.posFiles + referenceFiles + expectedFiles + TOP_LEVEL_FILES,
+      total: c.filesOnline + c.filesDeliveries + c.posFiles + referenceFiles + expectedFiles + TOP_LEVEL_FILES.length,
     },
     events: totals.events,
     lines: totals.lines_written,

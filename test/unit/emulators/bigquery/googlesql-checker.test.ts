@@ -1,7 +1,7 @@
 // Strict mode's pure parts: the catalog handed to ZetaSQL (every way BigQuery names a table), type
 // conversions both ways, BigQuery's error wording, and numeric type alignment of results.
 import { bigQueryWording, buildCatalog, fieldFromType, typeProto } from '../../../../emulators/bigquery/googlesql/checker';
-import { alignNumericTypes } from '../../../../emulators/bigquery/query-runner';
+import { alignNumericTypes } from '../../../../emulators/bigquery/result-shape';
 import { type FieldSchema } from '../../../../emulators/bigquery/schema';
 
 const fields: FieldSchema[] = [

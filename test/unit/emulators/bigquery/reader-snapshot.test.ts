@@ -1,4 +1,4 @@
-// The property the emulator's bytes measurement relies on (query-runner `measured`): a transaction
+// The property the emulator's bytes measurement relies on (bytes-accounting `measured`): a transaction
 // on a second connection that has touched a database keeps seeing that database as it was, while
 // the first connection writes and commits. Merely BEGIN, or touching another database, is not enough.
 import { type DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';

@@ -1,0 +1,23 @@
+// Maps DuckDB's errors to BigQuery's: a missing table or schema is BigQuery's 404 for the table or
+// dataset, a clash its 409, anything else invalidQuery with DuckDB's message.
+import { BqError, invalidQuery } from './errors';
+
+/** Runs DuckDB work and maps its errors to BigQuery's; a BqError passes through unchanged. */
+export async function guard<T>(projectId: string, fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (err) {
+    if (err instanceof BqError) throw err;
+    throw mapDuckError(projectId, (err as Error).message ?? String(err));
+  }
+}
+
+export function mapDuckError(projectId: string, message: string): BqError {
+  const table = /Table with name ([^\s!]+) does not exist/.exec(message);
+  if (table) return new BqError(404, 'notFound', `Not found: Table ${projectId}:${table[1]} was not found in location US`);
+  const schema = /Schema with name "?([^\s"!]+)"? does not exist/.exec(message);
+  if (schema) return new BqError(404, 'notFound', `Not found: Dataset ${projectId}:${schema[1]} was not found in location US`);
+  if (/already exists/i.test(message)) return new BqError(409, 'duplicate', `Already Exists: ${message.replace(/^[A-Za-z ]+Error: /, '')}`);
+  // DuckDB appends the offending line and a caret: BigQuery's message is the first line only.
+  return invalidQuery(message.replace(/\nLINE [^]*$/, '').trim());
+}

@@ -1,0 +1,75 @@
+// The script interpreter: DECLARE and SET evaluate their expressions and keep the values as
+// GoogleSQL literals; every other statement runs with the variables substituted in.
+import { type DuckDBTimestampTZValue, type DuckDBValue } from '@duckdb/node-api';
+import { invalidQuery, unimplemented } from './errors';
+import { type QueryOutcome, type RunState } from './query-types';
+import { encodeScalar } from './result-encoding';
+import { type FieldSchema } from './schema';
+import { ScriptError, classifyStep, substituteVariables } from './sql/script';
+import { join, quoteString, tokenize } from './sql/tokens';
+
+/** Runs one statement (the runner's; passed in so this module need not import the runner). */
+export type StatementRunner = (state: RunState, sql: string) => Promise<QueryOutcome>;
+
+/** One script step; undefined for DECLARE and SET, which produce no result. */
+export async function runScriptStep(state: RunState, stmt: string, runStatement: StatementRunner): Promise<QueryOutcome | undefined> {
+  let step;
+  try {
+    step = classifyStep(stmt);
+  } catch (err) {
+    if (err instanceof ScriptError) throw err.unsupported ? unimplemented(err.message) : invalidQuery(err.message);
+    throw err;
+  }
+  if (step.kind === 'declare') {
+    for (const name of step.names) {
+      if (state.vars.has(name.toLowerCase())) throw invalidQuery(`Variable ${name} is already declared`);
+    }
+    const value = step.defaultExpr ? await evaluate(state, step.defaultExpr, step.type, runStatement) : `CAST(NULL AS ${step.type})`;
+    for (const name of step.names) state.vars.set(name.toLowerCase(), value);
+    return undefined;
+  }
+  if (step.kind === 'set') {
+    if (!state.vars.has(step.name.toLowerCase())) throw invalidQuery(`Unrecognized name: ${step.name}`);
+    state.vars.set(step.name.toLowerCase(), await evaluate(state, step.expr, undefined, runStatement));
+    return undefined;
+  }
+  const sql = join(substituteVariables(tokenize(step.sql), state.vars));
+  return runStatement(state, sql);
+}
+
+/** Evaluates a scalar expression and returns it as a GoogleSQL literal. */
+async function evaluate(state: RunState, expr: string, type: string | undefined, runStatement: StatementRunner): Promise<string> {
+  const sql = join(substituteVariables(tokenize(`SELECT ${type ? `CAST((${expr}) AS ${type})` : `(${expr})`}`), state.vars));
+  // The expression really runs, even in a dry run, and never into the job's destination table.
+  const out = await runStatement({ ...state, input: { ...state.input, dryRun: false, destination: undefined } }, sql);
+  const field = out.schema?.[0];
+  if (!field) throw invalidQuery('Variable expression has no value');
+  return valueLiteral(field, out.rows[0]?.[0] ?? null);
+}
+
+function valueLiteral(field: FieldSchema, value: DuckDBValue): string {
+  const gtype = googleType(field);
+  if (value === null) return `CAST(NULL AS ${gtype})`;
+  if (field.mode === 'REPEATED' || field.type === 'RECORD') throw unimplemented('ARRAY and STRUCT script variables');
+  if (field.type === 'TIMESTAMP') return `TIMESTAMP_MICROS(${(value as DuckDBTimestampTZValue).micros})`;
+  const text = encodeScalar(field.type, value, { useInt64Timestamp: true });
+  switch (field.type) {
+    case 'INTEGER':
+    case 'FLOAT':
+      return `CAST(${quoteString(text)} AS ${gtype})`;
+    case 'BOOLEAN':
+      return text.toUpperCase();
+    case 'STRING':
+      return quoteString(text);
+    case 'BYTES':
+      return `FROM_BASE64(${quoteString(text)})`;
+    default:
+      return `${gtype} ${quoteString(text)}`;
+  }
+}
+
+/** The field's GoogleSQL type name (the REST API's INTEGER is INT64, and so on). */
+function googleType(f: FieldSchema): string {
+  const scalar = f.type === 'RECORD' ? `STRUCT<${(f.fields ?? []).map((c) => `${c.name} ${googleType(c)}`).join(', ')}>` : ({ INTEGER: 'INT64', FLOAT: 'FLOAT64', BOOLEAN: 'BOOL' } as Record<string, string>)[f.type] ?? f.type;
+  return f.mode === 'REPEATED' ? `ARRAY<${scalar}>` : scalar;
+}
