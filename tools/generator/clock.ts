@@ -3,7 +3,7 @@
 
 export const MINUTE_MS = 60_000;
 export const HOUR_MS = 3_600_000;
-export const DAY_MS = 86_400_000;
+const DAY_MS = 86_400_000;
 export const WINDOW_MS = 15 * MINUTE_MS;
 
 export interface LocalTime {
@@ -66,10 +66,6 @@ export function hourKey(ms: number): string {
 export function hhmm(ms: number): string {
   const s = new Date(ms).toISOString();
   return s.slice(11, 13) + s.slice(14, 16);
-}
-
-export function floorTo(ms: number, step: number): number {
-  return Math.floor(ms / step) * step;
 }
 
 /** Days from `from` to `to` inclusive, as dates. */
