@@ -14,6 +14,7 @@ import { createRawWriter } from '../../../functions/ingest/raw-writer';
 import { createLogger } from '../../../functions/runtime/logger';
 import { collectReconcileInput } from '../../../ops/reconcile/collect';
 import { reconcile } from '../../../ops/reconcile/reconcile';
+import { compileProject, runGraph } from '../../../tools/dataform';
 import { API_KEY, eventually, PII_KEY, PROJECT, query, startPlatform, WEBHOOK_SECRET, type Platform } from '../../../tools/testing/functions-platform';
 
 // BigQuery requires a partition filter on raw tables. The emulator refuses `ingested_at >= TIMESTAMP '…'`
@@ -100,15 +101,39 @@ describe('ingest flow: collector → Pub/Sub → push → ingest → BigQuery', 
     expect(rows[0]!.payload).not.toContain('ada@example.com');
   });
 
-  it('takes a duplicate delivery without breaking (staging dedupes on event_id)', async () => {
+  it('takes a duplicate delivery: raw keeps both copies, the staging model keeps one row per event_id (the first ingested)', async () => {
     const dup = JSON.stringify({ events: [{ ...orderUpdated(), event_id: 'it-dup-1' }] });
     expect((await post('/v1/orders/events', dup, { 'x-api-key': API_KEY })).status).toBe(202);
     expect((await post('/v1/orders/events', dup, { 'x-api-key': API_KEY })).status).toBe(202);
-    await eventually(async () => {
-      const r = await query(p.bigquery, `SELECT message_id FROM raw.online_order_events WHERE ${ALL} AND event_id = 'it-dup-1'`);
+    const copies = await eventually(async () => {
+      const r = await query<{ message_id: string }>(p.bigquery, `SELECT message_id FROM raw.online_order_events WHERE ${ALL} AND event_id = 'it-dup-1'`);
       return r.length === 2 ? r : undefined;
     }, 20_000, 'both copies');
-  });
+    // Two publishes of the same event: two messages, not one message redelivered.
+    expect(new Set(copies.map((c) => c.message_id)).size).toBe(2);
+
+    // The real Dataform staging model (dataform/definitions/staging/stg_online_order_events.sqlx),
+    // rebuilt from raw as a full refresh does.
+    const graph = compileProject('dataform', { defaultDatabase: PROJECT });
+    const report = await runGraph({ bigquery: p.bigquery, graph, fullRefresh: true, selection: { actions: ['stg_online_order_events'], includeAssertions: false }, runsTable: null, concurrency: 2 });
+    expect(report.ok).toBe(true);
+    // Every online order event of this file in raw (the duplicate among them) is in staging, each once.
+    const rawIds = (await query<{ event_id: string }>(p.bigquery, `SELECT DISTINCT event_id FROM raw.online_order_events WHERE ${ALL} AND event_id LIKE 'it-%' ORDER BY event_id`)).map((r) => r.event_id);
+    expect(rawIds).toContain('it-dup-1');
+    const staged = await query<{ event_id: string; n: number }>(
+      p.bigquery,
+      `SELECT event_id, COUNT(*) AS n FROM \`${PROJECT}.staging.stg_online_order_events\` WHERE event_id LIKE 'it-%' GROUP BY event_id ORDER BY event_id`,
+    );
+    expect(staged).toEqual(rawIds.map((id) => ({ event_id: id, n: 1 })));
+    // The first ingested copy is the one kept.
+    const [kept] = await query<{ kept: unknown; first: unknown; event_type: string }>(
+      p.bigquery,
+      `SELECT s.ingested_at AS kept, s.event_type, (SELECT MIN(ingested_at) FROM raw.online_order_events WHERE ${ALL} AND event_id = 'it-dup-1') AS first
+       FROM \`${PROJECT}.staging.stg_online_order_events\` s WHERE s.event_id = 'it-dup-1'`,
+    );
+    expect(kept!.event_type).toBe('order.updated');
+    expect(kept!.kept).toEqual(kept!.first);
+  }, 60_000);
 
   it('reconciles: every message the tests published is in raw or rejected_events', async () => {
     // Published above: 2 + 2 (duplicate) online orders through the collector, 2 bad ones straight to
