@@ -1,17 +1,27 @@
-// `pizzaflow dataform compile|run`: compiles dataform/ in-process with @dataform/core and runs the
-// graph on the BigQuery endpoint the environment names (BIGQUERY_EMULATOR_HOST locally, Google
-// Cloud otherwise) through the official client. Progress goes to stderr, the report to stdout.
+// `pizzaflow dataform compile|run|publish`: compiles dataform/ in-process with @dataform/core and runs
+// the graph on the BigQuery endpoint the environment names (BIGQUERY_EMULATOR_HOST locally, Google
+// Cloud otherwise) through the official client; publish commits the project as a release branch whose
+// root is the project (tools/dataform/publish.ts). Progress goes to stderr, the report to stdout.
 import { BigQuery } from '@google-cloud/bigquery';
 import type { Command } from 'commander';
 import { loadConfig } from '../../functions/runtime/config';
 import { formatBytes } from './format';
 import { UsageError } from '../../functions/runtime/errors';
 import { buildActions, compileProject, DataformCompileError, DataformGraphError, DataformRunError, runGraph, type ActionResult, type RunEvent, type RunReport } from '../dataform';
+import { publish, PublishError, type PublishResult } from '../dataform/publish';
 
 interface CommonOptions {
   projectDir: string;
   vars?: string;
   json?: boolean;
+}
+
+interface PublishCliOptions {
+  projectDir: string;
+  branch?: string;
+  remote: string;
+  dryRun?: boolean;
+  out?: string;
 }
 
 interface RunCliOptions extends CommonOptions {
@@ -76,8 +86,40 @@ function compile(options: CommonOptions, project: string) {
   }
 }
 
+const short = (id: string | undefined) => (id ? id.slice(0, 12) : '');
+
+/** What `dataform publish` prints: where the release went, its source, its files and the push to run. */
+export function formatPublishResult(r: PublishResult): string {
+  const lines: string[] = [];
+  const where = r.out ? r.out : `branch ${r.branch}`;
+  switch (r.outcome) {
+    case 'committed':
+      lines.push(`published ${r.projectDir}/ to ${where}: commit ${r.commit} (tree ${r.treeId}${r.parent ? `, parent ${short(r.parent)}` : ', first release'})`);
+      break;
+    case 'unchanged':
+      lines.push(`${where} is up to date: its tip ${r.commit} already has tree ${r.treeId}; no commit made`);
+      break;
+    case 'would-commit':
+      lines.push(`dry run: would commit tree ${r.treeId} to ${where}${r.parent ? ` on top of ${short(r.parent)}` : ' as its first release'}; nothing written`);
+      break;
+    case 'written':
+      lines.push(`wrote the release tree of ${r.projectDir}/ to ${where}`);
+      break;
+    case 'would-write':
+      lines.push(`dry run: would write the release tree of ${r.projectDir}/ to ${where}; nothing written`);
+      break;
+  }
+  if (r.source) lines.push(`source: commit ${r.source.commit} (tree ${r.source.tree}${r.source.projectTree ? `; ${r.projectDir}/ ${r.source.projectTree}` : ''})${r.uncommitted.length ? ' + uncommitted changes' : ''}`);
+  lines.push(`${r.tree.files.length} files, @dataform/core ${r.tree.coreVersion}:`);
+  for (const f of r.tree.files) lines.push(`  ${f.path.padEnd(64)} ${String(f.content.length).padStart(7)} B${f.note ? `  (${f.note})` : ''}`);
+  if (r.tree.skipped.length) lines.push(`not published: ${r.tree.skipped.join(', ')}`);
+  for (const w of r.warnings) lines.push(`warning: ${w}`);
+  if (r.pushCommand && r.outcome !== 'would-commit') lines.push(`push it: ${r.pushCommand}`);
+  return `${lines.join('\n')}\n`;
+}
+
 export function registerDataformCommand(program: Command): void {
-  const dataform = program.command('dataform').description('compile the Dataform project and run it on BigQuery (the emulator when BIGQUERY_EMULATOR_HOST is set)');
+  const dataform = program.command('dataform').description('compile the Dataform project, run it on BigQuery (the emulator when BIGQUERY_EMULATOR_HOST is set), publish it as a release branch');
 
   dataform
     .command('compile')
@@ -95,6 +137,25 @@ export function registerDataformCommand(program: Command): void {
       const actions = buildActions(graph);
       const lines = actions.map((a) => `${a.kind.padEnd(9)} ${a.key}${a.deps.length ? `  <- ${a.deps.join(', ')}` : ''}`);
       process.stdout.write(`${lines.join('\n')}\n${actions.length} actions, ${graph.declarations?.length ?? 0} declarations\n`);
+    });
+
+  dataform
+    .command('publish')
+    .description('commit dataform/ as a branch whose root is the Dataform project (what managed Dataform compiles); does not push')
+    .option('--branch <name>', 'the release branch (the release configuration\'s gitCommitish), e.g. dataform-release')
+    .option('--remote <name>', 'the remote the branch is pushed to (its copy of the branch is the parent of a first local release)', 'origin')
+    .option('--out <dir>', 'write the release tree to this new or empty folder instead of a branch')
+    .option('--dry-run', 'build the release and report it; write nothing')
+    .option('--project-dir <dir>', 'Dataform project folder', 'dataform')
+    .action((options: PublishCliOptions) => {
+      let result: PublishResult;
+      try {
+        result = publish({ cwd: process.cwd(), projectDir: options.projectDir, branch: options.branch, out: options.out, remote: options.remote, dryRun: Boolean(options.dryRun) });
+      } catch (e) {
+        if (e instanceof PublishError) throw new UsageError(e.message);
+        throw e;
+      }
+      process.stdout.write(formatPublishResult(result));
     });
 
   dataform
