@@ -30,17 +30,22 @@ const keys = {
     .regex(/^projects\/[^/]+\/locations\/[^/]+\/keyRings\/[^/]+\/cryptoKeys\/[^/]+$/, 'expected projects/P/locations/L/keyRings/R/cryptoKeys/K')
     .optional(),
   deletionProtection: bool,
+  protect: bool.default(false),
+  noncurrentVersionDays: days.default(DEFAULT_CATALOG_SETTINGS.noncurrentVersionDays),
   teamGroups: z.strictObject({ analytics: email, logistics: email, sales: email }),
   merchantPrincipals: z.record(merchantId, z.array(principal).min(1)).default({}),
   metricMartsBuilt: bool.default(false),
   lookerTemplateReportId: z.string().regex(/^[A-Za-z0-9-]+$/).optional(),
   dataformGitUrl: z.url().optional(),
-  dataformGitBranch: z.string().min(1).default('main'),
+  // The branch `pizzaflow dataform publish` writes: the Dataform project at its root (managed Dataform compiles the root).
+  dataformGitBranch: z.string().min(1).default('dataform-release'),
+  dataformVars: z.record(z.string().regex(/^[a-z_][a-z0-9_]*$/, 'expected a Dataform var name'), z.string()).default({}),
+  dataformWorkspaceSchemaSuffix: z.string().regex(/^[a-z0-9_]{1,32}$/, 'expected letters, digits or _').default('workspace'),
   dataformGitTokenSecret: z.string().regex(/^[A-Za-z0-9_-]{1,255}$/, 'expected a Secret Manager secret id').optional(),
 } as const;
 
 type Keys = typeof keys;
-const OBJECT_KEYS = new Set<keyof Keys>(['teamGroups', 'merchantPrincipals']);
+const OBJECT_KEYS = new Set<keyof Keys>(['teamGroups', 'merchantPrincipals', 'dataformVars']);
 
 export interface InfraConfig {
   project: string;
@@ -55,14 +60,18 @@ export interface InfraConfig {
   kmsKeyName?: string;
   /** Stops `pulumi destroy` from removing data: BigQuery tables, Cloud Run services, non-empty buckets. */
   deletionProtection: boolean;
+  /** Pulumi's `protect` on datasets, buckets and secrets: a stack change cannot delete them (prod). */
+  protect: boolean;
+  /** Days a landing file's noncurrent version is kept. */
+  noncurrentVersionDays: number;
   teamGroups: { analytics: string; logistics: string; sales: string };
   /** merchant id → IAM principals that may read that merchant's rows. */
   merchantPrincipals: Record<string, string[]>;
   /** Set after Dataform has built the marts: table grants, authorized views and row policies need them to exist. */
   metricMartsBuilt: boolean;
   lookerTemplateReportId?: string;
-  /** Git remote of the Dataform project. */
-  dataform: { url?: string; branch: string; tokenSecret?: string };
+  /** Git remote of the Dataform release (the published branch), its compile vars and the workspaces' schema suffix. */
+  dataform: { url?: string; branch: string; tokenSecret?: string; vars: Record<string, string>; workspaceSchemaSuffix: string };
 }
 
 function qualified(key: string): string {
@@ -104,12 +113,16 @@ export function loadInfraConfig(read: ConfigReader): InfraConfig {
     minInstances: v.minInstances,
     ...(v.kmsKeyName ? { kmsKeyName: v.kmsKeyName } : {}),
     deletionProtection: v.deletionProtection,
+    protect: v.protect,
+    noncurrentVersionDays: v.noncurrentVersionDays,
     teamGroups: v.teamGroups,
     merchantPrincipals: v.merchantPrincipals,
     metricMartsBuilt: v.metricMartsBuilt,
     ...(v.lookerTemplateReportId ? { lookerTemplateReportId: v.lookerTemplateReportId } : {}),
     dataform: {
       branch: v.dataformGitBranch,
+      vars: v.dataformVars,
+      workspaceSchemaSuffix: v.dataformWorkspaceSchemaSuffix,
       ...(v.dataformGitUrl ? { url: v.dataformGitUrl } : {}),
       ...(v.dataformGitTokenSecret ? { tokenSecret: v.dataformGitTokenSecret } : {}),
     },

@@ -6,7 +6,7 @@ import { assertValidCatalog } from './validate';
 export * from './types';
 export * from './names';
 export { CatalogError, validateCatalog, assertValidCatalog, type CatalogProblem } from './validate';
-export { BUCKETS, DATASETS, FUNCTIONS, TOPICS, platformCatalog } from './platform';
+export { BUCKETS, DATASETS, FUNCTIONS, SECRETS, TOPICS, platformCatalog } from './platform';
 
 /** The validated platform catalog for the given settings (retention, instances). */
 export function loadCatalog(settings: Partial<CatalogSettings> = {}): PlatformCatalog {

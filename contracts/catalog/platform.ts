@@ -11,10 +11,11 @@ import { DEFAULT_CATALOG_SETTINGS, type CatalogSettings, type PlatformCatalog, t
 
 const WEEK_SECONDS = 7 * 24 * 3600;
 
-export const TOPICS = { onlineOrders: 'online-orders', deliveryEvents: 'delivery-events', deadLetter: 'dead-letter', posFiles: 'pos-files' } as const;
+export const TOPICS = { onlineOrders: 'online-orders', deliveryEvents: 'delivery-events', deadLetter: 'dead-letter' } as const;
 export const BUCKETS = { landing: 'pos-landing', archive: 'pos-archive', quarantine: 'pos-quarantine' } as const;
-export const DATASETS = { raw: 'raw', staging: 'staging', marts: 'marts', ops: 'ops' } as const;
-export const FUNCTIONS = { collector: 'collector', ingest: 'ingest', posLoader: 'pos-loader' } as const;
+export const DATASETS = { raw: 'raw', staging: 'staging', marts: 'marts', ops: 'ops', assertions: 'dataform_assertions' } as const;
+export const FUNCTIONS = { collector: 'collector', ingest: 'ingest', posLoader: 'pos-loader', metricsApi: 'metrics-api' } as const;
+export const SECRETS = { piiKey: 'pii-key', collectorApiKeys: 'collector-api-keys', webhookSecrets: 'webhook-secrets', merchantApiKeys: 'merchant-api-keys' } as const;
 
 const RAW_PARTITION_RATIONALE =
   'Partitioned on arrival (ingested_at), not event time: raw is append-only, so each run of the ' +
@@ -60,7 +61,6 @@ export function platformCatalog(overrides: Partial<CatalogSettings> = {}): Platf
       { name: TOPICS.onlineOrders, description: 'Online order events from the collector, ordering key = order id', messageRetentionSeconds: WEEK_SECONDS, payload: 'online-order' },
       { name: TOPICS.deliveryEvents, description: 'Delivery provider webhooks from the collector, ordering key = order id', messageRetentionSeconds: WEEK_SECONDS, payload: 'delivery' },
       { name: TOPICS.deadLetter, description: 'Messages that exhausted their delivery attempts', messageRetentionSeconds: WEEK_SECONDS, payload: 'dead-letter' },
-      { name: TOPICS.posFiles, description: 'Landing bucket notifications: one message per finalized POS file', messageRetentionSeconds: WEEK_SECONDS, payload: 'gcs-notification' },
     ],
     subscriptions: [
       ingestSubscription('online-orders-ingest', TOPICS.onlineOrders, 'Pushes online order events to the ingest function'),
@@ -75,15 +75,6 @@ export function platformCatalog(overrides: Partial<CatalogSettings> = {}): Platf
         retryPolicy: { minimumBackoffSeconds: 10, maximumBackoffSeconds: 600 },
         enableMessageOrdering: false,
       },
-      {
-        name: 'pos-files-monitor',
-        topic: TOPICS.posFiles,
-        description: 'Pull subscription whose backlog shows POS files landed but not yet loaded (alerting)',
-        ackDeadlineSeconds: 60,
-        messageRetentionSeconds: WEEK_SECONDS,
-        retryPolicy: { minimumBackoffSeconds: 10, maximumBackoffSeconds: 600 },
-        enableMessageOrdering: false,
-      },
     ],
     buckets: [
       {
@@ -91,9 +82,15 @@ export function platformCatalog(overrides: Partial<CatalogSettings> = {}): Platf
         description: 'Stores upload POS batch files here: pos/store=<id>/date=<YYYY-MM-DD>/<HHMM>.ndjson.gz',
         storageClass: 'STANDARD',
         versioning: true,
-        // Nothing unprocessed is ever deleted: the loader moves every file to archive or quarantine.
-        lifecycle: [{ action: 'AbortIncompleteMultipartUpload', ageDays: 1 }],
-        notifications: [{ topic: TOPICS.posFiles, eventTypes: ['OBJECT_FINALIZE'], objectNamePrefix: 'pos/', payloadFormat: 'JSON_API_V1' }],
+        // Nothing unprocessed is ever deleted: the loader moves every file to archive or quarantine. A
+        // moved or overwritten file leaves a noncurrent version behind, kept a few days for recovery.
+        lifecycle: [
+          { action: 'AbortIncompleteMultipartUpload', ageDays: 1 },
+          { action: 'DeleteNoncurrent', ageDays: settings.noncurrentVersionDays },
+        ],
+        // No notifications: the loader lists the bucket past its manifest watermark; a notification
+        // topic nobody consumes only grows a backlog.
+        notifications: [],
       },
       {
         name: BUCKETS.archive,
@@ -111,7 +108,10 @@ export function platformCatalog(overrides: Partial<CatalogSettings> = {}): Platf
         description: 'POS files that failed validation, with the reason in object metadata and ops.load_manifest',
         storageClass: 'STANDARD',
         versioning: true,
-        lifecycle: [{ action: 'Delete', ageDays: settings.archiveRetentionDays }],
+        lifecycle: [
+          { action: 'Delete', ageDays: settings.archiveRetentionDays },
+          { action: 'DeleteNoncurrent', ageDays: settings.noncurrentVersionDays },
+        ],
         notifications: [],
       },
     ],
@@ -120,6 +120,8 @@ export function platformCatalog(overrides: Partial<CatalogSettings> = {}): Platf
       { id: DATASETS.staging, description: 'Typed, de-duplicated staging and intermediate models (Dataform)', ownedBy: 'dataform' },
       { id: DATASETS.marts, description: 'Facts, dimensions and metric marts for analysts, dashboards and the merchant API (Dataform)', ownedBy: 'dataform' },
       { id: DATASETS.ops, description: "pizzaflow's own bookkeeping: POS load manifest", ownedBy: 'catalog' },
+      // workflow_settings.yaml's defaultAssertionDataset: Dataform writes each assertion's view here.
+      { id: DATASETS.assertions, description: 'Dataform assertion views (rows that break a data-quality rule)', ownedBy: 'dataform' },
     ],
     tables: [
       rawEventTable('online_order_events', 'Online order events, one row per accepted Pub/Sub message', deriveBigQuerySchema(onlineOrderEvent, streamIngestMetadata), ['ingested_at', 'merchant_id', 'store_id'], settings, 'storage-write'),
@@ -192,7 +194,8 @@ export function platformCatalog(overrides: Partial<CatalogSettings> = {}): Platf
         maxInstances: 100,
         memoryMb: 512,
         timeoutSeconds: 30,
-        access: { publishes: [TOPICS.onlineOrders, TOPICS.deliveryEvents], writesTables: [], readsTables: [], readsBuckets: [], writesBuckets: [] },
+        access: { publishes: [TOPICS.onlineOrders, TOPICS.deliveryEvents], writesTables: [], readsTables: [], readsDatasets: [], readsBuckets: [], writesBuckets: [] },
+        secrets: [SECRETS.collectorApiKeys, SECRETS.webhookSecrets],
       },
       {
         name: FUNCTIONS.ingest,
@@ -212,9 +215,12 @@ export function platformCatalog(overrides: Partial<CatalogSettings> = {}): Platf
           publishes: [],
           writesTables: [tableRef('raw', 'online_order_events'), tableRef('raw', 'delivery_events'), tableRef('raw', 'rejected_events')],
           readsTables: [],
+          readsDatasets: [],
           readsBuckets: [],
           writesBuckets: [],
         },
+        // Everything landing in raw is pseudonymised first (R7).
+        secrets: [SECRETS.piiKey],
       },
       {
         name: FUNCTIONS.posLoader,
@@ -232,10 +238,35 @@ export function platformCatalog(overrides: Partial<CatalogSettings> = {}): Platf
           publishes: [],
           writesTables: [tableRef('raw', 'pos_transactions'), tableRef('raw', 'inventory_movements'), tableRef('raw', 'rejected_events'), tableRef('ops', 'load_manifest')],
           readsTables: [tableRef('ops', 'load_manifest')],
+          readsDatasets: [],
           readsBuckets: [BUCKETS.landing],
           writesBuckets: [BUCKETS.landing, BUCKETS.archive, BUCKETS.quarantine],
         },
+        // POS files carry no PII fields (contracts/pos.ts): nothing to pseudonymise, no key.
+        secrets: [],
       },
+      {
+        name: FUNCTIONS.metricsApi,
+        description: 'Merchant metrics API and dashboard: each merchant reads its own stores only (API key per merchant)',
+        source: 'functions/metrics-api',
+        entryPoint: FUNCTIONS.metricsApi,
+        signature: 'http',
+        // Merchants call it from the internet; it checks their keys itself and answers 401/403 before any query.
+        ingress: 'public',
+        concurrency: 80,
+        minInstances: settings.minInstances,
+        maxInstances: 50,
+        memoryMb: 512,
+        timeoutSeconds: 30,
+        access: { publishes: [], writesTables: [], readsTables: [], readsDatasets: [DATASETS.marts, DATASETS.staging], readsBuckets: [], writesBuckets: [] },
+        secrets: [SECRETS.merchantApiKeys],
+      },
+    ],
+    secrets: [
+      { name: SECRETS.piiKey, description: 'HMAC key that pseudonymises PII before it lands (at least 16 characters)', env: 'PIZZAFLOW_PII_KEY', configKey: 'piiKey' },
+      { name: SECRETS.collectorApiKeys, description: 'Online-portal clients and their API keys: client=key,client2=key2', env: 'PIZZAFLOW_API_KEYS', configKey: 'collectorApiKeys' },
+      { name: SECRETS.webhookSecrets, description: "Delivery providers' webhook HMAC secrets: provider=secret,…", env: 'PIZZAFLOW_WEBHOOK_SECRETS', configKey: 'webhookSecrets' },
+      { name: SECRETS.merchantApiKeys, description: "Merchants' metrics API keys: merchant=key,…", env: 'PIZZAFLOW_MERCHANT_API_KEYS', configKey: 'merchantApiKeys' },
     ],
   };
 }

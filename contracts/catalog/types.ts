@@ -33,7 +33,9 @@ export interface SubscriptionDecl {
 export type LifecycleRule =
   | { action: 'SetStorageClass'; storageClass: 'NEARLINE' | 'COLDLINE' | 'ARCHIVE'; ageDays: number }
   | { action: 'Delete'; ageDays: number }
-  | { action: 'AbortIncompleteMultipartUpload'; ageDays: number };
+  | { action: 'AbortIncompleteMultipartUpload'; ageDays: number }
+  /** Deletes versions `ageDays` after they stopped being live (a versioned bucket otherwise keeps every one). */
+  | { action: 'DeleteNoncurrent'; ageDays: number };
 
 export interface BucketNotificationDecl {
   topic: string;
@@ -94,8 +96,21 @@ export interface FunctionAccess {
   publishes: string[];
   writesTables: string[];
   readsTables: string[];
+  /** Datasets read whole: those Dataform builds (their tables exist only after its first run). */
+  readsDatasets: string[];
   readsBuckets: string[];
   writesBuckets: string[];
+}
+
+/** A secret a function reads from Secret Manager into one environment variable. */
+export interface SecretDecl {
+  /** Secret Manager secret id suffix (the physical id is `pizzaflow-<name>`). */
+  name: string;
+  description: string;
+  /** The environment variable the functions read it from (see functions/runtime/config.ts). */
+  env: string;
+  /** Stack configuration key holding its value, set with `pulumi config set --secret <key> …`. */
+  configKey: string;
 }
 
 export interface FunctionDecl {
@@ -112,6 +127,8 @@ export interface FunctionDecl {
   memoryMb: number;
   timeoutSeconds: number;
   access: FunctionAccess;
+  /** Names of the catalog's secrets this function reads (and nothing else). */
+  secrets: string[];
 }
 
 export interface PlatformCatalog {
@@ -122,6 +139,7 @@ export interface PlatformCatalog {
   tables: TableDecl[];
   schedules: ScheduleDecl[];
   functions: FunctionDecl[];
+  secrets: SecretDecl[];
 }
 
 export interface CatalogSettings {
@@ -133,6 +151,8 @@ export interface CatalogSettings {
   archiveRetentionDays: number;
   /** Minimum instances of the latency-sensitive functions (R4). */
   minInstances: number;
+  /** Days a replaced or moved landing file's old version is kept (recovery from a bad overwrite). */
+  noncurrentVersionDays: number;
 }
 
 export const DEFAULT_CATALOG_SETTINGS: CatalogSettings = {
@@ -140,4 +160,5 @@ export const DEFAULT_CATALOG_SETTINGS: CatalogSettings = {
   rejectedRetentionDays: 400,
   archiveRetentionDays: 2555,
   minInstances: 0,
+  noncurrentVersionDays: 7,
 };

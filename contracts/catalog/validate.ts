@@ -39,6 +39,8 @@ export function validateCatalog(catalog: PlatformCatalog): CatalogProblem[] {
 
   const topics = uniqueNames(catalog.topics.map((t) => t.name), 'topic', report);
   const functions = uniqueNames(catalog.functions.map((f) => f.name), 'function', report);
+  const secrets = uniqueNames(catalog.secrets.map((s) => s.name), 'secret', report);
+  uniqueNames(catalog.secrets.map((s) => s.env), 'secret variable', report);
   const buckets = uniqueNames(catalog.buckets.map((b) => b.name), 'bucket', report);
   const datasets = uniqueNames(catalog.datasets.map((d) => d.id), 'dataset', report);
   const schedules = uniqueNames(catalog.schedules.map((s) => s.name), 'schedule', report);
@@ -98,6 +100,8 @@ export function validateCatalog(catalog: PlatformCatalog): CatalogProblem[] {
     for (const topic of f.access.publishes) if (!topics.has(topic)) report(where, `publishes to undeclared topic "${topic}"`);
     for (const ref of [...f.access.writesTables, ...f.access.readsTables]) if (!tables.has(ref)) report(where, `uses undeclared table "${ref}" (expected dataset.table)`);
     for (const bucket of [...f.access.readsBuckets, ...f.access.writesBuckets]) if (!buckets.has(bucket)) report(where, `uses undeclared bucket "${bucket}"`);
+    for (const dataset of f.access.readsDatasets) if (!datasets.has(dataset)) report(where, `reads undeclared dataset "${dataset}"`);
+    for (const secret of f.secrets) if (!secrets.has(secret)) report(where, `reads undeclared secret "${secret}"`);
   }
 
   for (const s of catalog.schedules) checkSchedule(s, catalog.schedules, functions, schedules, report);

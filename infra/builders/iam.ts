@@ -22,9 +22,6 @@ export interface Grant {
   scope: GrantScope;
 }
 
-/** The secret a principal reads the PII key from. */
-export const PII_SECRET_SCOPE = 'pii-key';
-
 /** Roles GCP grants only at project level, each with the reason it is needed. */
 export const PROJECT_LEVEL_ROLES: Readonly<Record<string, string>> = {
   'roles/bigquery.jobUser': 'creating load, query and DML jobs (jobs belong to a project, not a dataset)',
@@ -44,19 +41,20 @@ function functionGrants(catalog: PlatformCatalog): Grant[] {
   const tableOf = (ref: string) => catalog.tables.find((t) => `${t.dataset}.${t.name}` === ref);
   for (const fn of catalog.functions) {
     const add = (role: string, scope: GrantScope) => grants.push({ principal: fn.name, role, scope });
-    const { publishes, writesTables, readsTables, readsBuckets, writesBuckets } = fn.access;
+    const { publishes, writesTables, readsTables, readsDatasets, readsBuckets, writesBuckets } = fn.access;
     for (const topic of publishes) add('roles/pubsub.publisher', { kind: 'topic', topic });
     for (const ref of writesTables) add('roles/bigquery.dataEditor', { kind: 'table', ...splitTableRef(ref) });
     // Editor already reads: a table both read and written gets one role.
     for (const ref of readsTables.filter((r) => !writesTables.includes(r))) add('roles/bigquery.dataViewer', { kind: 'table', ...splitTableRef(ref) });
+    for (const dataset of readsDatasets) add('roles/bigquery.dataViewer', { kind: 'dataset', dataset });
     // Moving a file (landing → archive) deletes it: writers get objectUser (create, read, delete).
     for (const bucket of readsBuckets.filter((b) => !writesBuckets.includes(b))) add('roles/storage.objectViewer', { kind: 'bucket', bucket });
     for (const bucket of writesBuckets) add('roles/storage.objectUser', { kind: 'bucket', bucket });
     // Storage Write API appends need no job; load jobs, DML, snapshots and reads (queries) do.
-    const runsJobs = readsTables.length > 0 || writesTables.some((ref) => JOB_WRITE_METHODS.has(tableOf(ref)?.writeMethod ?? 'dml'));
+    const runsJobs = readsTables.length > 0 || readsDatasets.length > 0 || writesTables.some((ref) => JOB_WRITE_METHODS.has(tableOf(ref)?.writeMethod ?? 'dml'));
     if (runsJobs) add('roles/bigquery.jobUser', { kind: 'project' });
-    // Everything landing in raw is pseudonymised first (R7), so raw writers read the PII key.
-    if (writesTables.some((ref) => splitTableRef(ref).dataset === 'raw')) add('roles/secretmanager.secretAccessor', { kind: 'secret', secret: PII_SECRET_SCOPE });
+    // Each secret the catalog says it reads, and no other.
+    for (const secret of fn.secrets) add('roles/secretmanager.secretAccessor', { kind: 'secret', secret });
   }
   return grants;
 }

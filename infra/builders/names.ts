@@ -31,7 +31,7 @@ export function sourceBucketName(project: string): string {
   return `${project}-functions-source`;
 }
 
-/** Artifact Registry repository the Cloud Run function builds push to. */
+/** Artifact Registry repository the function builds push their images to. */
 export const ARTIFACT_REPOSITORY = 'pizzaflow-functions';
 
 /** Dataset of authorized views through which merchants read their own rows. */
@@ -40,8 +40,10 @@ export const MERCHANT_ACCESS_DATASET = 'merchant_access';
 /** Mapping table merchant → principal, read by the authorized views (kept in ops: merchants cannot read it). */
 export const MERCHANT_PRINCIPALS_TABLE = { dataset: 'ops', name: 'merchant_principals' } as const;
 
-/** Secret holding the PII pseudonymisation key (`PIZZAFLOW_PII_KEY`); its versions are added by operators. */
-export const PII_KEY_SECRET = 'pizzaflow-pii-key';
+/** Secret Manager id of a catalog secret (`pii-key` → `pizzaflow-pii-key`). */
+export function secretId(name: string): string {
+  return `pizzaflow-${name}`;
+}
 
 /** Dataform repository id. */
 export const DATAFORM_REPOSITORY = 'pizzaflow';

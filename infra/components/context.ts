@@ -9,8 +9,6 @@ export interface StackContext {
   /** Customer-managed key, when configured. */
   kmsKeyName?: string;
   deletionProtection: boolean;
-  /** Project number, for the Google-managed service agents' emails. */
-  projectNumber: pulumi.Input<string>;
 }
 
 /** Service account emails by principal (function name or platform principal). */

@@ -3,7 +3,7 @@
 import * as gcp from '@pulumi/gcp';
 import * as pulumi from '@pulumi/pulumi';
 import { grantsOfKind, PROJECT_LEVEL_ROLES, type Grant } from '../builders/iam';
-import { serviceAccountId, serviceAccountMember, serviceAgents } from '../builders/names';
+import { serviceAccountId, serviceAccountMember } from '../builders/names';
 import type { TeamGrant } from '../builders/teams';
 import type { ServiceAccountEmails, StackContext } from './context';
 
@@ -16,7 +16,8 @@ export interface IdentityArgs {
   /** Team grants; this component applies the project-level ones. */
   teamGrants: TeamGrant[];
   /** Cloud Storage's service agent (it differs in shape from the others, so it is looked up). */
-  storageServiceAgent: pulumi.Input<string>;
+  /** IAM members of the service agents that encrypt with the customer-managed key (when one is configured). */
+  cmekAgents: Readonly<Record<string, pulumi.Input<string>>>;
 }
 
 export class Identity extends pulumi.ComponentResource {
@@ -48,15 +49,10 @@ export class Identity extends pulumi.ComponentResource {
 
     const kmsKeyName = args.context.kmsKeyName;
     if (kmsKeyName) {
-      const agents: Record<string, pulumi.Input<string>> = {
-        pubsub: pulumi.output(args.context.projectNumber).apply(serviceAgents.pubsub),
-        bigquery: pulumi.output(args.context.projectNumber).apply(serviceAgents.bigquery),
-        storage: args.storageServiceAgent,
-      };
-      for (const [service, agent] of Object.entries(agents)) {
+      for (const [service, agent] of Object.entries(args.cmekAgents)) {
         new gcp.kms.CryptoKeyIAMMember(
           `${name}-cmek-${service}`,
-          { cryptoKeyId: kmsKeyName, role: 'roles/cloudkms.cryptoKeyEncrypterDecrypter', member: pulumi.output(agent).apply(serviceAccountMember) },
+          { cryptoKeyId: kmsKeyName, role: 'roles/cloudkms.cryptoKeyEncrypterDecrypter', member: agent },
           { parent: this },
         );
       }

@@ -1,32 +1,29 @@
-// Ingestion: the catalog's topics and subscriptions, and the collector, ingest and POS loader as Cloud
-// Run functions built from one source archive. Push subscriptions authenticate with OIDC; dead letters
-// go to the dead-letter topic, which the Pub/Sub service agent may publish to.
+// Ingestion: the catalog's topics and subscriptions. Push subscriptions deliver to the functions the
+// Services component deploys, authenticating with OIDC; dead letters go to the dead-letter topic,
+// which the Pub/Sub service agent may publish to.
 import * as gcp from '@pulumi/gcp';
 import * as pulumi from '@pulumi/pulumi';
-import type { FunctionDecl, PlatformCatalog, SubscriptionDecl, TopicDecl } from '../../contracts/catalog';
-import { grantsOfKind, PII_SECRET_SCOPE, type Grant } from '../builders/iam';
-import { ARTIFACT_REPOSITORY, PII_KEY_SECRET, PLATFORM_PRINCIPALS, resourceSuffix, serviceAccountMember, serviceAgents, sourceBucketName } from '../builders/names';
+import type { PlatformCatalog, SubscriptionDecl, TopicDecl } from '../../contracts/catalog';
+import { grantsOfKind, type Grant } from '../builders/iam';
+import { PLATFORM_PRINCIPALS, resourceSuffix, serviceAccountMember } from '../builders/names';
 import { emailOf, type ServiceAccountEmails, type StackContext } from './context';
-
-/** Node.js base image of the Cloud Run function builds. */
-export const FUNCTION_BASE_IMAGE = (region: string) => `${region}-docker.pkg.dev/serverless-runtimes/google-22-full/runtimes/nodejs22`;
+import type { DeployedService } from './services';
 
 export interface IngestionArgs {
   context: StackContext;
   catalog: PlatformCatalog;
   emails: ServiceAccountEmails;
-  /** The grant plan; this component applies topic, service, secret, source bucket and registry grants. */
+  /** The grant plan; this component applies topic grants. */
   grants: Grant[];
-  /** The repository's sources (package.json, lock, tsconfig, contracts, lib, functions); Cloud Build compiles them. */
-  sourceArchive: pulumi.asset.Archive;
-  logLevel?: string;
+  /** The deployed functions, by name: push endpoints. */
+  services: Readonly<Record<string, DeployedService>>;
+  /** The Pub/Sub service agent's IAM member (from the provider's service identity). */
+  pubsubAgent: pulumi.Output<string>;
 }
 
 export class Ingestion extends pulumi.ComponentResource {
   readonly topics: Readonly<Record<string, gcp.pubsub.Topic>>;
   readonly subscriptions: Readonly<Record<string, gcp.pubsub.Subscription>>;
-  readonly services: Readonly<Record<string, gcp.cloudrunv2.Service>>;
-  readonly collectorUrl: pulumi.Output<string>;
 
   private readonly prefix: string;
   private readonly args: IngestionArgs;
@@ -35,20 +32,13 @@ export class Ingestion extends pulumi.ComponentResource {
     super('pizzaflow:gcp:Ingestion', name, {}, opts);
     this.prefix = name;
     this.args = args;
-    const pubsubAgent = pulumi.output(args.context.projectNumber).apply((n) => serviceAccountMember(serviceAgents.pubsub(n)));
+    const pubsubAgent = args.pubsubAgent;
 
     this.topics = Object.fromEntries(args.catalog.topics.map((t) => [t.name, this.topic(t)]));
     this.grantTopics();
-    const piiSecret = this.piiSecret();
-    const build = this.buildInputs();
-    this.services = Object.fromEntries(args.catalog.functions.map((f) => [f.name, this.service(f, build, piiSecret)]));
-    this.grantServices();
     this.subscriptions = Object.fromEntries(args.catalog.subscriptions.map((s) => [s.name, this.subscription(s, pubsubAgent)]));
     this.grantDeadLetterTopics(pubsubAgent);
-
-    const collector = args.catalog.functions.find((f) => f.ingress === 'public');
-    this.collectorUrl = collector ? this.services[collector.name]!.uri : pulumi.output('');
-    this.registerOutputs({ collectorUrl: this.collectorUrl, topics: Object.keys(this.topics), services: Object.keys(this.services) });
+    this.registerOutputs({ topics: Object.keys(this.topics), subscriptions: Object.keys(this.subscriptions) });
   }
 
   private topic(t: TopicDecl): gcp.pubsub.Topic {
@@ -65,117 +55,6 @@ export class Ingestion extends pulumi.ComponentResource {
       new gcp.pubsub.TopicIAMMember(
         `${this.prefix}-${g.scope.topic}-${g.principal}-publisher`,
         { project: this.args.context.project, topic: this.topicOf(g.scope.topic).name, role: g.role, member: emailOf(this.args.emails, g.principal).apply(serviceAccountMember) },
-        { parent: this },
-      );
-    }
-  }
-
-  private piiSecret(): gcp.secretmanager.Secret {
-    const { project } = this.args.context;
-    const secret = new gcp.secretmanager.Secret(`${this.prefix}-pii-key`, { project, secretId: PII_KEY_SECRET, replication: { auto: {} } }, { parent: this });
-    for (const g of grantsOfKind(this.args.grants, 'secret').filter((g) => g.scope.secret === PII_SECRET_SCOPE)) {
-      new gcp.secretmanager.SecretIamMember(
-        `${this.prefix}-pii-key-${g.principal}`,
-        { project, secretId: secret.secretId, role: g.role, member: emailOf(this.args.emails, g.principal).apply(serviceAccountMember) },
-        { parent: this },
-      );
-    }
-    return secret;
-  }
-
-  /** Source bucket and archive, and the registry the builds push to, with the builder's grants. */
-  private buildInputs(): { sourceLocation: pulumi.Output<string>; sourceMd5: pulumi.Output<string>; imageBase: pulumi.Output<string> } {
-    const { project, region, location, deletionProtection } = this.args.context;
-    const bucket = new gcp.storage.Bucket(
-      `${this.prefix}-source`,
-      {
-        project,
-        name: sourceBucketName(project),
-        location,
-        uniformBucketLevelAccess: true,
-        publicAccessPrevention: 'enforced',
-        forceDestroy: !deletionProtection,
-        lifecycleRules: [{ action: { type: 'Delete' }, condition: { age: 30, withState: 'ARCHIVED' } }],
-        versioning: { enabled: true },
-      },
-      { parent: this },
-    );
-    const archive = new gcp.storage.BucketObject(`${this.prefix}-source-archive`, { bucket: bucket.name, name: 'pizzaflow-source.zip', source: this.args.sourceArchive }, { parent: this });
-    const registry = new gcp.artifactregistry.Repository(
-      `${this.prefix}-registry`,
-      { project, location: region, repositoryId: ARTIFACT_REPOSITORY, format: 'DOCKER', description: 'Images built from the pizzaflow functions' },
-      { parent: this },
-    );
-    for (const g of grantsOfKind(this.args.grants, 'sourceBucket')) {
-      new gcp.storage.BucketIAMMember(`${this.prefix}-source-${g.principal}`, { bucket: bucket.name, role: g.role, member: emailOf(this.args.emails, g.principal).apply(serviceAccountMember) }, { parent: this });
-    }
-    for (const g of grantsOfKind(this.args.grants, 'artifactRepository')) {
-      new gcp.artifactregistry.RepositoryIamMember(
-        `${this.prefix}-registry-${g.principal}`,
-        { project, location: region, repository: registry.name, role: g.role, member: emailOf(this.args.emails, g.principal).apply(serviceAccountMember) },
-        { parent: this },
-      );
-    }
-    return {
-      sourceLocation: pulumi.interpolate`gs://${bucket.name}/${archive.outputName}`,
-      sourceMd5: archive.md5hash,
-      imageBase: pulumi.interpolate`${region}-docker.pkg.dev/${project}/${registry.repositoryId}`,
-    };
-  }
-
-  private service(f: FunctionDecl, build: ReturnType<Ingestion['buildInputs']>, piiSecret: gcp.secretmanager.Secret): gcp.cloudrunv2.Service {
-    const { project, region, location, deletionProtection } = this.args.context;
-    const image = pulumi.interpolate`${build.imageBase}/${f.name}`;
-    const readsPii = grantsOfKind(this.args.grants, 'secret').some((g) => g.principal === f.name && g.scope.secret === PII_SECRET_SCOPE);
-    const envs: gcp.types.input.cloudrunv2.ServiceTemplateContainerEnv[] = [
-      { name: 'GOOGLE_CLOUD_PROJECT', value: project },
-      { name: 'PIZZAFLOW_LOCATION', value: location },
-      { name: 'LOG_LEVEL', value: this.args.logLevel ?? 'info' },
-      { name: 'FUNCTION_SOURCE', value: `dist/${f.source}` },
-      ...(readsPii ? [{ name: 'PIZZAFLOW_PII_KEY', valueSource: { secretKeyRef: { secret: piiSecret.secretId, version: 'latest' } } }] : []),
-    ];
-    const isPublic = f.ingress === 'public';
-    // The hot path (public or pushed to) runs tens of thousands of requests a second: instance-based
-    // billing (CPU always allocated) costs less than per-request fees there and keeps background batching alive.
-    const hotPath = isPublic || this.args.catalog.subscriptions.some((s) => s.push?.function === f.name);
-    return new gcp.cloudrunv2.Service(
-      `${this.prefix}-${f.name}`,
-      {
-        project,
-        location: region,
-        name: f.name,
-        description: f.description,
-        deletionProtection,
-        // Public functions check their own credentials (API keys, HMAC): no IAM check, and no allUsers binding.
-        ingress: isPublic ? 'INGRESS_TRAFFIC_ALL' : 'INGRESS_TRAFFIC_INTERNAL_ONLY',
-        invokerIamDisabled: isPublic,
-        buildConfig: {
-          sourceLocation: build.sourceLocation,
-          functionTarget: f.entryPoint,
-          imageUri: image,
-          baseImage: FUNCTION_BASE_IMAGE(region),
-          serviceAccount: pulumi.interpolate`projects/${project}/serviceAccounts/${emailOf(this.args.emails, PLATFORM_PRINCIPALS.builder)}`,
-          // A changed archive changes the build config, so `pulumi up` rebuilds.
-          environmentVariables: { GOOGLE_NODE_RUN_SCRIPTS: 'build', PIZZAFLOW_SOURCE_MD5: build.sourceMd5 },
-        },
-        template: {
-          serviceAccount: emailOf(this.args.emails, f.name),
-          maxInstanceRequestConcurrency: f.concurrency,
-          timeout: `${f.timeoutSeconds}s`,
-          scaling: { minInstanceCount: f.minInstances, maxInstanceCount: f.maxInstances },
-          containers: [{ image, baseImageUri: FUNCTION_BASE_IMAGE(region), resources: { limits: { memory: `${f.memoryMb}Mi`, cpu: f.memoryMb > 4096 ? '2' : '1' }, cpuIdle: !hotPath }, envs }],
-        },
-      },
-      { parent: this },
-    );
-  }
-
-  private grantServices(): void {
-    for (const g of grantsOfKind(this.args.grants, 'service')) {
-      const service = this.serviceOf(g.scope.function);
-      new gcp.cloudrunv2.ServiceIamMember(
-        `${this.prefix}-${g.scope.function}-${g.principal}-invoker`,
-        { project: this.args.context.project, location: service.location, name: service.name, role: g.role, member: emailOf(this.args.emails, g.principal).apply(serviceAccountMember) },
         { parent: this },
       );
     }
@@ -234,8 +113,8 @@ export class Ingestion extends pulumi.ComponentResource {
     return topic;
   }
 
-  private serviceOf(name: string): gcp.cloudrunv2.Service {
-    const service = this.services[name];
+  private serviceOf(name: string): DeployedService {
+    const service = this.args.services[name];
     if (!service) throw new Error(`function "${name}" is not declared`);
     return service;
   }

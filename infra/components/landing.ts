@@ -17,7 +17,10 @@ export interface LandingArgs {
   /** The catalog's topics by logical name (notifications publish to them). */
   topics: Readonly<Record<string, gcp.pubsub.Topic>>;
   /** Cloud Storage's service agent, which publishes the notifications. */
-  storageServiceAgent: pulumi.Input<string>;
+  /** IAM member of the Cloud Storage service agent (publishes the bucket notifications). */
+  storageAgent: pulumi.Input<string>;
+  /** Protect the buckets from `pulumi destroy` (prod). */
+  protect: boolean;
 }
 
 export class Landing extends pulumi.ComponentResource {
@@ -42,7 +45,7 @@ export class Landing extends pulumi.ComponentResource {
           labels: { component: 'landing' },
           ...(kmsKeyName ? { encryption: { defaultKmsKeyName: kmsKeyName } } : {}),
         },
-        { parent: this },
+        { parent: this, protect: args.protect },
       );
     this.buckets = Object.fromEntries(args.catalog.buckets.map((b) => [b.name, bucket(b)]));
 
@@ -56,7 +59,7 @@ export class Landing extends pulumi.ComponentResource {
       );
     }
 
-    const agent = pulumi.output(args.storageServiceAgent).apply(serviceAccountMember);
+    const agent = pulumi.output(args.storageAgent);
     const notifiedTopics = new Set(args.catalog.buckets.flatMap((b) => b.notifications.map((n) => n.topic)));
     const publishers = new Map<string, gcp.pubsub.TopicIAMMember>();
     for (const topicName of notifiedTopics) {

@@ -5,13 +5,14 @@ import * as pulumi from '@pulumi/pulumi';
 import type { PlatformCatalog } from '../../contracts/catalog';
 import { PLATFORM_PRINCIPALS } from '../builders/names';
 import { emailOf, type ServiceAccountEmails, type StackContext } from './context';
+import type { DeployedService } from './services';
 
 export interface SchedulesArgs {
   context: StackContext;
   catalog: PlatformCatalog;
   emails: ServiceAccountEmails;
-  /** The Cloud Run services by function name. */
-  services: Readonly<Record<string, gcp.cloudrunv2.Service>>;
+  /** The deployed functions by name. */
+  services: Readonly<Record<string, DeployedService>>;
 }
 
 /** Cloud Scheduler's longest attempt deadline for HTTP targets. */

@@ -5,7 +5,7 @@ import * as gcp from '@pulumi/gcp';
 import * as pulumi from '@pulumi/pulumi';
 import { DATASETS, type PlatformCatalog } from '../../contracts/catalog';
 import { releaseCompilation, workflowPlans } from '../builders/dataform';
-import { DATAFORM_REPOSITORY, PLATFORM_PRINCIPALS, serviceAccountMember, serviceAgents } from '../builders/names';
+import { DATAFORM_REPOSITORY, PLATFORM_PRINCIPALS } from '../builders/names';
 import { emailOf, type ServiceAccountEmails, type StackContext } from './context';
 
 export interface TransformArgs {
@@ -14,6 +14,12 @@ export interface TransformArgs {
   emails: ServiceAccountEmails;
   /** Git remote of the Dataform project; without it the repository holds workspaces only. */
   git: { url?: string; branch: string; tokenSecret?: string };
+  /** Compile-time vars of the release (workflow_settings.yaml's vars overridden per environment). */
+  vars: Readonly<Record<string, string>>;
+  /** Schema suffix of developer workspaces, so a workspace run never writes the release's datasets. */
+  workspaceSchemaSuffix: string;
+  /** IAM member of Dataform's service agent (from the provider's service identity). */
+  dataformAgent: pulumi.Output<string>;
 }
 
 export class Transform extends pulumi.ComponentResource {
@@ -25,7 +31,7 @@ export class Transform extends pulumi.ComponentResource {
     // No CMEK here: Dataform needs a key in the repository's region, the data key lives in the BigQuery location.
     const { project, region, location } = args.context;
     const runner = emailOf(args.emails, PLATFORM_PRINCIPALS.dataform);
-    const agent = pulumi.output(args.context.projectNumber).apply((n) => serviceAccountMember(serviceAgents.dataform(n)));
+    const agent = pulumi.output(args.dataformAgent);
 
     // Dataform's service agent mints tokens for the runner: strict act-as, granted on that account only.
     const actAs = new gcp.serviceaccount.IAMMember(
@@ -47,6 +53,8 @@ export class Transform extends pulumi.ComponentResource {
         name: DATAFORM_REPOSITORY,
         displayName: 'pizzaflow',
         serviceAccount: runner,
+        // Workspaces compile against this project (never workflow_settings.yaml's local defaultProject), into suffixed datasets.
+        workspaceCompilationOverrides: { defaultDatabase: project, schemaSuffix: args.workspaceSchemaSuffix },
         ...(args.git.url
           ? {
               gitRemoteSettings: {
@@ -70,7 +78,8 @@ export class Transform extends pulumi.ComponentResource {
         gitCommitish: args.git.branch,
         cronSchedule: compile.cron,
         timeZone: compile.timeZone,
-        codeCompilationConfig: { defaultDatabase: project, defaultLocation: location, defaultSchema: DATASETS.marts, assertionSchema: DATASETS.ops },
+        // The release branch holds the Dataform project at its root (`pizzaflow dataform publish`).
+        codeCompilationConfig: { defaultDatabase: project, defaultLocation: location, defaultSchema: DATASETS.staging, assertionSchema: DATASETS.assertions, vars: args.vars },
       },
       { parent: this },
     );

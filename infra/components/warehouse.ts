@@ -24,6 +24,8 @@ export interface WarehouseArgs {
   merchantPrincipals: Readonly<Record<string, string[]>>;
   /** Whether Dataform has built the marts (table grants, views and row policies need them). */
   martsBuilt: boolean;
+  /** Protect datasets and catalog tables from `pulumi destroy` (prod). */
+  protect: boolean;
 }
 
 /** A dataset access entry's member fields, from an IAM member string. */
@@ -81,7 +83,7 @@ export class Warehouse extends pulumi.ComponentResource {
         deleteContentsOnDestroy: !deletionProtection,
         ...(kmsKeyName ? { defaultEncryptionConfiguration: { kmsKeyName } } : {}),
       },
-      { parent: this },
+      { parent: this, protect: this.args.protect },
     );
   }
 

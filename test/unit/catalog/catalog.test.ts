@@ -19,7 +19,7 @@ describe('platform catalog', () => {
     );
     expect(c.topics.map((t) => t.name)).toEqual(expect.arrayContaining(['online-orders', 'delivery-events', 'dead-letter']));
     expect(c.buckets.map((b) => b.name)).toEqual(['pos-landing', 'pos-archive', 'pos-quarantine']);
-    expect(c.datasets.map((d) => d.id)).toEqual(['raw', 'staging', 'marts', 'ops']);
+    expect(c.datasets.map((d) => d.id)).toEqual(['raw', 'staging', 'marts', 'ops', 'dataform_assertions']);
     expect(c.schedules.map((s) => s.cron)).toEqual(['*/15 * * * *', '5-59/15 * * * *']);
   });
 
@@ -52,7 +52,9 @@ describe('catalog validation finds', () => {
     ['an illegal topic name', (c) => (c.topics[0]!.name = '1x'), /not a legal Pub\/Sub name/],
     ['a bucket name too long for a 30-char project', (c) => (c.buckets[0]!.name = 'a'.repeat(40)), /not a legal bucket name/],
     ['a bucket with upper case', (c) => (c.buckets[0]!.name = 'Landing'), /not a legal bucket name/],
-    ['an undeclared notification topic', (c) => (c.buckets[0]!.notifications[0]!.topic = 'missing'), /notification topic "missing"/],
+    ['an undeclared notification topic', (c) => c.buckets[0]!.notifications.push({ topic: 'missing', eventTypes: ['OBJECT_FINALIZE'], payloadFormat: 'JSON_API_V1' }), /notification topic "missing"/],
+    ['a function reading an undeclared secret', (c) => c.functions[0]!.secrets.push('missing'), /undeclared secret "missing"/],
+    ['two secrets read from one variable', (c) => (c.secrets[1]!.env = c.secrets[0]!.env), /secret variable/],
     ['a table in an undeclared dataset', (c) => (c.tables[0]!.dataset = 'lake'), /dataset "lake" is not declared/],
     ['a partition column that is missing', (c) => (c.tables[0]!.partitioning!.field = 'arrived_at'), /partition column "arrived_at"/],
     ['a partition column of the wrong type', (c) => (c.tables[0]!.partitioning!.field = 'event_id'), /is STRING; expected TIMESTAMP or DATE/],

@@ -70,7 +70,11 @@ describe('grant plan', () => {
   test('team grants: analytics on dataform datasets, sales on one table, everyone may run jobs', () => {
     const grants = teamGrants(catalog, { analytics: 'a@x.io', logistics: 'l@x.io', sales: 's@x.io' });
     expect(grants.filter((g) => g.team === 'sales').map((g) => g.scope)).toEqual([{ kind: 'project' }, { kind: 'table', dataset: 'raw', table: 'ref_products' }]);
-    expect(grants.filter((g) => g.team === 'analytics' && g.scope.kind === 'dataset').map((g) => g.role)).toEqual(['roles/bigquery.dataViewer', 'roles/bigquery.dataViewer']);
+    expect(grants.filter((g) => g.team === 'analytics' && g.scope.kind === 'dataset').map((g) => [g.role, g.scope.kind === 'dataset' ? g.scope.dataset : ''])).toEqual([
+      ['roles/bigquery.dataViewer', 'staging'],
+      ['roles/bigquery.dataViewer', 'marts'],
+      ['roles/bigquery.dataViewer', 'dataform_assertions'],
+    ]);
     expect(grants.filter((g) => g.needsMarts).every((g) => g.team === 'logistics')).toBe(true);
   });
 });

@@ -29,7 +29,8 @@ test('required keys with defaults for the rest', () => {
     expect.objectContaining({ project: 'pizzaflow-test', region: 'europe-west1', bigqueryLocation: 'US', rawRetentionDays: 730, minInstances: 1, deletionProtection: true, merchantPrincipals: {}, metricMartsBuilt: false }),
   );
   expect(config.kmsKeyName).toBeUndefined();
-  expect(config.dataform).toEqual({ branch: 'main' });
+  expect(config.dataform).toEqual({ branch: 'dataform-release', vars: {}, workspaceSchemaSuffix: 'workspace' });
+  expect([config.protect, config.noncurrentVersionDays]).toEqual([false, 7]);
 });
 
 test.each([

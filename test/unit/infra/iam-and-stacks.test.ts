@@ -9,6 +9,7 @@ const ACCESS_ROLES: Record<keyof FunctionAccess, { role: string; kind: string }>
   publishes: { role: 'roles/pubsub.publisher', kind: 'topic' },
   writesTables: { role: 'roles/bigquery.dataEditor', kind: 'table' },
   readsTables: { role: 'roles/bigquery.dataViewer', kind: 'table' },
+  readsDatasets: { role: 'roles/bigquery.dataViewer', kind: 'dataset' },
   readsBuckets: { role: 'roles/storage.objectViewer', kind: 'bucket' },
   writesBuckets: { role: 'roles/storage.objectUser', kind: 'bucket' },
 };
@@ -18,9 +19,11 @@ function platformRoles(catalog: PlatformCatalog): Record<string, string[]> {
   const pushTargets = [...new Set(catalog.subscriptions.flatMap((s) => (s.push ? [s.push.function] : [])))];
   const scheduled = [...new Set(catalog.schedules.flatMap((s) => ('function' in s.target ? [s.target.function] : [])))];
   return {
-    collector: [],
+    // Each function reads exactly its own secrets.
+    collector: ['roles/secretmanager.secretAccessor on secret:pizzaflow-collector-api-keys', 'roles/secretmanager.secretAccessor on secret:pizzaflow-webhook-secrets'],
     ingest: ['roles/secretmanager.secretAccessor on secret:pizzaflow-pii-key'],
-    'pos-loader': ['roles/bigquery.jobUser on project', 'roles/secretmanager.secretAccessor on secret:pizzaflow-pii-key'],
+    'pos-loader': ['roles/bigquery.jobUser on project'],
+    'metrics-api': ['roles/bigquery.jobUser on project', 'roles/secretmanager.secretAccessor on secret:pizzaflow-merchant-api-keys'],
     'pubsub-push': pushTargets.map((f) => `roles/run.invoker on service:${f}`),
     scheduler: scheduled.map((f) => `roles/run.invoker on service:${f}`),
     dataform: ['roles/bigquery.jobUser on project', ...catalog.datasets.map((d) => `${d.ownedBy === 'dataform' ? 'roles/bigquery.dataEditor' : 'roles/bigquery.dataViewer'} on dataset:${d.id}`)],
@@ -97,7 +100,7 @@ test('project-level grants are only roles GCP offers no narrower scope for', () 
 });
 
 describe('prod differs from dev as configured', () => {
-  const protectedTypes = ['gcp:bigquery/table:Table', 'gcp:cloudrunv2/service:Service'];
+  const protectedTypes = ['gcp:bigquery/table:Table'];
   test('deletion protection', () => {
     for (const type of protectedTypes) {
       for (const r of dev.ofType(type)) expect(r.inputs.deletionProtection).toBe(false);
@@ -108,7 +111,7 @@ describe('prod differs from dev as configured', () => {
   });
 
   test('minimum instances', () => {
-    const min = (stack: RenderedStack, fn: string) => (stack.ofType('gcp:cloudrunv2/service:Service').find((s) => s.inputs.name === fn)!.inputs.template as { scaling: { minInstanceCount: number } }).scaling.minInstanceCount;
+    const min = (stack: RenderedStack, fn: string) => (stack.ofType('gcp:cloudfunctionsv2/function:Function').find((s) => s.inputs.name === fn)!.inputs.serviceConfig as { minInstanceCount: number }).minInstanceCount;
     for (const [stack, config] of [[dev, devConfig], [prod, prodConfig]] as const) {
       for (const f of catalogOf(config).functions) expect(min(stack, f.name)).toBe(f.minInstances);
     }

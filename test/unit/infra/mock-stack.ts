@@ -24,6 +24,18 @@ export interface RenderedStack {
 // js-yaml (a devDependency, also used by @pulumi/pulumi) has no bundled types.
 const yaml = require('js-yaml') as { load(text: string): unknown };
 
+/**
+ * Values of the stack's secret configuration, as an operator sets them with `pulumi config set --secret`
+ * (stack files hold them encrypted, which the mock runtime cannot read). Each is distinctive, so a
+ * test can look for it in plain text anywhere in the recorded inputs.
+ */
+export const TEST_SECRETS: Readonly<Record<string, string>> = {
+  'pizzaflow:piiKey': 'test-pii-key-0123456789abcdef',
+  'pizzaflow:collectorApiKeys': 'portal=test-portal-key-4242',
+  'pizzaflow:webhookSecrets': 'dashdrop=test-webhook-secret-9393',
+  'pizzaflow:merchantApiKeys': 'm0001=test-merchant-key-7171',
+};
+
 /** A stack file's configuration as Pulumi hands it to the program: every value a string, objects as JSON. */
 export function stackConfig(stack: 'dev' | 'prod'): Record<string, string> {
   const parsed = yaml.load(fs.readFileSync(path.join(REPO_ROOT, `Pulumi.${stack}.yaml`), 'utf8')) as { config: Record<string, unknown> };
@@ -37,10 +49,19 @@ function computedState(type: string, inputs: Record<string, unknown>): Record<st
       const email = `${String(inputs.accountId)}@${project}.iam.gserviceaccount.com`;
       return { email, name: `projects/${project}/serviceAccounts/${email}`, member: `serviceAccount:${email}` };
     }
-    case 'gcp:cloudrunv2/service:Service':
-      return { uri: `https://${String(inputs.name)}-abcdefghij-uc.a.run.app` };
+    case 'gcp:cloudfunctionsv2/function:Function': {
+      const uri = `https://${String(inputs.name)}-abcdefghij-uc.a.run.app`;
+      return { url: uri, serviceConfig: { ...(inputs.serviceConfig as Record<string, unknown>), uri, service: `projects/${project}/locations/us-central1/services/${String(inputs.name)}` } };
+    }
     case 'gcp:storage/bucketObject:BucketObject':
-      return { outputName: inputs.name, md5hash: 'c291cmNl' };
+      return { outputName: inputs.name, md5hash: 'c291cmNl', generation: 1733467200000000 };
+    case 'gcp:secretmanager/secretVersion:SecretVersion':
+      return { name: `${String(inputs.secret)}/versions/1`, version: '1' };
+    case 'gcp:projects/serviceIdentity:ServiceIdentity': {
+      const agent = String(inputs.service).startsWith('pubsub') ? 'gcp-sa-pubsub' : 'gcp-sa-dataform';
+      const email = `service-${PROJECT_NUMBER}@${agent}.iam.gserviceaccount.com`;
+      return { email, member: `serviceAccount:${email}` };
+    }
     case 'gcp:secretmanager/secret:Secret':
       return { name: `projects/${PROJECT_NUMBER}/secrets/${String(inputs.secretId)}` };
     default:
@@ -59,7 +80,8 @@ async function settle<T>(pulumi: typeof PulumiModule, value: unknown): Promise<T
 }
 
 /** Renders the program with `config` (fully qualified keys) and waits for every registration. */
-export async function renderStack(config: Record<string, string>, stack = 'test'): Promise<RenderedStack> {
+export async function renderStack(stackValues: Record<string, string>, stack = 'test', secrets: Readonly<Record<string, string>> = TEST_SECRETS): Promise<RenderedStack> {
+  const config = { ...secrets, ...stackValues };
   const resources: Recorded[] = [];
   let outputs: Record<string, unknown> = {};
   await jest.isolateModulesAsync(async () => {
@@ -73,7 +95,14 @@ export async function renderStack(config: Record<string, string>, stack = 'test'
         },
         call: (args) => {
           if (args.token === 'gcp:organizations/getProject:getProject') return { number: PROJECT_NUMBER, projectId: args.inputs.projectId };
-          if (args.token === 'gcp:storage/getProjectServiceAccount:getProjectServiceAccount') return { emailAddress: `service-${PROJECT_NUMBER}@gs-project-accounts.iam.gserviceaccount.com` };
+          if (args.token === 'gcp:storage/getProjectServiceAccount:getProjectServiceAccount') {
+            const email = `service-${PROJECT_NUMBER}@gs-project-accounts.iam.gserviceaccount.com`;
+            return { emailAddress: email, member: `serviceAccount:${email}` };
+          }
+          if (args.token === 'gcp:bigquery/getDefaultServiceAccount:getDefaultServiceAccount') {
+            const email = `bq-${PROJECT_NUMBER}@bigquery-encryption.iam.gserviceaccount.com`;
+            return { email, member: `serviceAccount:${email}` };
+          }
           throw new Error(`unexpected call ${args.token}`);
         },
       },
@@ -81,7 +110,7 @@ export async function renderStack(config: Record<string, string>, stack = 'test'
       stack,
       false,
     );
-    pulumi.runtime.setAllConfig(config);
+    pulumi.runtime.setAllConfig(config, Object.keys(secrets));
     const program = require('../../../infra/index') as Record<string, unknown>;
     outputs = Object.fromEntries(await Promise.all(Object.entries(program).map(async ([k, v]) => [k, await settle(pulumi, v)] as const)));
     await waitForStableCount(resources);

@@ -41,7 +41,7 @@ describe('every catalog entity has its resource', () => {
     expect(names('gcp:bigquery/dataset:Dataset', 'datasetId')).toEqual(expect.arrayContaining(devCatalog.datasets.map((d) => d.id)));
     const tables = dev.ofType('gcp:bigquery/table:Table').map((r) => tableRef(String(r.inputs.datasetId), String(r.inputs.tableId)));
     expect(tables).toEqual(expect.arrayContaining(devCatalog.tables.map((t) => tableRef(t.dataset, t.name))));
-    expect(names('gcp:cloudrunv2/service:Service', 'name').sort()).toEqual(devCatalog.functions.map((f) => f.name).sort());
+    expect(names('gcp:cloudfunctionsv2/function:Function', 'name').sort()).toEqual(devCatalog.functions.map((f) => f.name).sort());
     const functionSchedules = devCatalog.schedules.filter((s) => 'function' in s.target).map((s) => s.name);
     expect(names('gcp:cloudscheduler/job:Job', 'name').sort()).toEqual(functionSchedules.sort());
   });
@@ -52,7 +52,7 @@ describe('every catalog entity has its resource', () => {
 
   test('each component is a pizzaflow:gcp ComponentResource', () => {
     const components = dev.resources.filter((r) => r.type.startsWith('pizzaflow:gcp:')).map((r) => r.type);
-    expect(components.sort()).toEqual(['Identity', 'Ingestion', 'Landing', 'Observability', 'Schedules', 'Transform', 'Warehouse'].map((c) => `pizzaflow:gcp:${c}`).sort());
+    expect(components.sort()).toEqual(['Apis', 'Identity', 'Ingestion', 'Landing', 'Observability', 'Schedules', 'Services', 'Transform', 'Warehouse'].map((c) => `pizzaflow:gcp:${c}`).sort());
   });
 });
 
@@ -134,29 +134,37 @@ describe('Pub/Sub', () => {
 });
 
 describe('functions', () => {
-  test.each([['dev'], ['prod']] as const)('%s: concurrency, instances, memory and timeout from the catalog', (stack) => {
+  test.each([['dev'], ['prod']] as const)('%s: concurrency, instances, memory and timeout from the catalog; built from its own artifact', async (stack) => {
     const rendered = stack === 'dev' ? dev : prod;
     const catalog = catalogOf(stack === 'dev' ? devConfig : prodConfig);
-    const services = by(rendered.ofType('gcp:cloudrunv2/service:Service'), 'name');
+    const functions = by(rendered.ofType('gcp:cloudfunctionsv2/function:Function'), 'name');
+    const objects = by(rendered.ofType('gcp:storage/bucketObject:BucketObject'), 'name');
     for (const f of catalog.functions) {
-      const inputs = services.get(f.name)!;
-      const template = inputs.template as { maxInstanceRequestConcurrency: number; timeout: string; scaling: unknown; serviceAccount: string; containers: { resources: { limits: { memory: string } } }[] };
-      expect(template.maxInstanceRequestConcurrency).toBe(f.concurrency);
-      expect(template.scaling).toEqual({ minInstanceCount: f.minInstances, maxInstanceCount: f.maxInstances });
-      expect(template.timeout).toBe(`${f.timeoutSeconds}s`);
-      expect(template.containers[0]!.resources.limits.memory).toBe(`${f.memoryMb}Mi`);
-      expect(template.serviceAccount).toMatch(new RegExp(`^pf-${f.name}@`));
-      expect((inputs.buildConfig as { functionTarget: string; sourceLocation: string }).functionTarget).toBe(f.entryPoint);
-      expect((inputs.buildConfig as { sourceLocation: string }).sourceLocation).toMatch(/^gs:\/\//);
+      const inputs = functions.get(f.name)!;
+      const service = inputs.serviceConfig as { maxInstanceRequestConcurrency: number; timeoutSeconds: number; minInstanceCount: number; maxInstanceCount: number; availableMemory: string; serviceAccountEmail: string };
+      expect(service.maxInstanceRequestConcurrency).toBe(f.concurrency);
+      expect([service.minInstanceCount, service.maxInstanceCount]).toEqual([f.minInstances, f.maxInstances]);
+      expect(service.timeoutSeconds).toBe(f.timeoutSeconds);
+      expect(service.availableMemory).toBe(`${f.memoryMb}Mi`);
+      expect(service.serviceAccountEmail).toMatch(new RegExp(`^pf-${f.name}@`));
+      const build = inputs.buildConfig as { entryPoint: string; runtime: string; source: { storageSource: { object: string; generation: number } }; serviceAccount: string };
+      expect(build.entryPoint).toBe(f.entryPoint);
+      expect(build.runtime).toMatch(/^nodejs\d+$/);
+      // Its own artifact (dist/deploy/<name>), and the object's generation, so a new artifact rebuilds.
+      const object = objects.get(build.source.storageSource.object)!;
+      expect(await (object.source as { path: Promise<string> }).path).toMatch(new RegExp(`dist/deploy/${f.name}$`));
+      expect(build.source.storageSource.generation).toEqual(expect.any(Number));
     }
   });
 
-  test('public functions skip the IAM check instead of binding allUsers; private ones take internal traffic only', () => {
-    const services = by(dev.ofType('gcp:cloudrunv2/service:Service'), 'name');
+  test('public functions are reachable by anyone and check credentials themselves; private ones take internal traffic and named invokers only', () => {
+    const functions = by(dev.ofType('gcp:cloudfunctionsv2/function:Function'), 'name');
+    const invokers = dev.ofType('gcp:cloudrunv2/serviceIamMember:ServiceIamMember').map((r) => r.inputs as { name: string; member: string; role: string });
     for (const f of devCatalog.functions) {
-      const inputs = services.get(f.name)!;
-      expect(inputs.invokerIamDisabled).toBe(f.ingress === 'public');
-      expect(inputs.ingress).toBe(f.ingress === 'public' ? 'INGRESS_TRAFFIC_ALL' : 'INGRESS_TRAFFIC_INTERNAL_ONLY');
+      expect((functions.get(f.name)!.serviceConfig as { ingressSettings: string }).ingressSettings).toBe(f.ingress === 'public' ? 'ALLOW_ALL' : 'ALLOW_INTERNAL_ONLY');
+      const mine = invokers.filter((i) => i.name === f.name);
+      expect(mine.every((i) => i.role === 'roles/run.invoker')).toBe(true);
+      expect(mine.some((i) => i.member === 'allUsers')).toBe(f.ingress === 'public');
     }
   });
 
@@ -187,9 +195,13 @@ describe('Dataform', () => {
 });
 
 describe('security', () => {
-  test.each([['dev'], ['prod']] as const)('%s: no primitive roles and no allUsers / allAuthenticatedUsers anywhere', (stack) => {
-    const strings = (stack === 'dev' ? dev : prod).resources.flatMap((r) => allStrings(r.inputs));
-    for (const forbidden of ['roles/owner', 'roles/editor', 'roles/viewer', 'allUsers', 'allAuthenticatedUsers']) expect(strings).not.toContain(forbidden);
+  test.each([['dev'], ['prod']] as const)('%s: no primitive roles; allUsers only as invoker of the public functions, allAuthenticatedUsers nowhere', (stack) => {
+    const rendered = stack === 'dev' ? dev : prod;
+    const publicFunctions = devCatalog.functions.filter((f) => f.ingress === 'public').map((f) => f.name);
+    const open = rendered.resources.filter((r) => allStrings(r.inputs).includes('allUsers'));
+    expect(open.map((r) => [r.type, r.inputs.name, r.inputs.role]).sort()).toEqual(publicFunctions.map((name) => ['gcp:cloudrunv2/serviceIamMember:ServiceIamMember', name, 'roles/run.invoker']).sort());
+    const strings = rendered.resources.flatMap((r) => allStrings(r.inputs));
+    for (const forbidden of ['roles/owner', 'roles/editor', 'roles/viewer', 'allAuthenticatedUsers']) expect(strings).not.toContain(forbidden);
     expect(strings.filter((s) => /^(OWNER|WRITER|READER)$/.test(s))).toEqual([]);
   });
 
@@ -210,22 +222,26 @@ describe('security', () => {
       const inputs = buckets.get(bucketName('pizzaflow-dev', b.name))!;
       expect(inputs.versioning).toEqual({ enabled: b.versioning });
       expect(inputs.storageClass).toBe(b.storageClass);
-      const rules = inputs.lifecycleRules as { action: { type: string; storageClass?: string }; condition: { age: number } }[];
-      expect(rules.map((r) => ({ action: r.action.type, age: r.condition.age, storageClass: r.action.storageClass }))).toEqual(
-        b.lifecycle.map((l) => ({ action: l.action, age: l.ageDays, storageClass: l.action === 'SetStorageClass' ? l.storageClass : undefined })),
+      const rules = inputs.lifecycleRules as { action: { type: string; storageClass?: string }; condition: { age?: number; daysSinceNoncurrentTime?: number } }[];
+      expect(rules.map((r) => ({ action: r.action.type, age: r.condition.age ?? r.condition.daysSinceNoncurrentTime, noncurrent: r.condition.daysSinceNoncurrentTime !== undefined, storageClass: r.action.storageClass }))).toEqual(
+        b.lifecycle.map((l) => ({
+          action: l.action === 'DeleteNoncurrent' ? 'Delete' : l.action,
+          age: l.ageDays,
+          noncurrent: l.action === 'DeleteNoncurrent',
+          storageClass: l.action === 'SetStorageClass' ? l.storageClass : undefined,
+        })),
       );
+      // A versioned bucket never keeps noncurrent versions forever.
+      if (b.versioning) expect(rules.some((r) => r.condition.daysSinceNoncurrentTime !== undefined)).toBe(true);
     }
   });
 
-  test('the landing notification publishes to its topic, after the GCS agent may publish there', () => {
-    const notifications = dev.ofType('gcp:storage/notification:Notification');
-    const declared = devCatalog.buckets.flatMap((b) => b.notifications.map((n) => ({ bucket: bucketName('pizzaflow-dev', b.name), ...n })));
-    expect(notifications.map((n) => ({ bucket: n.inputs.bucket, topic: n.inputs.topic, eventTypes: n.inputs.eventTypes }))).toEqual(
-      declared.map((n) => ({ bucket: n.bucket, topic: `projects/pizzaflow-dev/topics/${n.topic}`, eventTypes: n.eventTypes })),
-    );
-    const gcsAgent = `serviceAccount:service-${PROJECT_NUMBER}@gs-project-accounts.iam.gserviceaccount.com`;
-    for (const n of declared) {
-      expect(dev.ofType('gcp:pubsub/topicIAMMember:TopicIAMMember')).toContainEqual(expect.objectContaining({ inputs: expect.objectContaining({ topic: n.topic, member: gcsAgent, role: 'roles/pubsub.publisher' }) }));
+  test('every subscription has a consumer: a push endpoint of a deployed function', () => {
+    const functions = new Set(dev.ofType('gcp:cloudfunctionsv2/function:Function').map((f) => String(f.inputs.name)));
+    for (const sub of dev.ofType('gcp:pubsub/subscription:Subscription')) {
+      const endpoint = (sub.inputs.pushConfig as { pushEndpoint?: string } | undefined)?.pushEndpoint;
+      expect([sub.inputs.name, endpoint]).toEqual([sub.inputs.name, expect.stringMatching(/^https:\/\/[a-z-]+-abcdefghij-uc\.a\.run\.app/)]);
+      expect(functions).toContain(endpoint!.slice('https://'.length).split('-abcdefghij')[0]);
     }
   });
 });
