@@ -1,4 +1,5 @@
-// Serves the three functions from one local HTTP server, each under `/<function name>`, the layout
+// Serves the three ingestion functions from one local HTTP server (the metrics API runs as its own
+// server in the local platform), each under `/<function name>`, the layout
 // `pizzaflow bootstrap --functions-url` renders push endpoints for. Each function runs in the
 // functions framework exactly as on Cloud Run (getTestServer), with the prefix stripped.
 import { createServer, type IncomingMessage, type RequestListener, type Server, type ServerResponse } from 'node:http';
@@ -21,7 +22,7 @@ export function functionListeners(): { listeners: Record<string, RequestListener
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const entries = [require('../../functions/collector'), require('../../functions/ingest'), require('../../functions/pos-loader')] as EntryPoint[];
   const listeners: Record<string, RequestListener> = {};
-  for (const name of Object.values(FUNCTIONS)) listeners[name] = getTestServer(name).listeners('request')[0] as RequestListener;
+  for (const name of [FUNCTIONS.collector, FUNCTIONS.ingest, FUNCTIONS.posLoader]) listeners[name] = getTestServer(name).listeners('request')[0] as RequestListener;
   return {
     listeners,
     shutdown: async () => {
