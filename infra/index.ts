@@ -1,18 +1,8 @@
 // pizzaflow's Pulumi program: reads the stack configuration, composes the components, exports outputs.
-import * as pulumi from '@pulumi/pulumi';
-import { loadInfraConfig } from './config';
-import { deployPizzaflow } from './stack';
-
-const config = loadInfraConfig((key) => {
-  const [namespace, name] = key.split(':') as [string, string];
-  return new pulumi.Config(namespace).get(name);
-});
-
-// Secrets come from `pulumi config set --secret <key> …` and stay encrypted in the state.
-const secretValue = (key: string) => new pulumi.Config('pizzaflow').requireSecret(key);
+import { runProgram } from './program';
 
 // Pulumi runs the program from the project directory (where Pulumi.yaml is).
-const stack = deployPizzaflow(config, process.cwd(), secretValue);
+const stack = runProgram(process.cwd());
 
 export const collectorUrl = stack.collectorUrl;
 export const metricsApiUrl = stack.metricsApiUrl;

@@ -1,28 +1,16 @@
 // Runs the Pulumi program (infra/index.ts) under Pulumi's mock runtime and records every resource it
 // registers with its inputs. Each render loads fresh copies of @pulumi/pulumi and the program, so
 // several stacks can be rendered in one test file.
-import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type * as PulumiModule from '@pulumi/pulumi';
+import { renderProgram, stackConfig as readStackConfig, type RenderedProgram } from '../../../tools/local/render-program';
 
 export const REPO_ROOT = path.resolve(__dirname, '..', '..', '..');
 export const PROJECT_NUMBER = '123456789012';
 
-export interface Recorded {
-  type: string;
-  name: string;
-  inputs: Record<string, unknown>;
-}
+export type { Recorded } from '../../../tools/local/render-program';
+export type RenderedStack = RenderedProgram;
 
-export interface RenderedStack {
-  resources: Recorded[];
-  outputs: Record<string, unknown>;
-  ofType(type: string): Recorded[];
-  named(name: string): Recorded;
-}
-
-// js-yaml (a devDependency, also used by @pulumi/pulumi) has no bundled types.
-const yaml = require('js-yaml') as { load(text: string): unknown };
 
 /**
  * Values of the stack's secret configuration, as an operator sets them with `pulumi config set --secret`
@@ -37,9 +25,8 @@ export const TEST_SECRETS: Readonly<Record<string, string>> = {
 };
 
 /** A stack file's configuration as Pulumi hands it to the program: every value a string, objects as JSON. */
-export function stackConfig(stack: 'dev' | 'prod'): Record<string, string> {
-  const parsed = yaml.load(fs.readFileSync(path.join(REPO_ROOT, `Pulumi.${stack}.yaml`), 'utf8')) as { config: Record<string, unknown> };
-  return Object.fromEntries(Object.entries(parsed.config).map(([k, v]) => [k, typeof v === 'object' ? JSON.stringify(v) : String(v)]));
+export function stackConfig(stack: 'dev' | 'prod' | 'local'): Record<string, string> {
+  return readStackConfig(REPO_ROOT, stack);
 }
 
 function computedState(type: string, inputs: Record<string, unknown>): Record<string, unknown> {
@@ -75,65 +62,32 @@ function idOf(type: string, name: string, inputs: Record<string, unknown>): stri
   return `${name}-id`;
 }
 
-async function settle<T>(pulumi: typeof PulumiModule, value: unknown): Promise<T> {
-  return new Promise<T>((resolve) => pulumi.output(value as PulumiModule.Input<T>).apply((v) => resolve(v as T)));
+function answerCall(token: string, inputs: Record<string, unknown>): Record<string, unknown> {
+  if (token === 'gcp:organizations/getProject:getProject') return { number: PROJECT_NUMBER, projectId: inputs.projectId };
+  if (token === 'gcp:storage/getProjectServiceAccount:getProjectServiceAccount') {
+    const email = `service-${PROJECT_NUMBER}@gs-project-accounts.iam.gserviceaccount.com`;
+    return { emailAddress: email, member: `serviceAccount:${email}` };
+  }
+  if (token === 'gcp:bigquery/getDefaultServiceAccount:getDefaultServiceAccount') {
+    const email = `bq-${PROJECT_NUMBER}@bigquery-encryption.iam.gserviceaccount.com`;
+    return { email, member: `serviceAccount:${email}` };
+  }
+  throw new Error(`unexpected call ${token}`);
 }
 
 /** Renders the program with `config` (fully qualified keys) and waits for every registration. */
 export async function renderStack(stackValues: Record<string, string>, stack = 'test', secrets: Readonly<Record<string, string>> = TEST_SECRETS): Promise<RenderedStack> {
-  const config = { ...secrets, ...stackValues };
-  const resources: Recorded[] = [];
-  let outputs: Record<string, unknown> = {};
+  let rendered: RenderedStack | undefined;
   await jest.isolateModulesAsync(async () => {
-    const pulumi = require('@pulumi/pulumi') as typeof PulumiModule;
-    await pulumi.runtime.setMocks(
-      {
-        newResource: (args) => {
-          const inputs = args.inputs as Record<string, unknown>;
-          resources.push({ type: args.type, name: args.name, inputs });
-          return { id: idOf(args.type, args.name, inputs), state: { ...inputs, ...computedState(args.type, inputs) } };
-        },
-        call: (args) => {
-          if (args.token === 'gcp:organizations/getProject:getProject') return { number: PROJECT_NUMBER, projectId: args.inputs.projectId };
-          if (args.token === 'gcp:storage/getProjectServiceAccount:getProjectServiceAccount') {
-            const email = `service-${PROJECT_NUMBER}@gs-project-accounts.iam.gserviceaccount.com`;
-            return { emailAddress: email, member: `serviceAccount:${email}` };
-          }
-          if (args.token === 'gcp:bigquery/getDefaultServiceAccount:getDefaultServiceAccount') {
-            const email = `bq-${PROJECT_NUMBER}@bigquery-encryption.iam.gserviceaccount.com`;
-            return { email, member: `serviceAccount:${email}` };
-          }
-          throw new Error(`unexpected call ${args.token}`);
-        },
-      },
-      'pizzaflow',
+    rendered = await renderProgram({
       stack,
-      false,
-    );
-    pulumi.runtime.setAllConfig(config, Object.keys(secrets));
-    const program = require('../../../infra/index') as Record<string, unknown>;
-    outputs = Object.fromEntries(await Promise.all(Object.entries(program).map(async ([k, v]) => [k, await settle(pulumi, v)] as const)));
-    await waitForStableCount(resources);
+      config: stackValues,
+      secrets,
+      repoRoot: REPO_ROOT,
+      computeState: (type, name, inputs) => ({ ...computedState(type, inputs), id: idOf(type, name, inputs) }),
+      answerCall,
+      load: () => ({ pulumi: require('@pulumi/pulumi') as typeof PulumiModule, runProgram: (require('../../../infra/program') as { runProgram: (root: string) => Record<string, unknown> }).runProgram }),
+    });
   });
-  return {
-    resources,
-    outputs,
-    ofType: (type) => resources.filter((r) => r.type === type),
-    named: (name) => {
-      const found = resources.find((r) => r.name === name);
-      if (!found) throw new Error(`no resource named ${name}`);
-      return found;
-    },
-  };
-}
-
-/** Registrations that wait on other resources' outputs land later: wait until none arrive for a while. */
-async function waitForStableCount(resources: Recorded[]): Promise<void> {
-  let last = -1;
-  let quiet = 0;
-  while (quiet < 5) {
-    await new Promise((r) => setTimeout(r, 10));
-    quiet = resources.length === last ? quiet + 1 : 0;
-    last = resources.length;
-  }
+  return rendered!;
 }
