@@ -31,6 +31,7 @@ const keys = {
     .optional(),
   deletionProtection: bool,
   protect: bool.default(false),
+  logLevel: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal']).default('info'),
   noncurrentVersionDays: days.default(DEFAULT_CATALOG_SETTINGS.noncurrentVersionDays),
   teamGroups: z.strictObject({ analytics: email, logistics: email, sales: email }),
   merchantPrincipals: z.record(merchantId, z.array(principal).min(1)).default({}),
@@ -64,6 +65,8 @@ export interface InfraConfig {
   protect: boolean;
   /** Days a landing file's noncurrent version is kept. */
   noncurrentVersionDays: number;
+  /** LOG_LEVEL of every function. */
+  logLevel: string;
   teamGroups: { analytics: string; logistics: string; sales: string };
   /** merchant id → IAM principals that may read that merchant's rows. */
   merchantPrincipals: Record<string, string[]>;
@@ -115,6 +118,7 @@ export function loadInfraConfig(read: ConfigReader): InfraConfig {
     deletionProtection: v.deletionProtection,
     protect: v.protect,
     noncurrentVersionDays: v.noncurrentVersionDays,
+    logLevel: v.logLevel,
     teamGroups: v.teamGroups,
     merchantPrincipals: v.merchantPrincipals,
     metricMartsBuilt: v.metricMartsBuilt,

@@ -35,7 +35,7 @@ export function registerLocalCommand(program: Command): void {
   const local = program.command('local').description('run the whole platform on this machine');
   local
     .command('up')
-    .description('start the emulators, bootstrap the catalog, serve the functions, the metrics API and the dashboard, and run the schedules until Ctrl-C')
+    .description('start the emulators, apply the Pulumi program (local stack) to them, serve the functions, the metrics API and the dashboard, and run the schedules until Ctrl-C')
     .option('--data-dir <dir>', 'where the emulators keep their state (kept across restarts)', '.pizzaflow')
     .option('--rate <x>', 'clock speed: 1 = real time; 60 = a simulated hour per real minute (schedules fire on this clock)', '1')
     .option('--pubsub-port <port>', 'Pub/Sub emulator port (0: any free port)', String(DEFAULT_PORTS.pubsub))
@@ -82,7 +82,7 @@ export function registerLocalCommand(program: Command): void {
         ...platform.notes.map((n) => `local default: ${n}`),
         ...(useLocalKeys ? ['local default: merchant API key of merchant <id> is local-<id> (set PIZZAFLOW_MERCHANT_API_KEYS for real keys)'] : []),
         `schedules  ${platform.catalog.schedules.map((s) => `${s.name} "${s.cron}"`).join(', ')} on a ${rate === 1 ? 'real' : `${rate}× accelerated`} clock`,
-        `state      ${path.resolve(o.dataDir)} (${platform.bootstrapChanges.filter((c) => c.action !== 'unchanged').length} resources created or updated by bootstrap)`,
+        `state      ${path.resolve(o.dataDir)} (${platform.bootstrapChanges.filter((c) => c.action !== 'unchanged').length} resources created or updated from the local stack of the Pulumi program)`,
         'Press Ctrl-C to stop.',
       ];
       process.stdout.write(`${out.join('\n')}\n`);

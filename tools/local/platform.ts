@@ -1,6 +1,7 @@
-// The whole platform on one machine: the three emulators, the catalog bootstrapped into them, the
-// three functions on one local host (push subscriptions pointing at it), the metrics API with the
-// dashboard, and the catalog's schedules on a real or accelerated clock.
+// The whole platform on one machine: the three emulators; the Pulumi program's `local` stack applied
+// to them (topics, push subscriptions to the local host, buckets, datasets, tables, secrets); the
+// three ingestion functions on one local host with the environment and secrets the program declares;
+// the metrics API with the dashboard; and the catalog's schedules on a real or accelerated clock.
 import path from 'node:path';
 import { compileProject } from '../dataform';
 import { loadCatalog, type PlatformCatalog } from '../../contracts/catalog';
@@ -8,7 +9,9 @@ import { EMULATOR_NAMES, readyLines, startEmulators } from '@pizzaflow/emulators
 import { bigqueryClient, pubsubClient, storageClient } from '../../functions/runtime/clients';
 import { loadConfig, type Config } from '../../functions/runtime/config';
 import type { Logger } from '../../functions/runtime/logger';
-import { bootstrap, type Change } from './bootstrap';
+import { type Change } from './apply-program';
+import { deployLocalStack, type LocalStackOptions } from './local-stack';
+import { packageInfo } from '../../functions/runtime/package-info';
 import { startFunctionsHost, type FunctionsHost } from './functions-host';
 import { startScheduler, type Clock, type Scheduler, type SchedulerEvent } from '../scheduler';
 import { startMetricsService, type KeyRing, type RunningServer } from '../../functions/metrics-api';
@@ -51,6 +54,8 @@ export interface LocalPlatformOptions {
   emulatorsInProcess?: boolean;
   /** Environment to complete with local defaults and the emulator variables (default process.env). */
   env?: NodeJS.ProcessEnv;
+  /** Edits the local stack's configuration before it is rendered (tests break the program this way). */
+  editStackConfig?: LocalStackOptions['editConfig'];
 }
 
 export interface LocalPlatform {
@@ -111,12 +116,16 @@ export async function startLocalPlatform(o: LocalPlatformOptions): Promise<Local
     const functions = await startFunctionsHost({ host: '127.0.0.1', port: o.ports.functions });
     closers.push(() => functions.close());
     env.PIZZAFLOW_FUNCTIONS_URL = functions.url;
-    const config = loadConfig(env);
+    const emulatorConfig = loadConfig(env);
     const catalog = loadCatalog();
 
-    const clients = { pubsub: pubsubClient(config), storage: storageClient(config), bigquery: bigqueryClient(config) };
+    const clients = { pubsub: pubsubClient(emulatorConfig), storage: storageClient(emulatorConfig), bigquery: bigqueryClient(emulatorConfig) };
     closers.push(() => clients.pubsub.close());
-    const bootstrapChanges = await bootstrap(clients, { project: config.project, location: config.location, catalog, functionsUrl: functions.url });
+    const deployed = await deployLocalStack({ repoRoot: packageInfo().root, env, project, functionsUrl: functions.url, editConfig: o.editStackConfig }, clients);
+    const bootstrapChanges = deployed.changes;
+    // The functions share this process: each gets the environment the program declares for it.
+    Object.assign(env, declaredEnvironment(deployed.functions));
+    const config = loadConfig(env);
 
     const metrics = await startMetricsService({ config, log: o.log, port: o.ports.serve, host: '127.0.0.1', keys: o.merchantKeys, runCheckMs: 1_000 });
     closers.push(() => metrics.close());
@@ -147,4 +156,18 @@ export async function startLocalPlatform(o: LocalPlatformOptions): Promise<Local
     await closeAll();
     throw err;
   }
+}
+
+/** The union of the functions' declared environments; two functions declaring one variable differently is an error. */
+export function declaredEnvironment(functions: Record<string, { name: string; env: Record<string, string> }>): Record<string, string> {
+  const out: Record<string, string> = {};
+  const owner: Record<string, string> = {};
+  for (const f of Object.values(functions)) {
+    for (const [key, value] of Object.entries(f.env)) {
+      if (key in out && out[key] !== value) throw new Error(`functions ${owner[key]} and ${f.name} declare ${key} differently; the local host runs them in one process`);
+      out[key] = value;
+      owner[key] ??= f.name;
+    }
+  }
+  return out;
 }

@@ -1,14 +1,17 @@
 // The whole local platform in-process for integration tests: the three emulators on port 0, the
-// functions host, the environment that points the functions' clients at them, and the catalog
-// bootstrapped. Tests set process.env because the entry points read configuration through loadConfig().
+// functions host, the environment that points the functions' clients at them, and the Pulumi
+// program's local stack applied to the emulators. Tests set process.env because the entry points
+// read configuration through loadConfig().
 import { BigQuery } from '@google-cloud/bigquery';
 import { PubSub } from '@google-cloud/pubsub';
 import { Storage } from '@google-cloud/storage';
-import { loadCatalog } from '../../contracts/catalog';
 import { startBigquery, type BigqueryEmulator as RunningEmulator } from '@pizzaflow/emulators';
 import { startPubsub, type PubsubEmulator } from '@pizzaflow/emulators';
 import { startStorage, type StorageEmulator } from '@pizzaflow/emulators';
-import { bootstrap, type Change } from '../local/bootstrap';
+import { packageInfo } from '../../functions/runtime/package-info';
+import { type Change } from '../local/apply-program';
+import { deployLocalStack, type LocalStackOptions } from '../local/local-stack';
+import { declaredEnvironment } from '../local/platform';
 import { startFunctionsHost, type FunctionsHost } from '../local/functions-host';
 
 export const PROJECT = 'pizzaflow-itest';
@@ -28,7 +31,8 @@ export interface Platform {
   close(): Promise<void>;
 }
 
-export async function startPlatform(): Promise<Platform> {
+/** `editStackConfig` changes the local stack's configuration before it is applied (tests break the program this way). */
+export async function startPlatform(options: { editStackConfig?: LocalStackOptions['editConfig'] } = {}): Promise<Platform> {
   const pubsubEmu = await startPubsub({ port: 0, project: PROJECT, logLevel: 'silent' });
   const storageEmu = await startStorage({ port: 0, inMemory: true, pubsubHost: pubsubEmu.url, logLevel: 'silent' });
   const bigqueryEmu = await startBigquery({ port: 0, grpcPort: 0, storageHost: storageEmu.url, project: PROJECT, logLevel: 'silent' });
@@ -41,14 +45,17 @@ export async function startPlatform(): Promise<Platform> {
     PIZZAFLOW_PII_KEY: PII_KEY,
     PIZZAFLOW_API_KEYS: `portal=${API_KEY}`,
     PIZZAFLOW_WEBHOOK_SECRETS: `dashdrop=${WEBHOOK_SECRET}`,
-    LOG_LEVEL: 'error',
+    PIZZAFLOW_MERCHANT_API_KEYS: 'm0001=integration-merchant-key',
     METADATA_SERVER_DETECTION: 'none',
   });
   const host = await startFunctionsHost();
   const pubsub = new PubSub({ projectId: PROJECT, apiEndpoint: pubsubEmu.url });
   const storage = new Storage({ projectId: PROJECT, apiEndpoint: storageEmu.url });
   const bigquery = new BigQuery({ projectId: PROJECT, apiEndpoint: bigqueryEmu.url });
-  const bootstrapChanges = await bootstrap({ pubsub, storage, bigquery }, { project: PROJECT, location: 'US', catalog: loadCatalog(), functionsUrl: host.url });
+  const deployed = await deployLocalStack({ repoRoot: packageInfo().root, env: process.env, project: PROJECT, functionsUrl: host.url, editConfig: options.editStackConfig }, { pubsub, storage, bigquery });
+  // The functions get the environment the program declares for them (LOG_LEVEL, project, secrets).
+  Object.assign(process.env, declaredEnvironment(deployed.functions), { LOG_LEVEL: 'error' });
+  const bootstrapChanges = deployed.changes;
   return {
     pubsubEmu,
     storageEmu,

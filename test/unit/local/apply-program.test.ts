@@ -1,0 +1,52 @@
+// The local stack's resource handler without sockets: secrets resolve from the program's secret
+// versions, a reference without a version stops the function naming both, and functions sharing
+// the local host must agree on every variable they both declare.
+import { localFunctions, MissingSecretError, secretStore, TYPES } from '../../../tools/local/apply-program';
+import { declaredEnvironment } from '../../../tools/local/platform';
+import type { Recorded, RenderedProgram } from '../../../tools/local/render-program';
+
+const SECRET = { '4dabf18193072939515e22adb298388d': '1b47061264138c4ac30d75fd1eb44270', value: 'portal=k1' };
+
+function program(resources: Recorded[]): RenderedProgram {
+  return { resources, outputs: {}, ofType: (t) => resources.filter((r) => r.type === t), named: (n) => resources.find((r) => r.name === n)! };
+}
+const rec = (type: string, name: string, id: string, inputs: Record<string, unknown>, state: Record<string, unknown> = inputs): Recorded => ({ type, name, id, inputs, state });
+
+const secret = rec(TYPES.secret, 'svc-collector-api-keys', 'projects/p/secrets/pizzaflow-collector-api-keys', { secretId: 'pizzaflow-collector-api-keys' });
+const version = rec(TYPES.secretVersion, 'svc-collector-api-keys-version', 'v1', { secret: 'projects/p/secrets/pizzaflow-collector-api-keys', secretData: SECRET });
+const collector = (secretName: string) =>
+  rec(TYPES.function, 'svc-collector', 'f1', { name: 'collector' }, {
+    name: 'collector',
+    serviceConfig: {
+      uri: 'http://127.0.0.1:1/collector',
+      serviceAccountEmail: 'pf-collector@p.iam.gserviceaccount.com',
+      environmentVariables: { GOOGLE_CLOUD_PROJECT: 'p', LOG_LEVEL: 'warn' },
+      secretEnvironmentVariables: [{ key: 'PIZZAFLOW_API_KEYS', secret: secretName, version: '1' }],
+    },
+  });
+
+test('a secret version is the value its secret holds (unwrapped from Pulumi secret)', () => {
+  expect([...secretStore(program([secret, version]))]).toEqual([['pizzaflow-collector-api-keys', 'portal=k1']]);
+});
+
+test('a function gets its declared variables and resolved secrets, nothing else', () => {
+  expect(localFunctions(program([secret, version, collector('pizzaflow-collector-api-keys')]))).toEqual({
+    collector: { name: 'collector', url: 'http://127.0.0.1:1/collector', serviceAccount: 'pf-collector@p.iam.gserviceaccount.com', env: { GOOGLE_CLOUD_PROJECT: 'p', LOG_LEVEL: 'warn', PIZZAFLOW_API_KEYS: 'portal=k1' } },
+  });
+});
+
+test('a reference to a secret with no version stops the function, naming the secret, the variable and the function', () => {
+  let error: unknown;
+  try {
+    localFunctions(program([secret, version, collector('pizzaflow-collector-api-key')]));
+  } catch (e) {
+    error = e;
+  }
+  expect(error).toBeInstanceOf(MissingSecretError);
+  expect((error as Error).message).toBe('function collector: secret "pizzaflow-collector-api-key" (PIZZAFLOW_API_KEYS) has no version in the program; the function cannot start');
+});
+
+test('functions on the one local host must agree on shared variables', () => {
+  expect(declaredEnvironment({ a: { name: 'a', env: { X: '1', Y: '2' } }, b: { name: 'b', env: { X: '1', Z: '3' } } })).toEqual({ X: '1', Y: '2', Z: '3' });
+  expect(() => declaredEnvironment({ a: { name: 'a', env: { LOG_LEVEL: 'info' } }, b: { name: 'b', env: { LOG_LEVEL: 'warn' } } })).toThrow('functions a and b declare LOG_LEVEL differently');
+});
