@@ -1,5 +1,6 @@
 // Dataform schedules derived from the catalog: one workflow config per run mode, and a release
 // compilation that lands before each scheduled incremental run.
+import { minutesOf } from '../../contracts/catalog/cron';
 import type { PlatformCatalog, ScheduleDecl } from '../../contracts/catalog';
 
 export type DataformMode = 'incremental' | 'full-refresh';
@@ -24,12 +25,12 @@ export function workflowPlans(catalog: PlatformCatalog): WorkflowPlan[] {
 }
 
 /**
- * Compile the release on the schedule the incremental run follows (the POS loader's), so each run
- * uses a compilation at most one cycle old; hourly when the incremental run follows nothing.
+ * Compile the release hourly, a few minutes before the hour's first incremental run: Dataform runs
+ * release configurations at most once an hour (its minimum compilation frequency), and a compilation
+ * only changes when the release branch does (`pizzaflow dataform publish`).
  */
 export function releaseCompilation(catalog: PlatformCatalog): { cron: string; timeZone: string } {
   const incremental = scheduleFor(catalog, 'incremental');
-  const before = incremental?.after ? catalog.schedules.find((s) => s.name === incremental.after) : undefined;
-  if (before) return { cron: before.cron, timeZone: before.timeZone };
-  return { cron: '0 * * * *', timeZone: incremental?.timeZone ?? 'Etc/UTC' };
+  const firstMinute = incremental ? Math.min(...minutesOf(incremental.cron.split(/\s+/)[0]!)) : 5;
+  return { cron: `${Math.max(0, firstMinute - 3)} * * * *`, timeZone: incremental?.timeZone ?? 'Etc/UTC' };
 }

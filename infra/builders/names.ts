@@ -19,13 +19,6 @@ export function serviceAccountEmail(project: string, principal: string): string 
   return `${serviceAccountId(principal)}@${project}.iam.gserviceaccount.com`;
 }
 
-/** Google-managed service agents, by project number. */
-export const serviceAgents = {
-  pubsub: (projectNumber: string) => `service-${projectNumber}@gcp-sa-pubsub.iam.gserviceaccount.com`,
-  bigquery: (projectNumber: string) => `bq-${projectNumber}@bigquery-encryption.iam.gserviceaccount.com`,
-  dataform: (projectNumber: string) => `service-${projectNumber}@gcp-sa-dataform.iam.gserviceaccount.com`,
-} as const;
-
 /** Bucket holding the functions' source archives (global name, so it carries the project id). */
 export function sourceBucketName(project: string): string {
   return `${project}-functions-source`;

@@ -111,8 +111,11 @@ export class Services extends pulumi.ComponentResource {
         repositoryId: ARTIFACT_REPOSITORY,
         format: 'DOCKER',
         description: 'Images Cloud Build makes from the pizzaflow functions',
-        // Every deploy pushes a new image; keep the last few per function.
-        cleanupPolicies: [{ id: 'keep-recent', action: 'KEEP', mostRecentVersions: { keepCount: 5 } }],
+        // Every deploy pushes a new image: delete those older than 30 days, except the last five per function.
+        cleanupPolicies: [
+          { id: 'delete-old', action: 'DELETE', condition: { olderThan: `${30 * 86_400}s` } },
+          { id: 'keep-recent', action: 'KEEP', mostRecentVersions: { keepCount: 5 } },
+        ],
       },
       { parent: this },
     );

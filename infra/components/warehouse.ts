@@ -6,7 +6,7 @@ import * as gcp from '@pulumi/gcp';
 import * as pulumi from '@pulumi/pulumi';
 import { DATASETS, type PlatformCatalog, type TableDecl } from '../../contracts/catalog';
 import { grantsOfKind, PLATFORM_PRINCIPALS_WITH_ALL_ROWS, type Grant } from '../builders/iam';
-import { METRIC_MARTS } from '../builders/marts';
+import { MERCHANT_MARTS } from '../builders/marts';
 import { MERCHANT_ACCESS_DATASET, MERCHANT_PRINCIPALS_TABLE, resourceSuffix, serviceAccountMember } from '../builders/names';
 import type { TeamGrant } from '../builders/teams';
 import { INTERNAL_READERS_POLICY, MERCHANT_PRINCIPALS_SCHEMA, merchantFilter, merchantPolicyId, merchantViewSql, tableSchemaJson, timePartitioningOf } from '../builders/warehouse';
@@ -175,7 +175,7 @@ export class Warehouse extends pulumi.ComponentResource {
 
     const marts = this.datasetOf(DATASETS.marts);
     const internalReaders = this.internalReaders();
-    for (const mart of METRIC_MARTS) {
+    for (const mart of MERCHANT_MARTS) {
       new gcp.bigquery.Table(
         `${this.prefix}-${resourceSuffix(MERCHANT_ACCESS_DATASET)}-${resourceSuffix(mart)}`,
         {
@@ -207,7 +207,9 @@ export class Warehouse extends pulumi.ComponentResource {
 
   private internalReaders(): pulumi.Input<string>[] {
     const teams = [...new Set(this.args.teamGrants.filter((g) => g.team !== 'sales').map((g) => g.member))];
-    return [...teams, ...PLATFORM_PRINCIPALS_WITH_ALL_ROWS.map((p) => emailOf(this.args.emails, p).apply(serviceAccountMember))];
+    // Services that read the marts whole (the metrics API filters per merchant itself).
+    const services = this.args.catalog.functions.filter((f) => f.access.readsDatasets.includes(DATASETS.marts)).map((f) => f.name);
+    return [...teams, ...[...PLATFORM_PRINCIPALS_WITH_ALL_ROWS, ...services].map((p) => emailOf(this.args.emails, p).apply(serviceAccountMember))];
   }
 
   private datasetOf(id: string): gcp.bigquery.Dataset {

@@ -6,7 +6,7 @@ import { releaseCompilation, workflowPlans } from '../../../infra/builders/dataf
 import { describeGrant, grantPlan, PRIMITIVE_ROLES, PROJECT_LEVEL_ROLES, principals } from '../../../infra/builders/iam';
 import { lifecycleRules } from '../../../infra/builders/lifecycle';
 import { lookerAlias, lookerStudioReportUrl } from '../../../infra/builders/looker';
-import { serviceAccountId, serviceAgents } from '../../../infra/builders/names';
+import { serviceAccountId } from '../../../infra/builders/names';
 import { teamGrants } from '../../../infra/builders/teams';
 import { merchantFilter, merchantPolicyId, merchantViewSql, tableSchemaJson, timePartitioningOf } from '../../../infra/builders/warehouse';
 
@@ -15,11 +15,6 @@ const catalog = loadCatalog();
 describe('names', () => {
   test('service account ids are 6-30 characters of lowercase, digits and hyphens', () => {
     for (const p of [...principals(catalog), 'x', 'a-very-long-principal-name-that-goes-on']) expect(serviceAccountId(p)).toMatch(/^[a-z][a-z0-9-]{4,28}[a-z0-9]$/);
-  });
-  test('service agents follow Google\'s documented patterns', () => {
-    expect(serviceAgents.pubsub('42')).toBe('service-42@gcp-sa-pubsub.iam.gserviceaccount.com');
-    expect(serviceAgents.dataform('42')).toBe('service-42@gcp-sa-dataform.iam.gserviceaccount.com');
-    expect(serviceAgents.bigquery('42')).toBe('bq-42@bigquery-encryption.iam.gserviceaccount.com');
   });
 });
 
@@ -85,7 +80,8 @@ test('Dataform: incremental on the catalog cron, full refresh on demand, compila
     { mode: 'incremental', cron: incremental.cron, timeZone: incremental.timeZone, fullRefresh: false },
     { mode: 'full-refresh', fullRefresh: true },
   ]);
-  expect(releaseCompilation(catalog).cron).toBe(catalog.schedules.find((s) => s.name === incremental.after)!.cron);
+  // Hourly (Dataform's minimum compilation interval), three minutes before the hour's first incremental run.
+  expect(releaseCompilation(catalog)).toEqual({ cron: '2 * * * *', timeZone: incremental.timeZone });
 });
 
 test('alert filters name the metric and the watched resources', () => {

@@ -86,7 +86,7 @@ beforeAll(async () => {
   dev = await renderStack(devConfig, 'dev');
   prod = await renderStack(prodConfig, 'prod');
   martsBuilt = await renderStack({ ...prodConfig, 'pizzaflow:metricMartsBuilt': 'true' }, 'prod');
-});
+}, 180_000);
 
 test.each([['dev'], ['prod']] as const)('%s: each service account has exactly its listed roles', (name) => {
   const stack = name === 'dev' ? dev : prod;

@@ -12,7 +12,7 @@ const localConfig = stackConfig('local');
 beforeAll(async () => {
   dev = await renderStack(devConfig, 'dev');
   local = await renderStack(localConfig, 'local');
-});
+}, 180_000);
 
 /** The edges that decide whether the pipeline works, with the project id taken out. */
 function wiring(stack: RenderedStack, project: string): string[] {

@@ -14,7 +14,7 @@ let dev: RenderedStack;
 
 beforeAll(async () => {
   dev = await renderStack(stackConfig('dev'), 'dev');
-});
+}, 180_000);
 
 /** Strings reachable in `value` that are not inside a secret wrapper. */
 function plainStrings(value: unknown): string[] {

@@ -26,7 +26,7 @@ beforeAll(async () => {
   dev = await renderStack(devConfig, 'dev');
   prod = await renderStack(prodConfig, 'prod');
   devCatalog = catalogOf(devConfig);
-});
+}, 180_000);
 
 const by = <T extends Record<string, unknown>>(rs: Recorded[], key: string) => new Map(rs.map((r) => [String(r.inputs[key]), r.inputs as T]));
 const allStrings = (value: unknown): string[] =>
