@@ -33,7 +33,9 @@ function ingestSubscription(name: string, topic: string, description: string): S
     ackDeadlineSeconds: 60,
     messageRetentionSeconds: WEEK_SECONDS,
     retryPolicy: { minimumBackoffSeconds: 10, maximumBackoffSeconds: 600 },
-    deadLetter: { topic: TOPICS.deadLetter, maxDeliveryAttempts: 10 },
+    // 60 deliveries with 10-600 s backoff ride out ≈ 9 h of BigQuery being down before anything is
+    // dead-lettered (contracts/catalog/retry.ts); Pub/Sub keeps the messages for the week of retention.
+    deadLetter: { topic: TOPICS.deadLetter, maxDeliveryAttempts: 60 },
     enableMessageOrdering: true,
   };
 }

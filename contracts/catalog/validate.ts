@@ -2,6 +2,7 @@
 // Problems are collected, not thrown one at a time, so a broken catalog shows everything at once.
 import { findField, type BigQueryField } from '../bigquery-schema';
 import { cronProblem, minutesOf } from './cron';
+import { OUTAGE_BUDGET_SECONDS, retryWindowSeconds } from './retry';
 import { bucketName } from './names';
 import type { PlatformCatalog, ScheduleDecl } from './types';
 
@@ -57,6 +58,10 @@ export function validateCatalog(catalog: PlatformCatalog): CatalogProblem[] {
     checkPubSubName(where, s.name, report);
     if (!topics.has(s.topic)) report(where, `topic "${s.topic}" is not declared`);
     if (s.push && !functions.has(s.push.function)) report(where, `push target function "${s.push.function}" is not declared`);
+    if (s.deadLetter && retryWindowSeconds(s.retryPolicy, s.deadLetter.maxDeliveryAttempts) < OUTAGE_BUDGET_SECONDS) {
+      const hours = (retryWindowSeconds(s.retryPolicy, s.deadLetter.maxDeliveryAttempts) / 3600).toFixed(1);
+      report(where, `retries for only ${hours} h before dead-lettering; an outage of ${OUTAGE_BUDGET_SECONDS / 3600} h must lose nothing (raise maxDeliveryAttempts or the backoff)`);
+    }
     if (s.push && !s.push.path.startsWith('/')) report(where, `push path "${s.push.path}" must start with /`);
     if (s.ackDeadlineSeconds < 10 || s.ackDeadlineSeconds > 600) report(where, 'ack deadline must be 10-600 seconds');
     if (s.messageRetentionSeconds < 600 || s.messageRetentionSeconds > 7 * 86400) report(where, 'message retention must be between 10 minutes and 7 days');

@@ -1,5 +1,6 @@
 import { bucketName, loadCatalog, platformCatalog, validateCatalog, CatalogError, type PlatformCatalog } from '../../../contracts/catalog';
 import { cronProblem, minutesOf } from '../../../contracts/catalog/cron';
+import { OUTAGE_BUDGET_SECONDS, retryWindowSeconds } from '../../../contracts/catalog/retry';
 
 const problemsOf = (mutate: (c: PlatformCatalog) => void) => {
   const catalog = platformCatalog();
@@ -32,7 +33,7 @@ describe('platform catalog', () => {
   it('dead-letters every ingest subscription', () => {
     const subs = loadCatalog().subscriptions.filter((s) => s.push?.function === 'ingest' && s.topic !== 'dead-letter');
     expect(subs).toHaveLength(2);
-    for (const s of subs) expect(s.deadLetter).toEqual({ topic: 'dead-letter', maxDeliveryAttempts: 10 });
+    for (const s of subs) expect(s.deadLetter).toEqual({ topic: 'dead-letter', maxDeliveryAttempts: 60 });
   });
 
   it('derives physical bucket names from the project', () => {
@@ -45,6 +46,7 @@ describe('catalog validation finds', () => {
     ['an undeclared subscription topic', (c) => (c.subscriptions[0]!.topic = 'nope'), /topic "nope" is not declared/],
     ['an undeclared dead-letter topic', (c) => (c.subscriptions[0]!.deadLetter!.topic = 'gone'), /dead-letter topic "gone"/],
     ['too few delivery attempts', (c) => (c.subscriptions[0]!.deadLetter!.maxDeliveryAttempts = 3), /must be 5-100/],
+    ['a retry budget shorter than a 6-hour outage', (c) => (c.subscriptions[0]!.deadLetter!.maxDeliveryAttempts = 20), /retries for only 2\.3 h before dead-lettering/],
     ['an undeclared push function', (c) => (c.subscriptions[0]!.push!.function = 'ghost'), /function "ghost"/],
     ['an ack deadline out of range', (c) => (c.subscriptions[0]!.ackDeadlineSeconds = 601), /ack deadline/],
     ['backoff out of order', (c) => (c.subscriptions[0]!.retryPolicy = { minimumBackoffSeconds: 60, maximumBackoffSeconds: 10 }), /retry backoff/],
@@ -100,5 +102,18 @@ describe('cron', () => {
     expect(minutesOf('*/15')).toEqual([0, 15, 30, 45]);
     expect(minutesOf('5-59/15')).toEqual([5, 20, 35, 50]);
     expect(minutesOf('7,3')).toEqual([3, 7]);
+  });
+});
+
+describe('retry budget', () => {
+  it('doubles the delay from the minimum to the maximum backoff between deliveries', () => {
+    expect(retryWindowSeconds({ minimumBackoffSeconds: 10, maximumBackoffSeconds: 600 }, 1)).toBe(0);
+    expect(retryWindowSeconds({ minimumBackoffSeconds: 10, maximumBackoffSeconds: 600 }, 4)).toBe(10 + 20 + 40);
+    expect(retryWindowSeconds({ minimumBackoffSeconds: 10, maximumBackoffSeconds: 600 }, 9)).toBe(10 + 20 + 40 + 80 + 160 + 320 + 600 + 600);
+  });
+  it('every raw-ingest subscription rides out a 6-hour outage before dead-lettering', () => {
+    for (const s of loadCatalog().subscriptions.filter((x) => x.deadLetter)) {
+      expect([s.name, retryWindowSeconds(s.retryPolicy, s.deadLetter!.maxDeliveryAttempts) >= OUTAGE_BUDGET_SECONDS]).toEqual([s.name, true]);
+    }
   });
 });
