@@ -1,14 +1,17 @@
-// The POS loader's ports over the official Cloud Storage and BigQuery clients. Staging objects and
-// plan records live in the landing bucket under `staging/` (outside the notified `pos/` prefix).
+// The POS loader's ports over the official Cloud Storage and BigQuery clients. Plan records and
+// staging objects live in the archive bucket under `_plans/`: stores can write the landing bucket,
+// not the archive, so nobody but the loader writes what the loader executes (and each record is
+// checked before use all the same, see plan-record.ts).
 import type { BigQuery, Job } from '@google-cloud/bigquery';
 import type { Bucket, Storage } from '@google-cloud/storage';
 import type { LoadManifestEntry } from '../../contracts/ops';
 import { PermanentError, RetryableError } from '../runtime/errors';
-import { STAGING_PREFIX, type LoadJobPlan } from './plan';
-import type { Destination, ManifestKey, PlanRecord, PosLoaderPorts } from './run';
+import { PLAN_ID, PLANS_PREFIX, type LoadJobPlan } from './plan';
+import { LoadJobRejected, type Destination, type ManifestKey, type PlanRecord, type PosLoaderPorts } from './run';
 
 export const LANDING_PREFIX = 'pos/';
-const PLANS_PREFIX = `${STAGING_PREFIX}plans/`;
+/** A plan record larger than this is not one the loader wrote (10,000 files make a few MiB). */
+const MAX_PLAN_BYTES = 64 * 2 ** 20;
 
 export interface GcpPortsOptions {
   storage: Storage;
@@ -29,6 +32,11 @@ interface JobStatus {
 
 export function gcpPorts(o: GcpPortsOptions): PosLoaderPorts {
   const landing = o.storage.bucket(o.buckets.landing);
+  const plansBucket = o.storage.bucket(o.buckets.archive);
+  const planId = (id: string): string => {
+    if (!PLAN_ID.test(id)) throw new PermanentError(`not a plan id: ${JSON.stringify(id).slice(0, 80)}`);
+    return id;
+  };
   const now = o.now ?? Date.now;
   const lookbackDays = o.manifestLookbackDays ?? 62;
   const manifestTable = `\`${o.project}.${o.datasets.ops}.load_manifest\``;
@@ -39,7 +47,9 @@ export function gcpPorts(o: GcpPortsOptions): PosLoaderPorts {
       const [meta] = (await job.getMetadata()) as unknown as [JobStatus];
       if (meta.status?.state === 'DONE') {
         const e = meta.status.errorResult;
-        // A failed job keeps its id: resubmitting would answer 409 forever, so an operator must look.
+        // BigQuery refused the data: the loader bisects the job's files (new staging objects, new ids).
+        if (e && e.reason === 'invalid') throw new LoadJobRejected(`load job ${jobId} failed: ${e.reason} ${e.message ?? ''}`.trim(), { jobId });
+        // Any other failure keeps its id: resubmitting would answer 409 forever, so an operator must look.
         if (e) throw new PermanentError(`load job ${jobId} failed: ${e.reason ?? ''} ${e.message ?? ''}`.trim(), { jobId });
         return;
       }
@@ -50,7 +60,7 @@ export function gcpPorts(o: GcpPortsOptions): PosLoaderPorts {
   return {
     async listLanding() {
       const [files] = await landing.getFiles({ prefix: LANDING_PREFIX, autoPaginate: true });
-      return files.map((f) => ({ bucket: o.buckets.landing, name: f.name, generation: String(f.metadata.generation) }));
+      return files.map((f) => ({ bucket: o.buckets.landing, name: f.name, generation: String(f.metadata.generation), size: Number(f.metadata.size ?? 0) }));
     },
     async readObject(obj) {
       const [bytes] = await landing.file(obj.name, { generation: Number(obj.generation) }).download({ decompress: false });
@@ -72,26 +82,45 @@ export function gcpPorts(o: GcpPortsOptions): PosLoaderPorts {
       }));
     },
     async writeStaging(name, text) {
-      await landing.file(name).save(text, { resumable: false, contentType: 'application/x-ndjson' });
+      if (!name.startsWith(PLANS_PREFIX)) throw new PermanentError(`staging object outside ${PLANS_PREFIX}: ${name}`);
+      await plansBucket.file(name).save(text, { resumable: false, contentType: 'application/x-ndjson' });
+    },
+    async readStaging(name) {
+      if (!name.startsWith(PLANS_PREFIX)) throw new PermanentError(`staging object outside ${PLANS_PREFIX}: ${name}`);
+      return (await plansBucket.file(name).download())[0].toString('utf8');
     },
     async readPlans() {
-      const [files] = await landing.getFiles({ prefix: PLANS_PREFIX });
-      const plans: PlanRecord[] = [];
-      for (const f of files) plans.push(JSON.parse((await f.download())[0].toString('utf8')) as PlanRecord);
+      // Only the records (`_plans/<id>.json`), not the staging folders beside them.
+      const [files] = await plansBucket.getFiles({ prefix: PLANS_PREFIX, delimiter: '/', autoPaginate: true });
+      const plans: { name: string; record: unknown }[] = [];
+      for (const f of files) {
+        if (!f.name.endsWith('.json')) continue;
+        if (Number(f.metadata.size ?? 0) > MAX_PLAN_BYTES) {
+          plans.push({ name: f.name, record: undefined });
+          continue;
+        }
+        let record: unknown;
+        try {
+          record = JSON.parse((await f.download())[0].toString('utf8'));
+        } catch {
+          record = undefined;
+        }
+        plans.push({ name: f.name, record });
+      }
       return plans;
     },
-    async writePlan(plan) {
-      await landing.file(`${PLANS_PREFIX}${plan.planId}.json`).save(JSON.stringify(plan), { resumable: false, contentType: 'application/json' });
+    async writePlan(plan: PlanRecord) {
+      await plansBucket.file(`${PLANS_PREFIX}${planId(plan.planId)}.json`).save(JSON.stringify(plan), { resumable: false, contentType: 'application/json' });
     },
-    async deletePlan(planId) {
-      await landing.deleteFiles({ prefix: `${STAGING_PREFIX}${planId}/` });
-      await landing.file(`${PLANS_PREFIX}${planId}.json`).delete({ ignoreNotFound: true });
+    async deletePlan(id) {
+      await plansBucket.deleteFiles({ prefix: `${PLANS_PREFIX}${planId(id)}/` });
+      await plansBucket.file(`${PLANS_PREFIX}${planId(id)}.json`).delete({ ignoreNotFound: true });
     },
     async runLoadJob(job: LoadJobPlan) {
       const table = o.bigquery.dataset(o.datasets.raw).table(job.table);
       try {
         const [created] = await table.createLoadJob(
-          job.sources.map((s) => landing.file(s)),
+          job.sources.map((s) => plansBucket.file(s)),
           { jobId: job.jobId, sourceFormat: 'NEWLINE_DELIMITED_JSON', writeDisposition: 'WRITE_APPEND', createDisposition: 'CREATE_NEVER' },
         );
         await waitFor(created, job.jobId);
@@ -115,6 +144,10 @@ export function gcpPorts(o: GcpPortsOptions): PosLoaderPorts {
       }
       await dest.setMetadata({ metadata: { ...metadata, pizzaflow_source: `gs://${obj.bucket}/${obj.name}#${obj.generation}` } });
       await source.delete({ ignoreNotFound: true, ifGenerationMatch: Number(obj.generation) });
+    },
+    async readStoreMerchants() {
+      const [rows] = await o.bigquery.query({ query: `SELECT store_id, merchant_id FROM \`${o.project}.${o.datasets.raw}.ref_stores\`` });
+      return new Map((rows as { store_id: string; merchant_id: string }[]).map((r) => [String(r.store_id), String(r.merchant_id)]));
     },
     async appendManifest(rows: LoadManifestEntry[]) {
       await o.bigquery.dataset(o.datasets.ops).table('load_manifest').insert(rows.map((r) => ({ insertId: `${r.object_name}#${r.generation}`, json: r })), { raw: true });

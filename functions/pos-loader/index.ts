@@ -6,12 +6,12 @@ import { loadConfig } from '../runtime/config';
 import { RetryableError } from '../runtime/errors';
 import { createLogger, type Logger } from '../runtime/logger';
 import { posLoaderPorts } from './wire';
-import { runPosLoader, type PosLoaderPorts } from './run';
+import { runPosLoader, type PosLoaderLimits, type PosLoaderPorts } from './run';
 
-function wire(): { ports: PosLoaderPorts; log: Logger } {
+function wire(): { ports: PosLoaderPorts; log: Logger; limits: PosLoaderLimits } {
   const config = loadConfig();
   const log = createLogger(FUNCTIONS.posLoader, { level: config.logLevel });
-  return { ports: posLoaderPorts(config), log };
+  return { ports: posLoaderPorts(config), log, limits: config.posLoader };
 }
 
 let wired: ReturnType<typeof wire> | undefined;
@@ -24,8 +24,8 @@ ff.http(FUNCTIONS.posLoader, async (req, res) => {
     return;
   }
   wired ??= wire();
-  const { ports, log } = wired;
-  const run = running.then(() => runPosLoader(ports, { now: Date.now, log }));
+  const { ports, log, limits } = wired;
+  const run = running.then(() => runPosLoader(ports, { now: Date.now, log, limits }));
   running = run.catch(() => undefined);
   try {
     const summary = await run;

@@ -1,10 +1,11 @@
 // The POS loader's decisions without I/O: what happens to each landed file (load, archive as an
 // identical re-upload, quarantine), how the files to load are grouped into one load job per window
 // per table (≤ 10,000 files each, staged as one NDJSON object per job), the deterministic job ids,
-// and the staging NDJSON and manifest rows.
+// and the staging NDJSON and manifest rows. Plan records and staging objects live under `_plans/`
+// in the archive bucket, which stores cannot write (the landing bucket's `pos/` prefix is theirs).
 import { createHash } from 'node:crypto';
 import type { LoadManifestEntry } from '../../contracts/ops';
-import { POS_TABLES, type PosFileVerdict, type PosTable } from './check-file';
+import { POS_TABLES, type PosFileVerdict, type PosTable, type QuarantineCode } from './check-file';
 
 /** Files per load job (and per staging object): bounds an object's size as a window grows. */
 export const MAX_FILES_PER_JOB = 10_000;
@@ -13,12 +14,24 @@ export interface LandedObject {
   bucket: string;
   name: string;
   generation: string;
+  /** Bytes stored (compressed), from the object's metadata; judged before any download. */
+  size?: number;
 }
 
 export type FileDecision =
   | { action: 'load'; object: LandedObject; verdict: PosFileVerdict & { ok: true } }
   | { action: 'archive'; object: LandedObject; verdict: PosFileVerdict; reason: string }
-  | { action: 'quarantine'; object: LandedObject; verdict: PosFileVerdict; reason: string };
+  | { action: 'quarantine'; object: LandedObject; verdict: PosFileVerdict; code: QuarantineCode; reason: string };
+
+/** The store a landed object's path names: `pos/store=<id>/…`; null when the path names none. */
+export function pathStore(name: string): string | null {
+  return /^pos\/store=([^/]+)\//.exec(name)?.[1] ?? null;
+}
+
+/** A quarantine decision; the reason starts with its code (`line_too_long: line 1 is longer…`). */
+export function quarantine(object: LandedObject, verdict: PosFileVerdict, code: QuarantineCode, detail: string): FileDecision {
+  return { action: 'quarantine', object, verdict, code, reason: `${code}: ${detail}` };
+}
 
 /** Identifies identical content of one store's window: an empty window has the same body digest everywhere. */
 export function contentKey(storeId: string | null, windowStart: string | null, sha256: string | null): string {
@@ -34,11 +47,22 @@ export function loadedContent(manifest: readonly Pick<LoadManifestEntry, 'status
 
 /**
  * Decides every file of a run in order; `loaded` is updated as files are chosen for loading, so two
- * identical files in one run load once.
+ * identical files in one run load once. A file is quarantined (`path_mismatch`) when its path
+ * (`pos/store=<id>/`) does not name its header's store, or when `storeMerchants` (store → merchant,
+ * from reference data) says the store belongs to another merchant than the header's.
  */
-export function decideFiles(files: readonly { object: LandedObject; verdict: PosFileVerdict }[], loaded: Set<string>): FileDecision[] {
+export function decideFiles(files: readonly { object: LandedObject; verdict: PosFileVerdict }[], loaded: Set<string>, storeMerchants?: ReadonlyMap<string, string>): FileDecision[] {
   return files.map(({ object, verdict }) => {
-    if (!verdict.ok) return { action: 'quarantine', object, verdict, reason: verdict.reason ?? 'invalid file' };
+    if (!verdict.ok) return quarantine(object, verdict, verdict.code ?? 'invalid', verdict.reason ?? 'invalid file');
+    const store = pathStore(object.name);
+    if (store !== verdict.header?.store_id) {
+      return quarantine(object, verdict, 'path_mismatch', `the path names store ${store ?? '(none)'} but the header is for store ${verdict.header?.store_id ?? '(none)'} of merchant ${verdict.header?.merchant_id ?? '(none)'}`);
+    }
+    // Reference data (raw.ref_stores), when the loader could read it: a store it knows belongs to one merchant.
+    const owner = store === null ? undefined : storeMerchants?.get(store);
+    if (owner !== undefined && owner !== verdict.header?.merchant_id) {
+      return quarantine(object, verdict, 'path_mismatch', `store ${store} belongs to merchant ${owner}, not to the header's merchant ${verdict.header?.merchant_id ?? '(none)'}`);
+    }
     const key = contentKey(verdict.header?.store_id ?? null, verdict.header?.window_start ?? null, verdict.contentSha256);
     if (loaded.has(key)) return { action: 'archive', object, verdict, reason: 'identical re-upload: this content was already loaded' };
     loaded.add(key);
@@ -55,7 +79,7 @@ export interface LoadJobPlan {
   jobId: string;
   table: PosTable;
   windowStart: string;
-  /** Staging object names (in the landing bucket): one NDJSON object holding the rows of every file of the job. */
+  /** Staging object names (in the archive bucket, under `_plans/<planId>/`): one NDJSON object holding the rows of every file of the job. */
   sources: string[];
   /** The files whose rows the job loads (`fileKey`). */
   files: string[];
@@ -69,7 +93,11 @@ export interface LoadPlan {
   jobs: LoadJobPlan[];
 }
 
-export const STAGING_PREFIX = 'staging/';
+/** Plan records (`_plans/<planId>.json`) and their staging objects (`_plans/<planId>/…`), in the archive bucket. */
+export const PLANS_PREFIX = '_plans/';
+
+/** Plan ids: 24 lowercase hex digits (a digest), nothing a path could abuse. */
+export const PLAN_ID = /^[0-9a-f]{24}$/;
 
 export function objectUri(o: LandedObject): string {
   return `gs://${o.bucket}/${o.name}`;
@@ -88,7 +116,7 @@ export function fileKey(o: LandedObject): string {
  */
 export function planLoad(decisions: readonly FileDecision[], ingestedAt: string): LoadPlan {
   const toLoad = decisions.filter((d): d is FileDecision & { action: 'load' } => d.action === 'load');
-  const planId = digest(toLoad.map((d) => fileKey(d.object)).sort().join('\n')).slice(0, 24);
+  const planId = digest(decisions.map((d) => fileKey(d.object)).sort().join('\n')).slice(0, 24);
   const files: StagedFile[] = [];
   const byWindow = new Map<string, Map<PosTable, string[]>>();
   for (const d of toLoad) {
@@ -110,7 +138,7 @@ export function planLoad(decisions: readonly FileDecision[], ingestedAt: string)
       const keys = (tables.get(table) ?? []).sort();
       for (let i = 0; i < keys.length; i += MAX_FILES_PER_JOB) {
         const part = i / MAX_FILES_PER_JOB;
-        const source = `${STAGING_PREFIX}${planId}/${table}/${compactTime(windowStart)}${part ? `-${part}` : ''}.ndjson`;
+        const source = `${PLANS_PREFIX}${planId}/${table}/${compactTime(windowStart)}${part ? `-${part}` : ''}.ndjson`;
         jobs.push({ jobId: loadJobId(table, windowStart, [source]), table, windowStart, sources: [source], files: keys.slice(i, i + MAX_FILES_PER_JOB) });
       }
     }

@@ -3,11 +3,36 @@
 // (deterministic ids), move files, record the manifest. The plan record is written before any job
 // runs, so a run interrupted anywhere is finished by the next one with the same job ids (BigQuery
 // answers 409 duplicate) and no row is loaded twice or lost.
+//
+// Hostile files are bounded and isolated: a file over the size limits (from its metadata, then
+// while it inflates) is quarantined and recorded at once on its own, before any other file is
+// judged further; at most `maxFilesPerRun` files are taken per run, oldest first. A load job
+// BigQuery refuses is bisected (each half written to the plan before it runs) until the refused
+// file is found and quarantined, and the rest load in the same run. Plan records are untrusted input:
+// one the loader did not write is ignored and logged, and a plan that keeps failing does not stop
+// the run from judging new files.
+import { createHash } from 'node:crypto';
 import type { LoadManifestEntry } from '../../contracts/ops';
 import { mapWithConcurrency } from '../runtime/concurrency';
+import { PermanentError } from '../runtime/errors';
 import type { Logger } from '../runtime/logger';
-import { checkPosFile } from './check-file';
-import { decideFiles, fileKey, jobsByFile, loadedContent, manifestRow, objectUri, planLoad, stagingNdjson, type FileDecision, type LandedObject, type LoadJobPlan } from './plan';
+import { checkPosStream, DEFAULT_FILE_LIMITS, LIMIT_CODES, POS_TABLES, type PosFileLimits, type PosFileVerdict, type QuarantineCode } from './check-file';
+import { checkPlanRecord } from './plan-record';
+import {
+  decideFiles,
+  fileKey,
+  jobsByFile,
+  loadedContent,
+  loadJobId,
+  manifestRow,
+  objectUri,
+  planLoad,
+  quarantine,
+  stagingNdjson,
+  type FileDecision,
+  type LandedObject,
+  type LoadJobPlan,
+} from './plan';
 
 export type Destination = 'archive' | 'quarantine';
 
@@ -24,26 +49,51 @@ export interface PlanRecord {
   planId: string;
   jobs: LoadJobPlan[];
   files: PlannedFile[];
+  /** Runs that tried to finish this plan and failed (a plan that keeps failing goes last). */
+  attempts?: number;
 }
 
 export type ManifestKey = Pick<LoadManifestEntry, 'object_name' | 'generation' | 'status' | 'store_id' | 'window_start' | 'content_sha256'>;
 
+/** BigQuery refused the data of a load job (errorResult reason `invalid`): the job is bisected. */
+export class LoadJobRejected extends PermanentError {}
+
 export interface PosLoaderPorts {
-  /** Objects under the landing prefix (the newest generation of each). */
+  /** Objects under the landing prefix (the newest generation of each, with its size). */
   listLanding(): Promise<LandedObject[]>;
   readObject(o: LandedObject): Promise<Buffer>;
   readManifest(): Promise<ManifestKey[]>;
   writeStaging(name: string, text: string): Promise<void>;
-  readPlans(): Promise<PlanRecord[]>;
+  readStaging(name: string): Promise<string>;
+  /** Every plan record as stored (untrusted: checked before use), with its object name. */
+  readPlans(): Promise<{ name: string; record: unknown }[]>;
   writePlan(plan: PlanRecord): Promise<void>;
   /** Removes the plan record and its staging objects. */
   deletePlan(planId: string): Promise<void>;
-  /** Submits the job (same id ⇒ BigQuery refuses a second one) and waits; 'existing' when it already ran. Throws if it failed. */
+  /**
+   * Submits the job (same id ⇒ BigQuery refuses a second one) and waits; 'existing' when it already ran.
+   * Throws LoadJobRejected when BigQuery refused the job's data, another error otherwise.
+   */
   runLoadJob(job: LoadJobPlan): Promise<'loaded' | 'existing'>;
   /** Copies to the destination bucket with metadata, then deletes this generation; a no-op when already gone. */
   moveObject(o: LandedObject, to: Destination, metadata: Record<string, string>): Promise<void>;
   appendManifest(rows: LoadManifestEntry[]): Promise<void>;
+  /** Store → owning merchant from reference data; optional (without it only the path is checked). */
+  readStoreMerchants?(): Promise<Map<string, string>>;
 }
+
+export interface PosLoaderLimits extends PosFileLimits {
+  /** Largest landed object (compressed bytes, from its metadata); larger ones are never downloaded. */
+  maxObjectBytes: number;
+  /** Files judged per run, oldest first; the rest wait for later runs. */
+  maxFilesPerRun: number;
+  /** Event and header times older than this, relative to the run, quarantine the file (`implausible_time`). */
+  maxAgeDays: number;
+  /** … or further ahead than this. */
+  maxFutureHours: number;
+}
+
+export const DEFAULT_LIMITS: PosLoaderLimits = { ...DEFAULT_FILE_LIMITS, maxObjectBytes: 16 * 2 ** 20, maxFilesPerRun: 2_000, maxAgeDays: 30, maxFutureHours: 24 };
 
 export interface PosLoaderSummary {
   recovered: number;
@@ -53,31 +103,108 @@ export interface PosLoaderSummary {
   quarantined: number;
   jobs: { jobId: string; table: string; outcome: 'loaded' | 'existing' }[];
   rows: { pos_transactions: number; inventory_movements: number };
+  /** Files left in the landing bucket for later runs (over the per-run cap, or unreadable this time). */
+  backlog: number;
+  /** Quarantined by a size limit before being judged further. */
+  refused: number;
+  /** Load jobs BigQuery refused (each bisected). */
+  rejectedJobs: number;
+  /** Plan records the loader did not write: ignored. */
+  ignoredPlans: number;
+  /** Interrupted plans that failed again this run (their files wait; the run went on). */
+  blockedPlans: number;
 }
 
 const key = (name: string, generation: string): string => `${name}#${generation}`;
 
 /** Object reads, staging writes and moves in flight at once (each is one Cloud Storage request or two). */
 const IO_CONCURRENCY = 16;
+/** Files judged at once: each holds at most the inflated cap, so this bounds a run's peak memory. */
+const JUDGE_CONCURRENCY = 4;
 /** Load jobs submitted at once (BigQuery runs them concurrently; a run has one per window per table). */
 const LOAD_JOB_CONCURRENCY = 4;
 
-export async function runPosLoader(ports: PosLoaderPorts, options: { now: () => number; log?: Logger }): Promise<PosLoaderSummary> {
-  const summary: PosLoaderSummary = { recovered: 0, files: 0, loaded: 0, archived: 0, quarantined: 0, jobs: [], rows: { pos_transactions: 0, inventory_movements: 0 } };
-  // 1. Finish what an interrupted run committed to.
-  for (const plan of await ports.readPlans()) {
-    options.log?.warn({ planId: plan.planId, files: plan.files.length }, 'finishing an interrupted plan');
-    summary.recovered += plan.files.length;
-    await executePlan(ports, plan, summary, options.log);
+export async function runPosLoader(ports: PosLoaderPorts, options: { now: () => number; log?: Logger; limits?: Partial<PosLoaderLimits> }): Promise<PosLoaderSummary> {
+  const limits: PosLoaderLimits = { ...DEFAULT_LIMITS, ...options.limits };
+  const log = options.log;
+  const summary: PosLoaderSummary = {
+    recovered: 0, files: 0, loaded: 0, archived: 0, quarantined: 0, jobs: [], rows: { pos_transactions: 0, inventory_movements: 0 },
+    backlog: 0, refused: 0, rejectedJobs: 0, ignoredPlans: 0, blockedPlans: 0,
+  };
+  // 1. Finish what an interrupted run committed to: only plans the loader wrote, the least-tried first;
+  //    one that fails again keeps its files out of this run and does not stop it.
+  const plans: PlanRecord[] = [];
+  for (const { name, record } of await ports.readPlans()) {
+    const checked = checkPlanRecord(name, record);
+    if (checked.ok) plans.push(checked.plan);
+    else {
+      summary.ignoredPlans += 1;
+      log?.error({ record: name, reason: checked.reason }, 'ignoring a plan record the loader did not write');
+    }
   }
-  // 2. Judge the files nobody has processed yet.
+  plans.sort((a, b) => (a.attempts ?? 0) - (b.attempts ?? 0));
+  const held = new Set<string>();
+  for (const plan of plans) {
+    log?.warn({ planId: plan.planId, files: plan.files.length, attempts: plan.attempts ?? 0 }, 'finishing an interrupted plan');
+    try {
+      await executePlan(ports, plan, summary, log);
+      summary.recovered += plan.files.length;
+    } catch (err) {
+      summary.blockedPlans += 1;
+      for (const f of plan.files) held.add(fileKey(f.object));
+      log?.error({ planId: plan.planId, attempts: (plan.attempts ?? 0) + 1, err: (err as Error).message }, 'an interrupted plan failed again: its files wait, the run goes on');
+      plan.attempts = (plan.attempts ?? 0) + 1;
+      await ports.writePlan(plan).catch(() => undefined);
+    }
+  }
+  // 2. Judge the files nobody has processed yet, oldest first, at most maxFilesPerRun.
   const manifest = await ports.readManifest();
   const done = new Set(manifest.map((m) => key(m.object_name, m.generation)));
-  const fresh = (await ports.listLanding()).filter((o) => !done.has(key(o.name, o.generation))).sort(byArrival);
+  const waiting = (await ports.listLanding()).filter((o) => !done.has(key(o.name, o.generation)) && !held.has(fileKey(o))).sort(byArrival);
+  const fresh = waiting.slice(0, limits.maxFilesPerRun);
+  summary.backlog = waiting.length - fresh.length;
+  if (summary.backlog > 0) log?.warn({ taken: fresh.length, backlog: summary.backlog }, 'more landed files than one run takes: the oldest go first, the rest wait');
   if (fresh.length === 0) return summary;
-  const judged = await mapWithConcurrency(fresh, IO_CONCURRENCY, async (object) => ({ object, verdict: checkPosFile(await ports.readObject(object)) }));
-  const decisions = decideFiles(judged, loadedContent(manifest));
   const now = new Date(options.now()).toISOString();
+  const window = { now: options.now(), maxAgeMs: limits.maxAgeDays * 86_400_000, maxFutureMs: limits.maxFutureHours * 3_600_000 };
+  const judged = await mapWithConcurrency(fresh, JUDGE_CONCURRENCY, async (object) => {
+    let verdict: PosFileVerdict;
+    if (object.size !== undefined && object.size > limits.maxObjectBytes) {
+      verdict = refusal('too_large', `object is ${object.size} bytes, over the ${limits.maxObjectBytes}-byte limit (not downloaded)`);
+    } else {
+      let bytes: Buffer;
+      try {
+        bytes = await ports.readObject(object);
+      } catch (err) {
+        summary.backlog += 1;
+        log?.warn({ object: object.name, err: (err as Error).message }, 'could not read a landed file: it waits for the next run');
+        return null;
+      }
+      try {
+        verdict = bytes.length > limits.maxObjectBytes ? refusal('too_large', `object is ${bytes.length} bytes, over the ${limits.maxObjectBytes}-byte limit`) : await checkPosStream(bytes, { limits, window });
+      } catch (err) {
+        // Judging is pure: whatever throws will throw again, so the file is quarantined rather than retried.
+        verdict = refusal('corrupt', `the file could not be judged: ${(err as Error).message}`);
+      }
+    }
+    if (verdict.code !== null && LIMIT_CODES.has(verdict.code)) {
+      // Recorded now, on its own: a file that breaks a limit never waits for (or blocks) the others.
+      await quarantineAlone(ports, quarantine(object, verdict, verdict.code, verdict.reason ?? verdict.code), now, summary, log);
+      return null;
+    }
+    return { object, verdict };
+  });
+  const accepted = judged.filter((j): j is NonNullable<typeof j> => j !== null);
+  let owners: Map<string, string> | undefined;
+  if (accepted.length && ports.readStoreMerchants) {
+    try {
+      owners = await ports.readStoreMerchants();
+    } catch (err) {
+      log?.warn({ err: (err as Error).message }, 'store reference data unreadable: merchant ownership of stores not checked this run');
+    }
+  }
+  const decisions = decideFiles(accepted, loadedContent(manifest), owners);
+  if (decisions.length === 0) return summary;
   const plan = planLoad(decisions, now);
   // 3. Staging objects (one per job), then the plan record: from here on the plan is what happens.
   const byKey = new Map(decisions.map((d) => [fileKey(d.object), d]));
@@ -96,8 +223,26 @@ export async function runPosLoader(ports: PosLoaderPorts, options: { now: () => 
     files: decisions.map((d) => plannedFile(d, now, (jobsOfFile.get(fileKey(d.object)) ?? []).map((j) => j.jobId))),
   };
   await ports.writePlan(record);
-  await executePlan(ports, record, summary, options.log);
+  await executePlan(ports, record, summary, log);
   return summary;
+}
+
+function refusal(code: QuarantineCode, reason: string): PosFileVerdict {
+  return { ok: false, code, reason, header: null, contentSha256: null, rows: { pos_transactions: [], inventory_movements: [] }, inflatedBytes: 0 };
+}
+
+/** A one-file plan (no job): written, then executed like any plan, so the move and the manifest row happen once. */
+async function quarantineAlone(ports: PosLoaderPorts, d: FileDecision, recordedAt: string, summary: PosLoaderSummary, log?: Logger): Promise<void> {
+  const record: PlanRecord = { planId: digest(`quarantine\n${fileKey(d.object)}`).slice(0, 24), jobs: [], files: [plannedFile(d, recordedAt, [])] };
+  log?.warn({ object: d.object.name, reason: d.action === 'quarantine' ? d.reason : null }, 'quarantining a file over a limit');
+  try {
+    await ports.writePlan(record);
+    await executePlan(ports, record, summary, log);
+    summary.refused += 1;
+  } catch (err) {
+    summary.backlog += 1;
+    log?.error({ object: d.object.name, err: (err as Error).message }, 'could not quarantine a file over a limit: it waits for the next run');
+  }
 }
 
 /** Upload order (generations grow with time), so of two identical files the first one uploaded is loaded. */
@@ -109,19 +254,94 @@ function byArrival(a: LandedObject, b: LandedObject): number {
 
 function plannedFile(d: FileDecision, recordedAt: string, jobIds: string[]): PlannedFile {
   const manifest = manifestRow(d, recordedAt, jobIds);
-  if (d.action === 'quarantine') return { object: d.object, destination: 'quarantine', metadata: { pizzaflow_status: 'quarantined', pizzaflow_reason: d.reason.slice(0, 1024) }, manifest };
+  if (d.action === 'quarantine') return { object: d.object, destination: 'quarantine', metadata: { pizzaflow_status: 'quarantined', pizzaflow_reason_code: d.code, pizzaflow_reason: d.reason.slice(0, 1024) }, manifest };
   if (d.action === 'archive') return { object: d.object, destination: 'archive', metadata: { pizzaflow_status: 'archived', pizzaflow_reason: d.reason }, manifest };
   return { object: d.object, destination: 'archive', metadata: { pizzaflow_status: 'loaded', pizzaflow_load_job_ids: jobIds.join(',') }, manifest };
 }
 
 async function executePlan(ports: PosLoaderPorts, plan: PlanRecord, summary: PosLoaderSummary, log?: Logger): Promise<void> {
-  // The jobs load different files (or tables): they run side by side; the summary keeps plan order.
-  const outcomes = await mapWithConcurrency(plan.jobs, LOAD_JOB_CONCURRENCY, async (job) => {
-    const outcome = await ports.runLoadJob(job);
-    log?.info({ jobId: job.jobId, table: job.table, windowStart: job.windowStart, files: job.files?.length, outcome }, 'load job done');
-    return outcome;
-  });
-  plan.jobs.forEach((job, i) => summary.jobs.push({ jobId: job.jobId, table: job.table, outcome: outcomes[i]! }));
+  // Plan rewrites (bisection, narrowing) are written one after another, each with the plan as it is then.
+  let writes: Promise<void> = Promise.resolve();
+  const persist = (): Promise<void> => (writes = writes.then(() => ports.writePlan(plan)));
+  const fileOf = new Map(plan.files.map((f) => [fileKey(f.object), f]));
+
+  /** The job restricted to some of its files: a new staging object (rows re-tagged) and so a new id. */
+  const narrow = async (job: LoadJobPlan, keep: string[], tag: string): Promise<LoadJobPlan> => {
+    const uris = new Set(keep.map((k) => objectUri(fileOf.get(k)!.object)));
+    const source = job.sources[0]!.replace(/\.ndjson$/, '') + `.${tag}.ndjson`;
+    const jobId = loadJobId(job.table, job.windowStart, [source]);
+    let text = '';
+    for (const s of job.sources) {
+      for (const line of (await ports.readStaging(s)).split('\n')) {
+        if (!line) continue;
+        const row = JSON.parse(line) as Record<string, unknown>;
+        if (uris.has(String(row.source_object))) text += `${JSON.stringify({ ...row, load_job_id: jobId })}\n`;
+      }
+    }
+    await ports.writeStaging(source, text);
+    return { jobId, table: job.table, windowStart: job.windowStart, sources: [source], files: keep };
+  };
+  const replace = (job: LoadJobPlan, by: LoadJobPlan[]): void => {
+    const i = plan.jobs.findIndex((j) => j.jobId === job.jobId);
+    plan.jobs.splice(i, 1, ...by);
+  };
+
+  const run = async (job: LoadJobPlan): Promise<void> => {
+    try {
+      const outcome = await ports.runLoadJob(job);
+      log?.info({ jobId: job.jobId, table: job.table, windowStart: job.windowStart, files: job.files.length, outcome }, 'load job done');
+      summary.jobs.push({ jobId: job.jobId, table: job.table, outcome });
+    } catch (err) {
+      if (!(err instanceof LoadJobRejected)) throw err;
+      summary.rejectedJobs += 1;
+      log?.warn({ jobId: job.jobId, table: job.table, files: job.files.length, err: err.message }, 'BigQuery refused a load job: bisecting its files');
+      if (job.files.length === 1) {
+        loadFailed(plan, fileOf.get(job.files[0]!)!, job, err.message);
+        replace(job, []);
+        await persist();
+        return;
+      }
+      const mid = Math.ceil(job.files.length / 2);
+      const halves = [await narrow(job, job.files.slice(0, mid), 'a'), await narrow(job, job.files.slice(mid), 'b')];
+      replace(job, halves);
+      await persist(); // the halves are the plan before either runs
+      for (const half of halves) await run(half);
+    }
+  };
+
+  // One wave per table: a file refused in an earlier table's job leaves the later tables' jobs
+  // before they run, so its rows load in no table.
+  for (const table of POS_TABLES) {
+    const wave: LoadJobPlan[] = [];
+    let changed = false;
+    for (const job of plan.jobs.filter((j) => j.table === table)) {
+      // Quarantined, unless this very job loaded it before a later table's rows were refused.
+      const out = (k: string): boolean => {
+        const m = fileOf.get(k)!.manifest;
+        return m.status === 'quarantined' && !(m.load_job_id ?? '').split(',').includes(job.jobId);
+      };
+      if (!job.files.some(out)) {
+        wave.push(job);
+        continue;
+      }
+      const keep = job.files.filter((k) => !out(k));
+      const narrowed = keep.length ? [await narrow(job, keep, 'x')] : [];
+      replace(job, narrowed);
+      wave.push(...narrowed);
+      changed = true;
+    }
+    if (changed) await persist();
+    await mapWithConcurrency(wave, LOAD_JOB_CONCURRENCY, run);
+    await writes;
+  }
+  // The job ids of the loaded files, as the plan finally ran them.
+  const jobsOfFile = jobsByFile(plan.jobs);
+  for (const f of plan.files) {
+    if (f.manifest.status !== 'loaded') continue;
+    const ids = (jobsOfFile.get(fileKey(f.object)) ?? []).map((j) => j.jobId);
+    f.manifest = { ...f.manifest, load_job_id: ids.length ? ids.join(',') : null };
+    f.metadata = { ...f.metadata, pizzaflow_load_job_ids: ids.join(',') };
+  }
   await mapWithConcurrency(plan.files, IO_CONCURRENCY, (f) => ports.moveObject(f.object, f.destination, f.metadata));
   // Re-read: an interrupted run may have written part of its manifest already.
   const recorded = new Set((await ports.readManifest()).map((m) => key(m.object_name, m.generation)));
@@ -137,4 +357,30 @@ async function executePlan(ports: PosLoaderPorts, plan: PlanRecord, summary: Pos
     summary.rows.pos_transactions += f.manifest.transaction_rows;
     summary.rows.inventory_movements += f.manifest.inventory_rows;
   }
+}
+
+/**
+ * The file whose rows BigQuery refused, alone in its job: quarantined (`load_failed`). Its rows of an
+ * earlier table's wave, if any, were loaded already; the manifest row says so (counts and job ids).
+ */
+function loadFailed(plan: PlanRecord, f: PlannedFile, job: LoadJobPlan, message: string): void {
+  const k = fileKey(f.object);
+  const before = plan.jobs.filter((j) => POS_TABLES.indexOf(j.table) < POS_TABLES.indexOf(job.table) && j.files.includes(k));
+  const loadedTables = new Set(before.map((j) => j.table));
+  const partial = before.length ? `; its ${[...loadedTables].join(', ')} rows were loaded by ${before.map((j) => j.jobId).join(', ')}` : '';
+  const reason = `load_failed: BigQuery refused the file's ${job.table} rows: ${message}${partial}`.slice(0, 4000);
+  f.destination = 'quarantine';
+  f.metadata = { pizzaflow_status: 'quarantined', pizzaflow_reason_code: 'load_failed', pizzaflow_reason: reason.slice(0, 1024) };
+  f.manifest = {
+    ...f.manifest,
+    status: 'quarantined',
+    reason,
+    transaction_rows: loadedTables.has('pos_transactions') ? f.manifest.transaction_rows : 0,
+    inventory_rows: loadedTables.has('inventory_movements') ? f.manifest.inventory_rows : 0,
+    load_job_id: before.length ? before.map((j) => j.jobId).join(',') : null,
+  };
+}
+
+function digest(text: string): string {
+  return createHash('sha256').update(text).digest('hex');
 }

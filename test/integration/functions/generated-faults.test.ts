@@ -62,7 +62,7 @@ describe('generated data with faults, end to end', () => {
     const landing = bucketName(PROJECT, 'pos-landing');
     const paths = walk(join(outDir, 'pos')).sort((a, b) => Number(/-(reupload|resend)/.test(a)) - Number(/-(reupload|resend)/.test(b)) || a.localeCompare(b));
     for (const path of paths) await p.storage.bucket(landing).file(relative(outDir, path)).save(readFileSync(path), { resumable: false });
-    const res = await fetch(`${p.host.url}/pos-loader/run`, { method: 'POST' });
+    const res = await p.callAsScheduler(`/pos-loader/run`);
     expect(res.status).toBe(200);
     const manifest = await query<{ object_name: string; status: string; reason: string | null }>(p.bigquery, 'SELECT object_name, status, reason FROM ops.load_manifest');
     for (const f of faults.filter((x) => x.flow === 'pos')) {

@@ -42,7 +42,7 @@ describe('pos-loader', () => {
     return names;
   };
   const runLoader = async () => {
-    const res = await fetch(`${p.host.url}/pos-loader/run`, { method: 'POST' });
+    const res = await p.callAsScheduler(`/pos-loader/run`);
     expect(res.status).toBe(200);
     return (await res.json()) as { files: number; loaded: number; archived: number; quarantined: number; recovered: number; jobs: { outcome: string }[]; rows: { pos_transactions: number; inventory_movements: number } };
   };

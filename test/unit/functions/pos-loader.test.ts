@@ -55,25 +55,25 @@ describe('decideFiles and planLoad', () => {
     const d = decideFiles([
       { object: obj('pos/store=s0001/date=2026-11-23/1700.ndjson.gz'), verdict },
       { object: obj('pos/store=s0001/date=2026-11-23/1700-reupload.ndjson.gz'), verdict },
-      { object: obj('pos/x.ndjson.gz'), verdict: checkPosFile(Buffer.from('garbage')) },
+      { object: obj('pos/store=s0001/x.ndjson.gz'), verdict: checkPosFile(Buffer.from('garbage')) },
     ], loaded);
     expect(d.map((x) => x.action)).toEqual(['load', 'archive', 'quarantine']);
     // The manifest of a later run knows the content.
     const row = manifestRow(d[0]!, '2026-11-23T17:30:00Z', ['job-1']);
     expect(loadManifestEntry.safeParse(row).success).toBe(true);
-    expect(decideFiles([{ object: obj('pos/again.ndjson.gz'), verdict }], loadedContent([row]))[0]!.action).toBe('archive');
+    expect(decideFiles([{ object: obj('pos/store=s0001/again.ndjson.gz'), verdict }], loadedContent([row]))[0]!.action).toBe('archive');
     for (const x of d) expect(loadManifestEntry.safeParse(manifestRow(x, '2026-11-23T17:30:00Z', [])).success).toBe(true);
   });
 
   it('does not treat empty windows of different stores as duplicates', () => {
     const empty = (store: string) => checkPosFile(gzipPosFile(posFileText({ ...header, store_id: store }, [])));
-    const d = decideFiles([{ object: obj('a'), verdict: empty('s0001') }, { object: obj('b'), verdict: empty('s0002') }], new Set());
+    const d = decideFiles([{ object: obj('pos/store=s0001/a'), verdict: empty('s0001') }, { object: obj('pos/store=s0002/b'), verdict: empty('s0002') }], new Set());
     expect(d.map((x) => x.action)).toEqual(['load', 'load']);
   });
 
   it('plans one job per window per table, staged as one object, with deterministic ids', () => {
     const files = ['1700', '1700b'].map((n, i) => ({ object: obj(`pos/store=s000${i}/${n}.ndjson.gz`), verdict: { ...verdict, header: { ...header, store_id: `s000${i}` } } }));
-    const later = { object: obj('pos/late.ndjson.gz'), verdict: { ...verdict, header: { ...header, store_id: 's0009', window_start: '2026-11-23T17:15:00Z' } } };
+    const later = { object: obj('pos/store=s0009/late.ndjson.gz'), verdict: { ...verdict, header: { ...header, store_id: 's0009', window_start: '2026-11-23T17:15:00Z' } } };
     const plan = planLoad(decideFiles([...files, later], new Set()), '2026-11-23T17:30:00Z');
     expect(plan.jobs.map((j) => [j.table, j.windowStart, j.files.length, j.sources.length])).toEqual([
       ['pos_transactions', '2026-11-23T17:00:00.000Z', 2, 1],
@@ -82,7 +82,7 @@ describe('decideFiles and planLoad', () => {
       ['inventory_movements', '2026-11-23T17:15:00.000Z', 1, 1],
     ]);
     expect(new Set(plan.jobs.map((j) => j.sources[0])).size).toBe(4);
-    expect(plan.jobs.every((j) => j.sources[0]!.startsWith(`staging/${plan.planId}/${j.table}/`))).toBe(true);
+    expect(plan.jobs.every((j) => j.sources[0]!.startsWith(`_plans/${plan.planId}/${j.table}/`))).toBe(true);
     const byFile = jobsByFile(plan.jobs);
     expect(byFile.get(fileKey(later.object))!.map((j) => j.windowStart)).toEqual(['2026-11-23T17:15:00.000Z', '2026-11-23T17:15:00.000Z']);
     const again = planLoad(decideFiles([later, ...files], new Set()), '2026-11-23T17:45:00Z');
@@ -93,7 +93,7 @@ describe('decideFiles and planLoad', () => {
   });
 
   it('splits a window over 10,000 files into several jobs, each with its own staging object', () => {
-    const many: FileDecision[] = Array.from({ length: MAX_FILES_PER_JOB + 1 }, (_, i) => ({ action: 'load', object: obj(`pos/f${i}.ndjson.gz`), verdict: verdict as FileDecision['verdict'] & { ok: true } }));
+    const many: FileDecision[] = Array.from({ length: MAX_FILES_PER_JOB + 1 }, (_, i) => ({ action: 'load', object: obj(`pos/store=s0001/f${i}.ndjson.gz`), verdict: verdict as FileDecision['verdict'] & { ok: true } }));
     const plan = planLoad(many, '2026-11-23T17:30:00Z');
     expect(plan.jobs.map((j) => [j.table, j.files.length])).toEqual([
       ['pos_transactions', MAX_FILES_PER_JOB],
