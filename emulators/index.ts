@@ -5,6 +5,7 @@
 export {
   start as startPubsub,
   verifyPushToken,
+  signPushToken,
   pushJwks,
   pushPublicKeyPem,
   PushTokenError,

@@ -6,7 +6,7 @@ import { pushPublicKeyPem } from './oidc';
 import { startGrpcServer, type GrpcServer } from './server';
 import { readSnapshot, writeSnapshot } from './snapshot';
 
-export { verifyPushToken, pushJwks, pushPublicKeyPem, PushTokenError, type PushTokenClaims } from './oidc';
+export { verifyPushToken, signPushToken, pushJwks, pushPublicKeyPem, PushTokenError, type PushTokenClaims } from './oidc';
 
 export interface PubsubEmulatorOptions {
   /** Interface to listen on; default localhost. */

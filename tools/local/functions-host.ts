@@ -7,10 +7,15 @@ import type { AddressInfo } from 'node:net';
 import { getTestServer } from '@google-cloud/functions-framework/testing';
 import { FUNCTIONS } from '../../contracts/catalog';
 
+/** Cloud Run's decision for a request to function `name` (tools/local/cloud-run-front.ts). */
+export type AccessCheck = (name: string, authorization: string | undefined) => { ok: true } | { ok: false; status: number; reason: string };
+
 export interface FunctionsHost {
-  /** `http://host:port`: the base URL for bootstrap's push endpoints. */
+  /** `http://host:port`: the base URL the local stack's function URLs are under. */
   url: string;
   server: Server;
+  /** Checks every later request as Cloud Run would (invoker IAM); until set, every request passes. */
+  setAccess(check: AccessCheck): void;
   close(): Promise<void>;
 }
 
@@ -33,11 +38,17 @@ export function functionListeners(): { listeners: Record<string, RequestListener
 
 export async function startFunctionsHost(options: { host?: string; port?: number } = {}): Promise<FunctionsHost> {
   const { listeners, shutdown } = functionListeners();
+  let access: AccessCheck | undefined;
   const server = createServer((req: IncomingMessage, res: ServerResponse) => {
     const m = /^\/([^/?]+)(.*)$/.exec(req.url ?? '/');
     const listener = m ? listeners[m[1]!] : undefined;
     if (!m || !listener) {
       res.writeHead(404, { 'content-type': 'application/json' }).end(JSON.stringify({ error: 'not_found' }));
+      return;
+    }
+    const verdict = access?.(m[1]!, req.headers.authorization);
+    if (verdict && !verdict.ok) {
+      res.writeHead(verdict.status, { 'content-type': 'application/json' }).end(JSON.stringify({ error: verdict.status === 401 ? 'unauthenticated' : 'forbidden', reason: verdict.reason }));
       return;
     }
     req.url = m[2]!.startsWith('/') ? m[2]! : `/${m[2]!}`;
@@ -52,6 +63,9 @@ export async function startFunctionsHost(options: { host?: string; port?: number
   return {
     url: `http://${host}:${port}`,
     server,
+    setAccess: (check) => {
+      access = check;
+    },
     close: async () => {
       await new Promise<void>((resolve) => {
         server.close(() => resolve());

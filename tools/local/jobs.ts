@@ -15,6 +15,8 @@ export interface CatalogJobsOptions {
   bigquery: BigQuery;
   graph: CompiledGraph;
   config: Pick<Config, 'project' | 'location'>;
+  /** The Authorization header of a schedule's call (Cloud Scheduler's OIDC token), if it has one. */
+  authorization?: (schedule: string) => string | undefined;
 }
 
 export function catalogJobs(o: CatalogJobsOptions): ScheduledJob[] {
@@ -25,7 +27,8 @@ async function runTarget(s: ScheduleDecl, o: CatalogJobsOptions): Promise<JobOut
   const target = s.target;
   if ('function' in target) {
     const url = `${o.functionsUrl}/${target.function}${target.path}`;
-    const res = await fetch(url, { method: 'POST' });
+    const authorization = o.authorization?.(s.name);
+    const res = await fetch(url, { method: 'POST', headers: authorization ? { authorization } : {} });
     const body = (await res.json().catch(() => ({}))) as unknown;
     if (!res.ok) return { ok: false, summary: `POST ${url} answered ${res.status}`, detail: body };
     return { ok: true, summary: target.function === 'pos-loader' ? posSummary(body as PosLoaderSummary) : `POST ${url} answered ${res.status}`, detail: body };

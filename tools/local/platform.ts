@@ -2,14 +2,16 @@
 // to them (topics, push subscriptions to the local host, buckets, datasets, tables, secrets); the
 // three ingestion functions on one local host with the environment and secrets the program declares;
 // the metrics API with the dashboard; and the catalog's schedules on a real or accelerated clock.
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { compileProject } from '../dataform';
 import { loadCatalog, type PlatformCatalog } from '../../contracts/catalog';
-import { EMULATOR_NAMES, readyLines, startEmulators } from '@pizzaflow/emulators';
+import { EMULATOR_NAMES, pushPublicKeyPem, readyLines, signPushToken, startEmulators } from '@pizzaflow/emulators';
 import { bigqueryClient, pubsubClient, storageClient } from '../../functions/runtime/clients';
 import { loadConfig, type Config } from '../../functions/runtime/config';
 import type { Logger } from '../../functions/runtime/logger';
 import { type Change } from './apply-program';
+import { accessCheck, schedulerAuthorization } from './cloud-run-front';
 import { deployLocalStack, type LocalStackOptions } from './local-stack';
 import { packageInfo } from '../../functions/runtime/package-info';
 import { startFunctionsHost, type FunctionsHost } from './functions-host';
@@ -123,6 +125,9 @@ export async function startLocalPlatform(o: LocalPlatformOptions): Promise<Local
     closers.push(() => clients.pubsub.close());
     const deployed = await deployLocalStack({ repoRoot: packageInfo().root, env, project, functionsUrl: functions.url, editConfig: o.editStackConfig }, clients);
     const bootstrapChanges = deployed.changes;
+    // Cloud Run's invoker check: tokens signed by the Pub/Sub emulator (push) or by this process (the scheduler).
+    const trustedKeys = [pushPublicKeyPem(), ...readPem(path.join(emulatorOptions.dataDir, 'pubsub-push-oidc.pem'))];
+    functions.setAccess(accessCheck(deployed.program, deployed.functions, trustedKeys));
     // The functions share this process: each gets the environment the program declares for it.
     Object.assign(env, declaredEnvironment(deployed.functions));
     const config = loadConfig(env);
@@ -131,7 +136,7 @@ export async function startLocalPlatform(o: LocalPlatformOptions): Promise<Local
     closers.push(() => metrics.close());
 
     const graph = compileProject(o.dataformDir ?? 'dataform', { vars: o.dataformVars ?? {}, defaultDatabase: config.project });
-    const jobs = catalogJobs({ catalog, functionsUrl: functions.url, bigquery: clients.bigquery, graph, config });
+    const jobs = catalogJobs({ catalog, functionsUrl: functions.url, bigquery: clients.bigquery, graph, config, authorization: (schedule) => schedulerAuthorization(deployed.program, schedule, signPushToken) });
     const scheduler = startScheduler({ jobs, clock: o.clock, onEvent: o.onSchedulerEvent });
     closers.push(() => scheduler.stop());
 
@@ -170,4 +175,9 @@ export function declaredEnvironment(functions: Record<string, { name: string; en
     }
   }
   return out;
+}
+
+/** The emulators' push-token public key when they run in a child process (written to their data folder). */
+function readPem(file: string): string[] {
+  return existsSync(file) ? [readFileSync(file, 'utf8')] : [];
 }

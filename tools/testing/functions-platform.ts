@@ -8,6 +8,8 @@ import { Storage } from '@google-cloud/storage';
 import { startBigquery, type BigqueryEmulator as RunningEmulator } from '@pizzaflow/emulators';
 import { startPubsub, type PubsubEmulator } from '@pizzaflow/emulators';
 import { startStorage, type StorageEmulator } from '@pizzaflow/emulators';
+import { pushPublicKeyPem, signPushToken } from '@pizzaflow/emulators';
+import { accessCheck, schedulerAuthorization } from '../local/cloud-run-front';
 import { packageInfo } from '../../functions/runtime/package-info';
 import { type Change } from '../local/apply-program';
 import { deployLocalStack, type LocalStackOptions } from '../local/local-stack';
@@ -28,6 +30,8 @@ export interface Platform {
   storage: Storage;
   bigquery: BigQuery;
   bootstrapChanges: Change[];
+  /** POSTs to a function path (`/pos-loader/run`) as Cloud Scheduler would: with the schedule's OIDC token. */
+  callAsScheduler(path: string, schedule?: string): Promise<Response>;
   close(): Promise<void>;
 }
 
@@ -56,6 +60,12 @@ export async function startPlatform(options: { editStackConfig?: LocalStackOptio
   // The functions get the environment the program declares for them (LOG_LEVEL, project, secrets).
   Object.assign(process.env, declaredEnvironment(deployed.functions), { LOG_LEVEL: 'error' });
   const bootstrapChanges = deployed.changes;
+  // Cloud Run's invoker check, as the local platform applies it (the emulator runs in this process: one key).
+  host.setAccess(accessCheck(deployed.program, deployed.functions, [pushPublicKeyPem()]));
+  const callAsScheduler = (path: string, schedule = 'pos-loader'): Promise<Response> => {
+    const authorization = schedulerAuthorization(deployed.program, schedule, signPushToken);
+    return fetch(`${host.url}${path}`, { method: 'POST', headers: authorization ? { authorization } : {} });
+  };
   return {
     pubsubEmu,
     storageEmu,
@@ -65,6 +75,7 @@ export async function startPlatform(options: { editStackConfig?: LocalStackOptio
     storage,
     bigquery,
     bootstrapChanges,
+    callAsScheduler,
     close: async () => {
       await pubsub.close();
       await host.close();
