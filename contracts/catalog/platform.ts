@@ -239,7 +239,8 @@ export function platformCatalog(overrides: Partial<CatalogSettings> = {}): Platf
         access: {
           publishes: [],
           writesTables: [tableRef('raw', 'pos_transactions'), tableRef('raw', 'inventory_movements'), tableRef('raw', 'rejected_events'), tableRef('ops', 'load_manifest')],
-          readsTables: [tableRef('ops', 'load_manifest')],
+          // ref_stores: a POS file's store must belong to its header's merchant (path_mismatch).
+          readsTables: [tableRef('ops', 'load_manifest'), tableRef('raw', 'ref_stores')],
           readsDatasets: [],
           readsBuckets: [BUCKETS.landing],
           writesBuckets: [BUCKETS.landing, BUCKETS.archive, BUCKETS.quarantine],
