@@ -1,5 +1,4 @@
-// Part of the product's test kit (tests and benchmarks fill raw tables with it, CONVENTIONS: test
-// helpers are part of the product).
+// Part of the project's test kit: tests and benchmarks fill raw tables with it.
 // Fills the raw tables the way the ingestion path would, from a generated data set: valid online
 // and delivery lines (duplicates included) with ingested_at inside their arrival hour, invalid ones
 // into raw.rejected_events, and the body lines of valid POS files (resends included, re-uploads
