@@ -5,67 +5,17 @@
 // dataformCoreVersion in workflow_settings.yaml the CLI installs nothing. The release's placeholder
 // defaultProject is overridden with --default-database, as a release configuration's
 // codeCompilationConfig.defaultDatabase does.
-import { execFile } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { isDeepStrictEqual, promisify } from 'node:util';
+import { join } from 'node:path';
+import { isDeepStrictEqual } from 'node:util';
 import { Command } from 'commander';
 import { registerDataformCommand } from '../../../tools/cli/dataform-command';
-import { compileProject, type CompiledGraph, type Target } from '../../../tools/dataform';
+import { compileProject } from '../../../tools/dataform';
 import { RELEASE_DEFAULT_PROJECT } from '../../../tools/dataform/publish';
+import { comparableActions, installPinnedCore, officialCompile } from '../../../tools/testing/dataform-graph';
 
-const run = promisify(execFile);
-const coreDir = dirname(require.resolve('@dataform/core/package.json'));
 const coreVersion = (JSON.parse(readFileSync('package-lock.json', 'utf8')) as { packages: Record<string, { version: string }> }).packages['node_modules/@dataform/core'].version;
-
-/** Whitespace is not part of what a statement does. */
-const sql = (text: string | undefined) => text?.replace(/\s+/g, ' ').trim();
-const sqls = (texts: string[] | undefined) => texts?.map((t) => sql(t));
-const targetOf = (t: Target) => `${t.database ?? ''}.${t.schema}.${t.name}`;
-const dependencies = (ts: Target[] | undefined) => (ts ?? []).map(targetOf).sort();
-
-/** Each action by kind and full target: what it builds, from what, with which SQL. */
-function actions(graph: CompiledGraph): Record<string, object> {
-  const out: Record<string, object> = {};
-  const add = (key: string, action: object) => {
-    if (key in out) throw new Error(`two actions named ${key}`);
-    out[key] = action;
-  };
-  for (const t of graph.tables ?? []) {
-    add(`table ${targetOf(t.target)}`, {
-      type: t.enumType ?? t.type,
-      dependencies: dependencies(t.dependencyTargets),
-      query: sql(t.query),
-      incrementalQuery: sql(t.incrementalQuery),
-      preOps: sqls(t.preOps),
-      postOps: sqls(t.postOps),
-      incrementalPreOps: sqls(t.incrementalPreOps),
-      incrementalPostOps: sqls(t.incrementalPostOps),
-      bigquery: t.bigquery,
-      uniqueKey: t.uniqueKey,
-      tags: t.tags,
-      disabled: t.disabled ?? false,
-    });
-  }
-  for (const a of graph.assertions ?? []) add(`assertion ${targetOf(a.target)}`, { dependencies: dependencies(a.dependencyTargets), query: sql(a.query), parentAction: a.parentAction && targetOf(a.parentAction), tags: a.tags, disabled: a.disabled ?? false });
-  for (const o of graph.operations ?? []) add(`operation ${targetOf(o.target)}`, { dependencies: dependencies(o.dependencyTargets), queries: sqls(o.queries), hasOutput: o.hasOutput ?? false, tags: o.tags, disabled: o.disabled ?? false });
-  for (const d of graph.declarations ?? []) add(`declaration ${targetOf(d.target)}`, {});
-  return out;
-}
-
-/** `dataform compile <dir> --json` with the official CLI (node_modules/.bin/dataform is this bundle), offline. */
-async function officialCompile(dir: string, ...flags: string[]): Promise<CompiledGraph> {
-  const cli = join(dirname(require.resolve('@dataform/cli/package.json')), 'bundle.js');
-  const { stdout } = await run(process.execPath, [cli, 'compile', dir, '--json', ...flags], { env: { ...process.env, npm_config_offline: 'true' }, maxBuffer: 64 << 20 });
-  return JSON.parse(stdout) as CompiledGraph;
-}
-
-/** What install-core does: the repository's pinned core in the project's node_modules. */
-function installCore(dir: string): void {
-  mkdirSync(join(dir, 'node_modules', '@dataform'), { recursive: true });
-  cpSync(coreDir, join(dir, 'node_modules', '@dataform', 'core'), { recursive: true });
-}
 
 async function cli(...args: string[]): Promise<string> {
   const out: string[] = [];
@@ -103,8 +53,8 @@ test('the published tree compiles with the official CLI, offline, to the same gr
   // dataform/ compiled the same way: a copy with the pinned core (its own node_modules left out).
   const source = join(tmp, 'source');
   cpSync('dataform', source, { recursive: true, filter: (p) => !p.split(/[\\/]/).includes('node_modules') });
-  installCore(source);
-  installCore(out);
+  installPinnedCore(source);
+  installPinnedCore(out);
   const localProject = /^defaultProject:\s*(\S+)/m.exec(readFileSync('dataform/workflow_settings.yaml', 'utf8'))![1];
   const [sourceGraph, releaseGraph] = await Promise.all([officialCompile(source), officialCompile(out, `--default-database=${localProject}`)]);
   expect(sourceGraph.graphErrors?.compilationErrors ?? []).toEqual([]);
@@ -114,13 +64,13 @@ test('the published tree compiles with the official CLI, offline, to the same gr
   expect(readdirSync(join(out, 'node_modules', '@dataform'))).toEqual(['core']);
   expect(existsSync(join(source, 'package-lock.json'))).toBe(false);
 
-  const expected = actions(sourceGraph);
-  const released = actions(releaseGraph);
+  const expected = comparableActions(sourceGraph);
+  const released = comparableActions(releaseGraph);
   // Not vacuous: models, assertions, operations and declarations, each model with its SQL.
   const kinds = new Set(Object.keys(expected).map((k) => k.split(' ')[0]));
   expect([...kinds].sort()).toEqual(['assertion', 'declaration', 'operation', 'table']);
   expect(Object.keys(expected)).toContain(`table ${localProject}.marts.fct_orders`);
-  for (const t of sourceGraph.tables ?? []) expect({ table: t.target.name, query: Boolean(sql(t.query)) }).toEqual({ table: t.target.name, query: true });
+  for (const t of sourceGraph.tables ?? []) expect({ table: t.target.name, query: Boolean(t.query?.trim()) }).toEqual({ table: t.target.name, query: true });
   expect(Object.keys(released).sort()).toEqual(Object.keys(expected).sort());
   const differing = Object.keys(expected).filter((k) => !isDeepStrictEqual(released[k], expected[k]));
   expect(differing.map((k) => ({ action: k, release: released[k], source: expected[k] }))).toEqual([]);
