@@ -32,7 +32,7 @@ module.exports = {
       comment: 'The emulators package (emulators/) imports nothing of the repository outside itself.',
       severity: 'error',
       from: { path: '^emulators/' },
-      to: { path: '^(contracts|functions|ops|infra|dataform|tools|bench|test)/|^[^/]+\.(ts|js|json)$' },
+      to: { path: '^(contracts|functions|ops|infra|dataform|tools|bench|test)/|^[^/]+\\.(ts|js|json)$' },
     },
     {
       name: 'emulators-through-public-entry',

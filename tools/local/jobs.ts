@@ -1,47 +1,64 @@
-// The catalog's schedules as jobs for the local scheduler: a function target is an HTTP POST to the
-// local functions host (as Cloud Scheduler calls the Cloud Run URL); a Dataform target runs the
-// compiled graph on BigQuery with the local executor (as a Dataform workflow invocation would).
+// The program's schedules as jobs for the local scheduler: each Cloud Scheduler job is an HTTP POST
+// to its target URL (the local host's) with its OIDC identity, as Cloud Scheduler sends it; each
+// scheduled Dataform workflow configuration runs the compiled graph on BigQuery with the local
+// executor (as a workflow invocation of the release would), full refresh when the config says so.
 import type { BigQuery } from '@google-cloud/bigquery';
-import type { PlatformCatalog, ScheduleDecl } from '../../contracts/catalog';
 import type { PosLoaderSummary } from '../../functions/pos-loader/run';
 import type { Config } from '../../functions/runtime/config';
 import { formatBytes } from '../cli/format';
 import { DataformRunError, runGraph, type CompiledGraph, type RunReport } from '../dataform';
 import type { JobOutcome, ScheduledJob } from '../scheduler';
+import type { RenderedProgram } from './render-program';
 
-export interface CatalogJobsOptions {
-  catalog: Pick<PlatformCatalog, 'schedules'>;
-  functionsUrl: string;
+export interface ProgramJobsOptions {
+  program: RenderedProgram;
   bigquery: BigQuery;
   graph: CompiledGraph;
   config: Pick<Config, 'project' | 'location'>;
-  /** The Authorization header of a schedule's call (Cloud Scheduler's OIDC token), if it has one. */
-  authorization?: (schedule: string) => string | undefined;
+  /** The Authorization header of a Cloud Scheduler job's call (its OIDC token), by job name. */
+  authorization?: (job: string) => string | undefined;
 }
 
-export function catalogJobs(o: CatalogJobsOptions): ScheduledJob[] {
-  return o.catalog.schedules.map((s) => ({ name: s.name, cron: s.cron, timeZone: s.timeZone, run: () => runTarget(s, o) }));
+interface HttpTarget {
+  uri: string;
+  httpMethod?: string;
 }
 
-async function runTarget(s: ScheduleDecl, o: CatalogJobsOptions): Promise<JobOutcome> {
-  const target = s.target;
-  if ('function' in target) {
-    const url = `${o.functionsUrl}/${target.function}${target.path}`;
-    const authorization = o.authorization?.(s.name);
-    const res = await fetch(url, { method: 'POST', headers: authorization ? { authorization } : {} });
-    const body = (await res.json().catch(() => ({}))) as unknown;
-    if (!res.ok) return { ok: false, summary: `POST ${url} answered ${res.status}`, detail: body };
-    return { ok: true, summary: target.function === 'pos-loader' ? posSummary(body as PosLoaderSummary) : `POST ${url} answered ${res.status}`, detail: body };
-  }
+export function programJobs(o: ProgramJobsOptions): ScheduledJob[] {
+  const http = o.program.ofType('gcp:cloudscheduler/job:Job').map((j): ScheduledJob => {
+    const name = String(j.inputs.name);
+    const target = j.inputs.httpTarget as HttpTarget;
+    return { name, cron: String(j.inputs.schedule), timeZone: String(j.inputs.timeZone ?? 'Etc/UTC'), run: () => callTarget(name, target, o) };
+  });
+  const dataform = o.program
+    .ofType('gcp:dataform/repositoryWorkflowConfig:RepositoryWorkflowConfig')
+    .filter((w) => typeof w.inputs.cronSchedule === 'string')
+    .map((w): ScheduledJob => {
+      const fullRefresh = Boolean((w.inputs.invocationConfig as { fullyRefreshIncrementalTablesEnabled?: boolean } | undefined)?.fullyRefreshIncrementalTablesEnabled);
+      const name = `dataform-${String(w.inputs.name)}`;
+      return { name, cron: String(w.inputs.cronSchedule), timeZone: String(w.inputs.timeZone ?? 'Etc/UTC'), run: () => runDataform(name, fullRefresh, o) };
+    });
+  return [...http, ...dataform];
+}
+
+async function callTarget(job: string, target: HttpTarget, o: ProgramJobsOptions): Promise<JobOutcome> {
+  const authorization = o.authorization?.(job);
+  const res = await fetch(target.uri, { method: target.httpMethod ?? 'POST', headers: authorization ? { authorization } : {} });
+  const body = (await res.json().catch(() => ({}))) as unknown;
+  if (!res.ok) return { ok: false, summary: `POST ${target.uri} answered ${res.status}`, detail: body };
+  return { ok: true, summary: target.uri.includes('/pos-loader') ? posSummary(body as PosLoaderSummary) : `POST ${target.uri} answered ${res.status}`, detail: body };
+}
+
+async function runDataform(job: string, fullRefresh: boolean, o: ProgramJobsOptions): Promise<JobOutcome> {
   let report: RunReport;
   try {
-    report = await runGraph({ bigquery: o.bigquery, graph: o.graph, project: o.config.project, location: o.config.location, fullRefresh: target.dataform === 'full-refresh', concurrency: 8 });
+    report = await runGraph({ bigquery: o.bigquery, graph: o.graph, project: o.config.project, location: o.config.location, fullRefresh, concurrency: 8 });
   } catch (err) {
     if (!(err instanceof DataformRunError)) throw err;
     const failed = err.report.results.filter((r) => r.status === 'failed');
-    return { ok: false, summary: `dataform ${target.dataform}: ${failed.length} failed (${failed.map((r) => r.action).join(', ')})`, detail: err.report };
+    return { ok: false, summary: `${job}: ${failed.length} failed (${failed.map((r) => r.action).join(', ')})`, detail: err.report };
   }
-  return { ok: true, summary: `dataform ${target.dataform}: ${report.results.length} actions, ${formatBytes(report.totalBytesProcessed)} processed`, detail: report };
+  return { ok: true, summary: `${job}: ${report.results.length} actions, ${formatBytes(report.totalBytesProcessed)} processed`, detail: report };
 }
 
 export function posSummary(s: PosLoaderSummary): string {

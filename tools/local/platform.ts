@@ -19,7 +19,7 @@ import { startScheduler, type Clock, type Scheduler, type SchedulerEvent } from 
 import { startMetricsService, type KeyRing, type RunningServer } from '../../functions/metrics-api';
 import { startEmulatorsProcess } from './emulators-process';
 import { localDefaults } from './environment';
-import { catalogJobs } from './jobs';
+import { programJobs } from './jobs';
 
 export interface LocalPorts {
   pubsub: number;
@@ -136,7 +136,8 @@ export async function startLocalPlatform(o: LocalPlatformOptions): Promise<Local
     closers.push(() => metrics.close());
 
     const graph = compileProject(o.dataformDir ?? 'dataform', { vars: o.dataformVars ?? {}, defaultDatabase: config.project });
-    const jobs = catalogJobs({ catalog, functionsUrl: functions.url, bigquery: clients.bigquery, graph, config, authorization: (schedule) => schedulerAuthorization(deployed.program, schedule, signPushToken) });
+    // The program's Cloud Scheduler jobs and scheduled Dataform workflow configs, run locally.
+    const jobs = programJobs({ program: deployed.program, bigquery: clients.bigquery, graph, config, authorization: (job) => schedulerAuthorization(deployed.program, job, signPushToken) });
     const scheduler = startScheduler({ jobs, clock: o.clock, onEvent: o.onSchedulerEvent });
     closers.push(() => scheduler.stop());
 

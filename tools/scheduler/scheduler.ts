@@ -101,9 +101,12 @@ export function startScheduler(options: SchedulerOptions): Scheduler {
     }
   };
 
+  // Every job counts its firings from the moment the scheduler started, not from when its loop got
+  // going: on a fast simulated clock a busy process would otherwise skip the first firings.
+  const startedAt = clock.now();
   const loops = options.jobs.map(async (job) => {
     const cron = parseCron(job.cron, job.timeZone);
-    let after = clock.now();
+    let after = startedAt;
     for (;;) {
       const due = cron.nextAfter(after);
       const release = clock.barrier(due);
