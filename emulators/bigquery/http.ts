@@ -3,13 +3,19 @@
 import { type IncomingMessage, type ServerResponse, createServer, type Server } from 'node:http';
 import { gunzipSync } from 'node:zlib';
 import { type Logger } from '../lib/logger';
+import { type HostCheck, hostCheck, refuseForeignHost } from '../lib/host-check';
 import { BqError } from './errors';
 import { type Router } from './routes';
 
 const MAX_BODY = 256 * 1024 * 1024;
 
-export function createHttpServer(router: Router, log: Logger): Server {
+/** `allowHost`: which Host headers are served (DNS rebinding protection); default loopback names only. */
+export function createHttpServer(router: Router, log: Logger, allowHost: HostCheck = hostCheck(undefined)): Server {
   return createServer((req, res) => {
+    if (!refuseForeignHost(allowHost, req, res)) {
+      log.warn({ method: req.method, path: req.url?.split('?')[0] }, 'refused a request for a foreign Host');
+      return;
+    }
     handle(router, log, req, res).catch((err: unknown) => {
       log.error({ err }, 'response failed');
       if (!res.headersSent) send(res, 500, new BqError(500, 'internalError', 'Internal error').toJSON());
@@ -45,7 +51,14 @@ async function readBody(req: IncomingMessage): Promise<unknown> {
   }
   if (size === 0) return undefined;
   let raw = Buffer.concat(chunks);
-  if (req.headers['content-encoding'] === 'gzip') raw = gunzipSync(raw);
+  if (req.headers['content-encoding'] === 'gzip') {
+    try {
+      // Bounded: a small gzip body must not inflate past what an uncompressed one may be.
+      raw = gunzipSync(raw, { maxOutputLength: MAX_BODY });
+    } catch {
+      throw new BqError(400, 'invalid', 'Request payload too large or not valid gzip');
+    }
+  }
   const text = raw.toString('utf8');
   const type = String(req.headers['content-type'] ?? 'application/json');
   if (!type.includes('json')) throw new BqError(400, 'invalid', `Unsupported content type ${type}`);

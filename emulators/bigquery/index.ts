@@ -1,9 +1,10 @@
 // The BigQuery emulator: REST v2 on DuckDB. A library first: start({port: 0}) in tests.
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, realpathSync, rmSync } from 'node:fs';
 import { type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createLogger } from '../lib/logger';
+import { allowedHostsFromEnv, hostCheck } from '../lib/host-check';
 import { type Context } from './context';
 import { registerDatasets } from './datasets';
 import { createHttpServer } from './http';
@@ -36,6 +37,8 @@ export interface StartOptions {
   grpcPort?: number;
   /** DuckDB worker threads (default 1: many small statements; see Store). */
   threads?: number;
+  /** Host header names served besides loopback and `host` (default PIZZAFLOW_EMULATOR_ALLOWED_HOSTS); others get 403. */
+  allowedHosts?: string[];
 }
 
 export interface RunningEmulator {
@@ -53,8 +56,9 @@ export interface RunningEmulator {
 export async function start(options: StartOptions = {}): Promise<RunningEmulator> {
   const log = createLogger('bigquery-emulator', { level: options.logLevel ?? 'warn' });
   await initTranslator();
-  const store = await Store.open(options.dataDir, { threads: options.threads });
-  const tmpDir = mkdtempSync(join(tmpdir(), 'pizzaflow-bq-'));
+  const tmpDir = realpathSync(mkdtempSync(join(tmpdir(), 'pizzaflow-bq-')));
+  // DuckDB may read and write only its tmp dir (load and insertAll staging) and the data directory.
+  const store = await Store.open(options.dataDir, { threads: options.threads, sandbox: [tmpDir] });
   const ctx: Context = { store, log, storageHost: options.storageHost, tmpDir, plans: new PlanCache(), scanBytes: new Lru<bigint>(10_000) };
   if (options.strictGoogleSql) ctx.googleSql = await startGoogleSqlChecker();
   if (options.project) await store.exclusive(() => store.project(options.project as string));
@@ -66,8 +70,8 @@ export async function start(options: StartOptions = {}): Promise<RunningEmulator
   router.add('GET', '/projects', async () => ({
     body: { kind: 'bigquery#projectList', totalItems: store.attachedProjects().length, projects: store.attachedProjects().map((id) => ({ kind: 'bigquery#project', id, projectReference: { projectId: id } })) },
   }));
-  const server = createHttpServer(router, log);
   const host = options.host ?? '127.0.0.1';
+  const server = createHttpServer(router, log, hostCheck(host, options.allowedHosts ?? allowedHostsFromEnv()));
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port ?? 9050, host, () => resolve());

@@ -2,8 +2,8 @@
 // resolves natively), a dataset per DuckDB schema, and the REST resources in a metadata schema of
 // the same database so they survive restarts (only when there is a data directory: in memory there
 // is no restart to survive). All access is serialised through one connection.
-import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { mkdirSync, realpathSync } from 'node:fs';
+import { join, sep } from 'node:path';
 import { type DuckDBConnection, DuckDBInstance, type DuckDBMaterializedResult } from '@duckdb/node-api';
 import { type DatasetResource, type TableResource } from './resources';
 import { type FieldSchema, quoteIdent } from './schema';
@@ -45,10 +45,17 @@ export class Store {
     this.reader = observeStatements(rawReader, (sql) => this.versions.observe(sql));
   }
 
-  static async open(dataDir?: string, options: { threads?: number } = {}): Promise<Store> {
+  /**
+   * `sandbox`: the folders DuckDB may touch (the emulator's own tmp dir, where load jobs and
+   * insertAll stage their files); the data directory is added. Everything else on the file system
+   * (read_csv('/etc/passwd'), COPY TO, ATTACH elsewhere, glob) and extension loading are refused:
+   * statements come from whoever can reach the REST port. Without `sandbox` DuckDB is unrestricted.
+   */
+  static async open(dataDir?: string, options: { threads?: number; sandbox?: readonly string[] } = {}): Promise<Store> {
     if (dataDir) mkdirSync(dataDir, { recursive: true });
     const instance = await DuckDBInstance.create(':memory:');
     const conn = await instance.connect();
+    if (options.sandbox) await sandboxFileAccess(conn, [...options.sandbox, ...(dataDir ? [dataDir] : [])]);
     await conn.run("SET TimeZone = 'UTC'");
     await conn.run(`SET threads = ${threadsOption(options.threads)}`);
     const reader = await instance.connect();
@@ -232,4 +239,27 @@ function observeStatements(conn: DuckDBConnection, observe: (sql: string) => voi
 
 export function tablePath(projectId: string, datasetId: string, tableId: string): string {
   return `${quoteIdent(projectId)}.${quoteIdent(datasetId)}.${quoteIdent(tableId)}`;
+}
+
+/**
+ * DuckDB's own sandbox: file access only under `dirs` (allowed_directories), spilling inside the
+ * first one, no extension installed or loaded, then enable_external_access = false. Once that is
+ * off DuckDB refuses to turn it back on or to change allowed_directories/allowed_paths/temp_directory
+ * (checked in test/unit/emulators/bigquery/sandbox.test.ts), so statements cannot undo it.
+ * lock_configuration is not set: the planner toggles disabled_optimizers per statement (plan-scans.ts).
+ */
+async function sandboxFileAccess(conn: DuckDBConnection, dirs: readonly string[]): Promise<void> {
+  if (dirs.length === 0) throw new Error('sandbox: at least one directory is needed (temp files)');
+  const real = dirs.map((d) => {
+    mkdirSync(d, { recursive: true });
+    const r = realpathSync(d);
+    return r.endsWith(sep) ? r : `${r}${sep}`;
+  });
+  const literal = (text: string): string => `'${text.replace(/'/g, "''")}'`;
+  const spill = join(real[0]!, 'duckdb-spill');
+  await conn.run(`SET allowed_directories = [${real.map(literal).join(', ')}]`);
+  await conn.run(`SET temp_directory = ${literal(spill)}`);
+  await conn.run('SET autoinstall_known_extensions = false');
+  await conn.run('SET autoload_known_extensions = false');
+  await conn.run('SET enable_external_access = false');
 }

@@ -11,6 +11,7 @@ import { Notifier } from './notifications';
 import { ObjectStore } from './object-store';
 import { ResumableSessions } from './resumable';
 import { createStorageServer } from './server';
+import { allowedHostsFromEnv, hostCheck } from '../lib/host-check';
 
 export interface StorageEmulatorOptions {
   /** Interface to listen on; default localhost. */
@@ -24,6 +25,8 @@ export interface StorageEmulatorOptions {
   /** host:port of the Pub/Sub emulator for notifications; default PUBSUB_EMULATOR_HOST. */
   pubsubHost?: string;
   logLevel?: string;
+  /** Host header names served besides loopback and `host` (default PIZZAFLOW_EMULATOR_ALLOWED_HOSTS); others get 403. */
+  allowedHosts?: string[];
 }
 
 export interface StorageEmulator {
@@ -46,7 +49,7 @@ export async function start(options: StorageEmulatorOptions = {}): Promise<Stora
   const pubsubHost = options.pubsubHost;
   const notifier = new Notifier({ store, log, pubsubHost, base: () => url });
   store.onEvent((event) => notifier.handle(event));
-  const server = createStorageServer({ store, sessions, notifier, log }, () => url);
+  const server = createStorageServer({ store, sessions, notifier, log }, () => url, hostCheck(host, options.allowedHosts ?? allowedHostsFromEnv()));
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

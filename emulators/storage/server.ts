@@ -1,6 +1,7 @@
 // The node:http front: route, hand to the operation, and answer errors in GCS's JSON shape. A bad
 // request never takes the server down: anything unexpected is logged and answers 500.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { type HostCheck, hostCheck, refuseForeignHost } from '../lib/host-check';
 import * as buckets from './buckets';
 import { GcsError } from './errors';
 import { type Context, sendError } from './http';
@@ -10,8 +11,13 @@ import { parseRoute, type Route } from './routes';
 import { type Services } from './services';
 import * as uploads from './uploads';
 
-export function createStorageServer(svc: Services, fallbackBase: () => string): Server {
+/** `allowHost`: which Host headers are served (DNS rebinding protection); default loopback names only. */
+export function createStorageServer(svc: Services, fallbackBase: () => string, allowHost: HostCheck = hostCheck(undefined)): Server {
   const server = createServer((req, res) => {
+    if (!refuseForeignHost(allowHost, req, res)) {
+      svc.log.warn({ method: req.method, path: req.url?.split('?')[0] }, 'refused a request for a foreign Host');
+      return;
+    }
     handle(svc, fallbackBase, req, res).catch((err: unknown) => {
       svc.log.error({ err }, 'response failed');
       if (!res.headersSent) sendError(res, new GcsError(500, 'internalError', 'Internal error in the Cloud Storage emulator'));

@@ -3,8 +3,10 @@
 import { fastValidator, type FastValidator } from '../../contracts/fast-validator';
 import { TOPICS } from '../../contracts/catalog/platform';
 import { API_KEY_HEADER, type KeyRing } from '../runtime/api-keys';
+import { type MerchantScope } from '../runtime/config';
 import { MAX_EVENTS_PER_BATCH, SIGNATURE_HEADER, TIMESTAMP_HEADER, type EventError } from '../../contracts/collector-protocol';
-import { type ReplayCache, verifyWebhookSignature } from './signature';
+import { DEFAULT_TOLERANCE_SECONDS, type ReplayCache, verifyWebhookSignature } from './signature';
+import { type BodyRead } from './body';
 
 /** Below Cloud Run functions' 32 MB request limit and Pub/Sub's 10 MB per publish request. */
 export const DEFAULT_MAX_BODY_BYTES = 10 * 1024 * 1024;
@@ -15,12 +17,18 @@ export interface CollectorRequest {
   path: string;
   /** Lower-case header names. */
   headers: Readonly<Record<string, string | undefined>>;
-  body: Buffer;
+  /**
+   * The raw bytes, or a reader of at most `maxBytes` raw bytes: the handler calls it only once the
+   * request passed every check the headers allow (route, method, credentials, encoding, length).
+   */
+  body: Buffer | ((maxBytes: number) => Promise<BodyRead>);
 }
 
 export interface CollectorResponse {
   status: number;
   body: Record<string, unknown>;
+  /** The request body was left unread: answer with `Connection: close` rather than drain it. */
+  unread?: boolean;
 }
 
 /** One Pub/Sub message as the collector publishes it. */
@@ -37,6 +45,11 @@ export interface Publisher {
 
 export interface CollectorDeps {
   apiKeys: KeyRing;
+  /**
+   * client id → the merchants it may publish for. A client without an entry may publish for none;
+   * without the map at all every client is unrestricted (the configuration before bindings existed).
+   */
+  merchantScopes?: Readonly<Record<string, MerchantScope>>;
   /** provider → webhook secret. */
   webhookSecrets: Readonly<Record<string, string>>;
   publisher: Publisher;
@@ -69,28 +82,67 @@ export function createCollectorHandler(deps: CollectorDeps): CollectorHandler {
     return { status: 202, body: { accepted: ids } };
   };
 
+  const mayPublishFor = (client: string, merchant: unknown): boolean => {
+    if (!deps.merchantScopes) return true;
+    const scope = Object.prototype.hasOwnProperty.call(deps.merchantScopes, client) ? deps.merchantScopes[client] : undefined;
+    if (scope === '*') return true;
+    return typeof merchant === 'string' && scope !== undefined && scope.includes(merchant);
+  };
+
+  /** The headers alone: credentials, encoding and declared length, before a byte of the body is read. */
+  const readBody = async (req: CollectorRequest): Promise<{ ok: true; body: Buffer } | { ok: false; response: CollectorResponse }> => {
+    const encoding = (req.headers['content-encoding'] ?? '').trim().toLowerCase();
+    if (encoding !== '' && encoding !== 'identity') {
+      return { ok: false, response: { status: 415, body: { error: 'unsupported_encoding', message: 'send the body uncompressed (Content-Encoding: identity)' }, unread: true } };
+    }
+    const declared = req.headers['content-length'];
+    if (declared !== undefined && /^\d+$/.test(declared.trim()) && Number(declared) > maxBodyBytes) return { ok: false, response: { ...tooLarge(`request body over ${maxBodyBytes} bytes`), unread: true } };
+    if (Buffer.isBuffer(req.body)) {
+      return req.body.length > maxBodyBytes ? { ok: false, response: tooLarge(`request body over ${maxBodyBytes} bytes`) } : { ok: true, body: req.body };
+    }
+    const read = await req.body(maxBodyBytes);
+    if (read.ok) return read;
+    if (read.reason === 'too_large') return { ok: false, response: { ...tooLarge(`request body over ${maxBodyBytes} bytes`), unread: true } };
+    return { ok: false, response: { ...badRequest('the request body could not be read'), unread: true } };
+  };
+
   const orders = async (req: CollectorRequest): Promise<CollectorResponse> => {
     const client = deps.apiKeys.ownerOf(req.headers[API_KEY_HEADER]);
-    if (!client) return { status: 401, body: { error: 'unauthenticated', message: `missing or unknown ${API_KEY_HEADER}` } };
-    const parsed = parseJsonBody(req.body);
+    if (!client) return { status: 401, body: { error: 'unauthenticated', message: `missing or unknown ${API_KEY_HEADER}` }, unread: true };
+    const read = await readBody(req);
+    if (!read.ok) return read.response;
+    const parsed = parseJsonBody(read.body);
     if (!parsed.ok) return badRequest(parsed.reason);
     const events = Array.isArray(parsed.value) ? parsed.value : (parsed.value as { events?: unknown } | null)?.events;
     if (!Array.isArray(events) || events.length === 0) return badRequest('expected {"events": [ ... ]} with at least one event');
     if (events.length > MAX_EVENTS_PER_BATCH) return tooLarge(`at most ${MAX_EVENTS_PER_BATCH} events per request, got ${events.length}`);
     const batch = validateBatch(events, validateOrder, `client:${client}`, (e) => String(e.event_type));
     if (!batch.ok) return { status: 400, body: { error: 'invalid_events', errors: batch.errors } };
+    // All or nothing again: one event for a merchant the key is not bound to refuses the request.
+    const forbidden: EventError[] = [];
+    batch.events.forEach((e, index) => {
+      if (!mayPublishFor(client, e.merchant_id)) {
+        forbidden.push({ index, event_id: String(e.event_id), field_path: 'merchant_id', reason: `merchant_id: this API key may not publish events for merchant ${String(e.merchant_id)}` });
+      }
+    });
+    if (forbidden.length) return { status: 403, body: { error: 'forbidden', field: 'merchant_id', message: 'this API key may not publish for every merchant_id in the request', errors: forbidden } };
     return publish(TOPICS.onlineOrders, batch.messages, batch.ids, { client });
   };
 
   const webhook = async (req: CollectorRequest, provider: string): Promise<CollectorResponse> => {
     const secret = Object.prototype.hasOwnProperty.call(deps.webhookSecrets, provider) ? deps.webhookSecrets[provider] : undefined;
-    if (!secret) return { status: 401, body: { error: 'unauthenticated', message: 'unknown provider' } };
+    if (!secret) return { status: 401, body: { error: 'unauthenticated', message: 'unknown provider' }, unread: true };
     const nowMs = now();
+    // The MAC needs the body; everything else about the credentials is checked before reading it.
+    const plausible = plausibleWebhookHeaders(req.headers[TIMESTAMP_HEADER], req.headers[SIGNATURE_HEADER], nowMs, deps.toleranceSeconds ?? DEFAULT_TOLERANCE_SECONDS);
+    if (plausible !== undefined) return { status: 401, body: { error: 'unauthenticated', message: plausible }, unread: true };
+    const read = await readBody(req);
+    if (!read.ok) return read.response;
     const verdict = verifyWebhookSignature({
       secret,
       timestamp: req.headers[TIMESTAMP_HEADER],
       signature: req.headers[SIGNATURE_HEADER],
-      body: req.body,
+      body: read.body,
       nowMs,
       toleranceSeconds: deps.toleranceSeconds,
     });
@@ -99,7 +151,7 @@ export function createCollectorHandler(deps: CollectorDeps): CollectorHandler {
     if (!deps.replayCache.reserve(replayKey, nowMs)) return { status: 401, body: { error: 'unauthenticated', message: 'signature already used' } };
     let kept = false;
     try {
-      const parsed = parseJsonBody(req.body);
+      const parsed = parseJsonBody(read.body);
       if (!parsed.ok) return badRequest(parsed.reason);
       const events = Array.isArray(parsed.value) ? parsed.value : [parsed.value];
       if (events.length > MAX_EVENTS_PER_BATCH) return tooLarge(`at most ${MAX_EVENTS_PER_BATCH} events per request, got ${events.length}`);
@@ -115,21 +167,29 @@ export function createCollectorHandler(deps: CollectorDeps): CollectorHandler {
   };
 
   return async (req) => {
-    if (req.body.length > maxBodyBytes) return tooLarge(`request body over ${maxBodyBytes} bytes`);
     const webhookMatch = WEBHOOK_PATH.exec(req.path);
-    if (!webhookMatch && !ORDERS_PATH.test(req.path)) return { status: 404, body: { error: 'not_found' } };
-    if (req.method !== 'POST') return { status: 405, body: { error: 'method_not_allowed' } };
+    if (!webhookMatch && !ORDERS_PATH.test(req.path)) return { status: 404, body: { error: 'not_found' }, unread: true };
+    if (req.method !== 'POST') return { status: 405, body: { error: 'method_not_allowed' }, unread: true };
     return webhookMatch ? webhook(req, webhookMatch[1]!) : orders(req);
   };
 }
 
-type Batch = { ok: true; messages: OutboundMessage[]; ids: string[] } | { ok: false; errors: EventError[] };
+type Batch = { ok: true; messages: OutboundMessage[]; ids: string[]; events: Record<string, unknown>[] } | { ok: false; errors: EventError[] };
+
+/** Undefined when the webhook headers could carry a valid signature; else the reason they cannot. */
+function plausibleWebhookHeaders(timestamp: string | undefined, signature: string | undefined, nowMs: number, toleranceSeconds: number): string | undefined {
+  if (!timestamp || !/^\d{1,12}$/.test(timestamp)) return 'missing or malformed timestamp';
+  if (Math.abs(nowMs / 1000 - Number(timestamp)) > toleranceSeconds) return 'timestamp outside the tolerance window';
+  if (!signature || !signature.split(',').some((s) => /^v1=[0-9a-f]{64}$/.test(s.trim()))) return 'missing or malformed signature';
+  return undefined;
+}
 
 /** All or nothing: one invalid event refuses the request, so a client never has to work out which half was taken. */
 function validateBatch(events: unknown[], validate: FastValidator, source: string, eventType: (e: Record<string, unknown>) => string, provider?: string): Batch {
   const errors: EventError[] = [];
   const messages: OutboundMessage[] = [];
   const ids: string[] = [];
+  const accepted: Record<string, unknown>[] = [];
   events.forEach((event, index) => {
     const record = event !== null && typeof event === 'object' && !Array.isArray(event) ? (event as Record<string, unknown>) : undefined;
     const eventId = typeof record?.event_id === 'string' ? record.event_id : null;
@@ -144,13 +204,14 @@ function validateBatch(events: unknown[], validate: FastValidator, source: strin
       return;
     }
     ids.push(String(e.event_id));
+    accepted.push(e);
     messages.push({
       data: Buffer.from(JSON.stringify(e)),
       orderingKey: String(e.order_id),
       attributes: { event_type: eventType(e), schema_version: String(e.schema_version), source },
     });
   });
-  return errors.length ? { ok: false, errors } : { ok: true, messages, ids };
+  return errors.length ? { ok: false, errors } : { ok: true, messages, ids, events: accepted };
 }
 
 function parseJsonBody(body: Buffer): { ok: true; value: unknown } | { ok: false; reason: string } {

@@ -15,6 +15,32 @@ function pairList(shape: string) {
     .transform((text) => Object.fromEntries(text.split(',').map((pair) => pair.trim().split(/=(.*)/s).slice(0, 2).map((x) => x.trim()) as [string, string])));
 }
 
+/** The merchants one collector client may publish events for: every one (`*`) or a list of ids. */
+export type MerchantScope = '*' | readonly string[];
+
+const MERCHANT_ID = '[A-Za-z0-9_.-]+';
+const SCOPE = `\\[\\s*(?:\\*|${MERCHANT_ID}(?:\\s*\\|\\s*${MERCHANT_ID})*)\\s*\\]`;
+const KEY_PAIR = `[A-Za-z0-9_.-]+(?:${SCOPE})?=[^,=\\s][^,]*`;
+
+/**
+ * The collector's `PIZZAFLOW_API_KEYS`: `client=key` pairs as before, each optionally bound to the
+ * merchants it may publish for: `client[m0001|m0002]=key`, `hq[*]=key` (every merchant).
+ */
+const apiKeyList = z
+  .string()
+  .regex(new RegExp(`^\\s*${KEY_PAIR}(\\s*,\\s*${KEY_PAIR})*\\s*$`), 'expected client=key or client[m0001|m0002]=key or client[*]=key[,…]')
+  .transform((text) => {
+    const keys: Record<string, string> = {};
+    const scopes: Record<string, MerchantScope> = {};
+    for (const pair of text.split(',')) {
+      const m = /^\s*([A-Za-z0-9_.-]+)(?:\[([^\]]*)\])?=(.*)$/s.exec(pair)!;
+      const client = m[1]!;
+      keys[client] = m[3]!.trim();
+      if (m[2] !== undefined) scopes[client] = m[2].trim() === '*' ? '*' : m[2].split('|').map((id) => id.trim());
+    }
+    return { keys, scopes };
+  });
+
 const ConfigSchema = z.object({
   GOOGLE_CLOUD_PROJECT: z
     .string()
@@ -32,8 +58,9 @@ const ConfigSchema = z.object({
     .optional(),
   // The Storage Write API client (managed writer) has no emulator variable of its own.
   BIGQUERY_STORAGE_EMULATOR_HOST: hostPort.optional(),
-  // `client=key,client2=key2`: the collector's API keys, one per online-portal client.
-  PIZZAFLOW_API_KEYS: pairList('client=key').optional(),
+  // `client=key,client2=key2`: the collector's API keys, one per online-portal client, each optionally
+  // bound to its merchants: `client[m0001|m0002]=key`, `hq[*]=key` (see apiKeyMerchants).
+  PIZZAFLOW_API_KEYS: apiKeyList.optional(),
   // `provider=secret,…`: HMAC secrets of the delivery providers' webhooks.
   PIZZAFLOW_WEBHOOK_SECRETS: pairList('provider=secret').optional(),
   PIZZAFLOW_WEBHOOK_TOLERANCE_SECONDS: z.coerce.number().int().min(1).max(3600).default(300),
@@ -44,6 +71,19 @@ const ConfigSchema = z.object({
   PIZZAFLOW_FUNCTIONS_URL: z.url({ protocol: /^https?$/ }).optional(),
   // `merchant=key,merchant2=key2`: the merchant metrics API's keys, one per merchant account.
   PIZZAFLOW_MERCHANT_API_KEYS: pairList('merchant=key').optional(),
+  // POS loader limits (hostile or broken files are quarantined, never loaded; see functions/pos-loader).
+  // Largest landed object, compressed, judged from its metadata before any download.
+  PIZZAFLOW_POS_MAX_OBJECT_BYTES: z.coerce.number().int().min(1024).max(5 * 2 ** 30).default(16 * 2 ** 20),
+  // Largest file once gunzipped (the stream stops there).
+  PIZZAFLOW_POS_MAX_INFLATED_BYTES: z.coerce.number().int().min(1024).max(2 ** 31).default(64 * 2 ** 20),
+  PIZZAFLOW_POS_MAX_LINE_BYTES: z.coerce.number().int().min(1024).max(64 * 2 ** 20).default(256 * 2 ** 10),
+  PIZZAFLOW_POS_MAX_LINES: z.coerce.number().int().min(3).max(10_000_002).default(200_000),
+  // Files judged per run, oldest first; the rest wait for the next run.
+  PIZZAFLOW_POS_MAX_FILES_PER_RUN: z.coerce.number().int().min(1).max(100_000).default(2_000),
+  // Event times older than this (days) or further ahead than this (hours) quarantine the file. Keep
+  // the age below the manifest lookback (62 days) so a re-upload is always recognised.
+  PIZZAFLOW_POS_MAX_AGE_DAYS: z.coerce.number().int().min(1).max(60).default(30),
+  PIZZAFLOW_POS_MAX_FUTURE_HOURS: z.coerce.number().int().min(1).max(24 * 7).default(24),
 });
 
 export interface Config {
@@ -54,6 +94,14 @@ export interface Config {
   emulators: { pubsub?: string; storage?: string; bigquery?: string; bigqueryStorage?: string };
   /** client id → API key (collector). */
   apiKeys: Record<string, string>;
+  /**
+   * client id → the merchants its key may publish for (collector), one entry per client. Once any
+   * client is bound, an unbound client may publish for no merchant. A list binding no client at all
+   * (the format before bindings existed) keeps every client unrestricted (`*`) and sets
+   * `apiKeysUnbound`, which the collector warns about at start.
+   */
+  apiKeyMerchants: Record<string, MerchantScope>;
+  apiKeysUnbound: boolean;
   /** provider → webhook HMAC secret (collector). */
   webhookSecrets: Record<string, string>;
   webhookToleranceSeconds: number;
@@ -62,6 +110,16 @@ export interface Config {
   functionsUrl: string | undefined;
   /** merchant id → API key (merchant metrics API). */
   merchantApiKeys: Record<string, string>;
+  /** POS loader limits. */
+  posLoader: {
+    maxObjectBytes: number;
+    maxInflatedBytes: number;
+    maxLineBytes: number;
+    maxLines: number;
+    maxFilesPerRun: number;
+    maxAgeDays: number;
+    maxFutureHours: number;
+  };
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -82,13 +140,31 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       bigquery: c.BIGQUERY_EMULATOR_HOST,
       bigqueryStorage: c.BIGQUERY_STORAGE_EMULATOR_HOST,
     },
-    apiKeys: c.PIZZAFLOW_API_KEYS ?? {},
+    apiKeys: c.PIZZAFLOW_API_KEYS?.keys ?? {},
+    ...merchantScopes(c.PIZZAFLOW_API_KEYS),
     webhookSecrets: c.PIZZAFLOW_WEBHOOK_SECRETS ?? {},
     webhookToleranceSeconds: c.PIZZAFLOW_WEBHOOK_TOLERANCE_SECONDS,
     appendTimeoutSeconds: c.PIZZAFLOW_APPEND_TIMEOUT_SECONDS,
     functionsUrl: c.PIZZAFLOW_FUNCTIONS_URL,
     merchantApiKeys: c.PIZZAFLOW_MERCHANT_API_KEYS ?? {},
+    posLoader: {
+      maxObjectBytes: c.PIZZAFLOW_POS_MAX_OBJECT_BYTES,
+      maxInflatedBytes: c.PIZZAFLOW_POS_MAX_INFLATED_BYTES,
+      maxLineBytes: c.PIZZAFLOW_POS_MAX_LINE_BYTES,
+      maxLines: c.PIZZAFLOW_POS_MAX_LINES,
+      maxFilesPerRun: c.PIZZAFLOW_POS_MAX_FILES_PER_RUN,
+      maxAgeDays: c.PIZZAFLOW_POS_MAX_AGE_DAYS,
+      maxFutureHours: c.PIZZAFLOW_POS_MAX_FUTURE_HOURS,
+    },
   };
+}
+
+function merchantScopes(list: { keys: Record<string, string>; scopes: Record<string, MerchantScope> } | undefined): Pick<Config, 'apiKeyMerchants' | 'apiKeysUnbound'> {
+  const clients = Object.keys(list?.keys ?? {});
+  const scopes = list?.scopes ?? {};
+  const unbound = clients.length > 0 && Object.keys(scopes).length === 0;
+  const none: readonly string[] = [];
+  return { apiKeyMerchants: Object.fromEntries(clients.map((client) => [client, unbound ? '*' : (scopes[client] ?? none)])), apiKeysUnbound: unbound };
 }
 
 function emptyAsUndefined(env: NodeJS.ProcessEnv): Record<string, string | undefined> {

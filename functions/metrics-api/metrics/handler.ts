@@ -5,6 +5,7 @@ import { API_KEY_HEADER, type KeyRing } from '../../runtime/api-keys';
 import { ResultCache, type VersionTracker } from './cache';
 import { METRICS, type MetricDefinition } from './catalog';
 import { parseMetricParams } from './params';
+import { ConcurrencyLimiter, DEFAULT_MAX_CONCURRENT_QUERIES, DEFAULT_MAX_CONCURRENT_QUERIES_PER_KEY, DEFAULT_RATE_LIMIT, type RateLimit, TokenBuckets } from './limits';
 import type { DataVersion, MetricRow, MetricsSource } from './source';
 
 export interface MetricsRequest {
@@ -42,6 +43,14 @@ export interface MetricsHandlerOptions {
   /** Answers kept per data version (least recently used go first). Default 10,000; 0 keeps none. */
   cacheEntries?: number;
   now?: () => Date;
+  /** Per API key: burst and steady requests per second (429 with Retry-After past them). Default 20 and 5/s. */
+  rateLimit?: RateLimit;
+  /** Warehouse queries in flight in this process (503 past it). Default 32. */
+  maxConcurrentQueries?: number;
+  /** Warehouse queries in flight per API key (429 past it). Default 8. */
+  maxConcurrentQueriesPerKey?: number;
+  /** The rate limiter's clock in ms (default Date.now; `now` above is the metrics' calendar). */
+  clockMs?: () => number;
 }
 
 export type MetricsHandler = (request: MetricsRequest) => Promise<MetricsResponse>;
@@ -79,6 +88,8 @@ export function createMetricsHandler(options: MetricsHandlerOptions): MetricsHan
   const cache = new ResultCache<MetricsAnswer>(options.cacheEntries ?? 10_000);
   const now = options.now ?? (() => new Date());
   const log = options.log;
+  const buckets = new TokenBuckets(options.rateLimit ?? DEFAULT_RATE_LIMIT, options.clockMs ?? Date.now);
+  const inFlight = new ConcurrencyLimiter(options.maxConcurrentQueries ?? DEFAULT_MAX_CONCURRENT_QUERIES, options.maxConcurrentQueriesPerKey ?? DEFAULT_MAX_CONCURRENT_QUERIES_PER_KEY);
 
   return async (request) => {
     if (request.method !== 'GET' && request.method !== 'HEAD') return problem(405, 'method_not_allowed', 'only GET is supported');
@@ -88,6 +99,10 @@ export function createMetricsHandler(options: MetricsHandlerOptions): MetricsHan
 
     const caller = options.keys.ownerOf(header(request.headers, API_KEY_HEADER));
     if (caller === undefined) return json(401, { error: 'unauthenticated', reason: `a valid ${API_KEY_HEADER} header is required` }, { 'www-authenticate': 'ApiKey' });
+    const admitted = buckets.take(caller);
+    if (!admitted.ok) {
+      return json(429, { error: 'rate_limited', reason: 'too many requests for this API key; retry after the delay in Retry-After' }, { 'retry-after': String(admitted.retryAfterSeconds) });
+    }
     const merchantId = decode(route[1]!);
     // Same answer for another merchant's id and for a malformed one: nothing is learnt by probing.
     if (merchantId !== caller) return problem(403, 'forbidden', 'this API key does not give access to that merchant');
@@ -104,7 +119,18 @@ export function createMetricsHandler(options: MetricsHandlerOptions): MetricsHan
       const versionKey = `${version.runId ?? 'none'}@${version.runAt ?? ''}`;
       const hit = cache.get(versionKey, key);
       if (hit) return json(200, hit, { 'x-cache': 'hit' });
-      const rows: MetricRow[] = await options.source.query(metric.build({ merchantId, from, to, granularity, project: options.project }));
+      const slot = inFlight.acquire(caller);
+      if ('refused' in slot) {
+        return slot.refused === 'key'
+          ? json(429, { error: 'rate_limited', reason: 'too many concurrent queries for this API key' }, { 'retry-after': '1' })
+          : json(503, { error: 'unavailable', reason: 'the metrics store is busy; retry later' }, { 'retry-after': '1' });
+      }
+      let rows: MetricRow[];
+      try {
+        rows = await options.source.query(metric.build({ merchantId, from, to, granularity, project: options.project }));
+      } finally {
+        slot.release();
+      }
       const answer: MetricsAnswer = {
         merchant_id: merchantId,
         metric: metric.name,

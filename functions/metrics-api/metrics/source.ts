@@ -33,14 +33,26 @@ export interface BigQuerySourceOptions {
   location?: string;
   /** Where the executor records runs. */
   runsTable?: { dataset: string; table: string };
+  /**
+   * BigQuery's `maximumBytesBilled` on every query: one costing more fails instead of running
+   * (the emulator ignores it). Default DEFAULT_MAXIMUM_BYTES_BILLED.
+   */
+  maximumBytesBilled?: bigint | number;
 }
+
+/** 10 GiB: far above what one merchant's metric scans over its marts, far below a runaway scan. */
+export const DEFAULT_MAXIMUM_BYTES_BILLED = 10n * 1024n ** 3n;
 
 export function createBigQuerySource(options: BigQuerySourceOptions): MetricsSource {
   const { bigquery } = options;
   const runs = options.runsTable ?? { dataset: 'ops', table: 'dataform_runs' };
+  const limit = BigInt(options.maximumBytesBilled ?? DEFAULT_MAXIMUM_BYTES_BILLED);
+  if (limit <= 0n) throw new Error('maximumBytesBilled must be positive');
+  // The job configuration field is an int64 sent as a decimal string.
+  const maximumBytesBilled = limit.toString();
   return {
     async query(q) {
-      const [rows] = await bigquery.query({ query: q.sql, params: q.params, ...(options.location ? { location: options.location } : {}) });
+      const [rows] = await bigquery.query({ query: q.sql, params: q.params, maximumBytesBilled, ...(options.location ? { location: options.location } : {}) });
       return (rows as Record<string, unknown>[]).map((r) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k, plainValue(v)])));
     },
     async dataVersion() {
@@ -49,6 +61,7 @@ export function createBigQuerySource(options: BigQuerySourceOptions): MetricsSou
       // The executor writes a run's rows when the run ends, so the newest row names a finished run.
       const [rows] = await bigquery.query({
         query: `select run_id, run_started_at from \`${options.project}.${runs.dataset}.${runs.table}\` order by run_started_at desc, run_id desc limit 1`,
+        maximumBytesBilled,
         ...(options.location ? { location: options.location } : {}),
       });
       const row = (rows as Record<string, unknown>[])[0];

@@ -42,6 +42,35 @@ describe('loadConfig: functions settings', () => {
     expect(loadConfig({}).apiKeys).toEqual({});
   });
 
+  it('binds collector API keys to merchants: client[m1|m2]=key, hq[*]=key; unbound clients may publish for none', () => {
+    const c = loadConfig({ PIZZAFLOW_API_KEYS: 'shop[m0001|m0002]=k1, hq[*]=k[2], web=k3' });
+    expect(c.apiKeys).toEqual({ shop: 'k1', hq: 'k[2]', web: 'k3' });
+    expect(c.apiKeyMerchants).toEqual({ shop: ['m0001', 'm0002'], hq: '*', web: [] });
+    expect(c.apiKeysUnbound).toBe(false);
+    expect(loadConfig({ PIZZAFLOW_API_KEYS: 'one[ m0001 ]=k' }).apiKeyMerchants).toEqual({ one: ['m0001'] });
+  });
+
+  it('keeps a list without any binding (the older format) unrestricted, and says so', () => {
+    const c = loadConfig({ PIZZAFLOW_API_KEYS: 'portal=k1,app=k2' });
+    expect(c.apiKeyMerchants).toEqual({ portal: '*', app: '*' });
+    expect(c.apiKeysUnbound).toBe(true);
+    expect(loadConfig({}).apiKeysUnbound).toBe(false);
+  });
+
+  it('names a malformed merchant binding without echoing the keys', () => {
+    for (const bad of ['shop[]=k1', 'shop[m1|]=k1', 'shop[m 1]=k1', 'shop[*|m1]=k1', 'shop[m1=k1']) {
+      let err: unknown;
+      try {
+        loadConfig({ PIZZAFLOW_API_KEYS: bad });
+      } catch (e) {
+        err = e;
+      }
+      expect(err).toBeInstanceOf(ConfigError);
+      expect((err as Error).message).toMatch(/^PIZZAFLOW_API_KEYS: expected client=key or client\[m0001\|m0002\]=key/);
+      expect((err as Error).message).not.toContain('k1');
+    }
+  });
+
   it('names a malformed list, tolerance or Storage Write endpoint', () => {
     expect(() => loadConfig({ PIZZAFLOW_API_KEYS: 'no-equals-sign' })).toThrow(/PIZZAFLOW_API_KEYS: expected client=key/);
     expect(() => loadConfig({ PIZZAFLOW_WEBHOOK_TOLERANCE_SECONDS: '0' })).toThrow(/PIZZAFLOW_WEBHOOK_TOLERANCE_SECONDS/);
