@@ -56,6 +56,21 @@ export const loadManifestEntry = z.strictObject({
   load_job_id: z.string().max(1024).nullable().describe('Load job that loaded the file'),
 });
 
+/** One `pizzaflow replay`: what it selected and put back through the pipeline (or would have, dry). */
+export const replayRecord = z.strictObject({
+  replayed_at: timestamp('When the replay ran; the table is partitioned on it'),
+  replay_id: z.string().min(1).max(64).describe('Id of the replay, also the pizzaflow_replay_id attribute of every message it published'),
+  dry_run: z.boolean().describe('True when nothing was published'),
+  reason_codes: z.array(z.enum(REJECT_REASONS)).describe('Reasons selected'),
+  sources: z.array(z.enum(REJECT_SOURCES)).describe('Sources selected (empty: all)'),
+  rejected_from: timestamp('Earliest rejected_at selected'),
+  rejected_to: timestamp('Latest rejected_at selected (exclusive)'),
+  selected: z.int().min(0).describe('Rejected rows selected'),
+  published: z.int().min(0).describe('Messages published (0 on a dry run)'),
+  skipped: z.int().min(0).describe('Rows that cannot be replayed through Pub/Sub (POS rows, unknown flow)'),
+});
+
 export type StreamIngestMetadata = z.infer<typeof streamIngestMetadata>;
+export type ReplayRecord = z.infer<typeof replayRecord>;
 export type RejectedEvent = z.infer<typeof rejectedEvent>;
 export type LoadManifestEntry = z.infer<typeof loadManifestEntry>;

@@ -130,5 +130,7 @@ function replaceAt(node: unknown, segments: readonly Segment[], at: number, hmac
 }
 
 function token(value: string, field: string, hmac: (message: string) => string): string {
+  // Idempotent: a value that already is a pseudonym (a replayed event) keeps its token.
+  if (isPseudonym(value)) return value;
   return PSEUDONYM_PREFIX + hmac(normalisePii(field, value));
 }

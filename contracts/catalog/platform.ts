@@ -3,7 +3,7 @@ import { deriveBigQuerySchema } from '../bigquery-schema';
 import { deliveryEvent } from '../delivery';
 import { inventoryMovement } from '../inventory';
 import { onlineOrderEvent } from '../online-order';
-import { batchIngestMetadata, loadManifestEntry, rejectedEvent, streamIngestMetadata } from '../ops';
+import { batchIngestMetadata, loadManifestEntry, rejectedEvent, replayRecord, streamIngestMetadata } from '../ops';
 import { posTransaction } from '../pos';
 import { merchant, product, promotion, rawMaterial, store, supplier } from '../reference';
 import { tableRef } from './names';
@@ -163,6 +163,20 @@ export function platformCatalog(overrides: Partial<CatalogSettings> = {}): Platf
           rationale: 'Partitioned on when the loader recorded the file; kept without expiration as the audit trail.',
         },
         clustering: ['status', 'store_id'],
+        writeMethod: 'dml',
+      },
+      {
+        dataset: DATASETS.ops,
+        name: 'replays',
+        description: 'One row per `pizzaflow replay`: rejected events put back through the pipeline',
+        schema: deriveBigQuerySchema(replayRecord),
+        partitioning: {
+          type: 'DAY',
+          field: 'replayed_at',
+          requirePartitionFilter: false,
+          rationale: 'A few rows a month; partitioned on when the replay ran, kept as the audit trail.',
+        },
+        clustering: [],
         writeMethod: 'dml',
       },
     ],

@@ -11,6 +11,7 @@ import { registerGenerateCommand } from './generate-command';
 import { registerLoadPosCommand } from './load-pos-command';
 import { registerLocalCommand } from './local-command';
 import { registerReconcileCommand } from './reconcile-command';
+import { registerReplayCommand } from './replay-command';
 import { registerReprocessCommand } from './reprocess-command';
 import { registerServeCommand } from './serve-command';
 import { registerValidateCommand } from './validate-command';
@@ -31,6 +32,7 @@ export function buildProgram(): Command {
   registerDataformCommand(program);
   registerReconcileCommand(program);
   registerReprocessCommand(program);
+  registerReplayCommand(program);
   registerServeCommand(program);
   registerLocalCommand(program);
   registerDemoCommand(program);
