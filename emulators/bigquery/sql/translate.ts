@@ -4,6 +4,20 @@ import * as polyglot from '@polyglot-sql/sdk';
 import { expandPartitionDate } from './rewrites/partition-pseudo-columns';
 import { keepDateArithmeticDate } from './rewrites/date-arithmetic';
 import { jsonValueAsScalar } from './rewrites/json-value';
+import {
+  concatPropagatesNull,
+  countIfAsCount,
+  expandFunctionFidelity,
+  formatAsPrintf,
+  markAggregateLimit,
+  markArraySubscripts,
+  markBitXorDistinct,
+  markJsonQuery,
+  md5AsBytes,
+  regexpExtractGroups,
+  substrPositionFromOne,
+  castToStringAsBigQuery,
+} from './rewrites/function-fidelity';
 import { markSafeCalls, safeMarkerToTry } from './rewrites/safe-functions';
 import { markTypeNames, placeholdersToDuckDb } from './rewrites/type-names';
 import { regexpContainsPartial } from './rewrites/regexp-contains';
@@ -31,6 +45,17 @@ const BEFORE: Rewrite[] = [
   splitBacktickPaths,
   markSafeCalls,
   jsonValueAsScalar,
+  countIfAsCount,
+  formatAsPrintf,
+  md5AsBytes,
+  markJsonQuery,
+  markBitXorDistinct,
+  markAggregateLimit,
+  markArraySubscripts,
+  concatPropagatesNull,
+  regexpExtractGroups,
+  substrPositionFromOne,
+  castToStringAsBigQuery,
   timestampDiffTruncates,
   weekTruncFromNamedDay,
   markWeekNumber,
@@ -40,7 +65,7 @@ const BEFORE: Rewrite[] = [
   markTypeNames,
   markUnnest,
 ];
-const AFTER: Rewrite[] = [safeMarkerToTry, placeholdersToDuckDb, regexpContainsPartial, expandUnnest, isoWeekToDuckDb, dayOfWeekFromOne, expandWeekNumber];
+const AFTER: Rewrite[] = [safeMarkerToTry, placeholdersToDuckDb, regexpContainsPartial, expandUnnest, isoWeekToDuckDb, dayOfWeekFromOne, expandWeekNumber, expandFunctionFidelity];
 
 /** The GoogleSQL statement as polyglot should see it (also used by tests of single rewrites). */
 export function prepare(googleSql: string): string {
