@@ -1,12 +1,20 @@
-// The merchant metrics API and dashboard: wiring from configuration to a running server.
-import { BigQuery } from '@google-cloud/bigquery';
-import type { Config } from '../runtime/config';
-import type { Logger } from '../runtime/logger';
+// The merchant metrics API and dashboard: wiring from configuration to a running server. Two ways
+// to serve the same listener (routes, 401/403, dashboard, /healthz): the functions framework's
+// target `metrics-api` (Cloud Run; registered below, wired on the first request like the other
+// functions) and `startMetricsService`, a plain node:http server (the local platform, `pizzaflow
+// serve`, tests).
+import type { RequestListener } from 'node:http';
+import type { BigQuery } from '@google-cloud/bigquery';
+import * as ff from '@google-cloud/functions-framework';
+import { FUNCTIONS } from '../../contracts/catalog';
+import { loadConfig, type Config } from '../runtime/config';
+import { createLogger, type Logger } from '../runtime/logger';
 import { createKeyRing, type KeyRing } from '../runtime/api-keys';
+import { bigqueryClient } from '../runtime/clients';
 import { createVersionTracker } from './metrics/cache';
-import { createMetricsHandler } from './metrics/handler';
+import { createMetricsHandler, type MetricsHandler } from './metrics/handler';
 import { createBigQuerySource } from './metrics/source';
-import { startServer, type RunningServer } from './server';
+import { createRequestListener, startServer, type RunningServer } from './server';
 
 export { createKeyRing, type KeyRing } from '../runtime/api-keys';
 export { createVersionTracker, ResultCache, type VersionTracker } from './metrics/cache';
@@ -14,7 +22,7 @@ export { METRICS, type Granularity, type MetricDefinition, type MetricQuery } fr
 export { createMetricsHandler, type MetricsAnswer, type MetricsHandler, type MetricsRequest, type MetricsResponse } from './metrics/handler';
 export { parseMetricParams, MAX_RANGE_DAYS, type MetricParams } from './metrics/params';
 export { createBigQuerySource, plainValue, type DataVersion, type MetricRow, type MetricsSource } from './metrics/source';
-export { startServer, defaultDashboardDir, type RunningServer } from './server';
+export { createRequestListener, startServer, defaultDashboardDir, type RunningServer } from './server';
 
 export interface MetricsServiceOptions {
   config: Config;
@@ -31,12 +39,12 @@ export interface MetricsServiceOptions {
   cacheEntries?: number;
 }
 
-export async function startMetricsService(options: MetricsServiceOptions): Promise<RunningServer> {
+/** The metrics handler over BigQuery, from configuration (both ways of serving use it). */
+function metricsHandlerFrom(options: Omit<MetricsServiceOptions, 'port' | 'host'>): MetricsHandler {
   const { config } = options;
-  const bigquery =
-    options.bigquery ?? new BigQuery({ projectId: config.project, ...(config.emulators.bigquery ? { apiEndpoint: config.emulators.bigquery } : {}) });
+  const bigquery = options.bigquery ?? bigqueryClient(config);
   const source = createBigQuerySource({ bigquery, project: config.project, location: config.location });
-  const handler = createMetricsHandler({
+  return createMetricsHandler({
     source,
     keys: options.keys ?? createKeyRing(config.merchantApiKeys, 'PIZZAFLOW_MERCHANT_API_KEYS'),
     versions: createVersionTracker(source, { checkIntervalMs: options.runCheckMs ?? 5_000 }),
@@ -44,5 +52,27 @@ export async function startMetricsService(options: MetricsServiceOptions): Promi
     log: options.log,
     cacheEntries: options.cacheEntries,
   });
-  return startServer({ handler, log: options.log, port: options.port, host: options.host });
 }
+
+export async function startMetricsService(options: MetricsServiceOptions): Promise<RunningServer> {
+  return startServer({ handler: metricsHandlerFrom(options), log: options.log, port: options.port, host: options.host });
+}
+
+function wire(): RequestListener {
+  const config = loadConfig();
+  const log = createLogger(FUNCTIONS.metricsApi, { level: config.logLevel });
+  if (Object.keys(config.merchantApiKeys).length === 0) log.warn({}, 'PIZZAFLOW_MERCHANT_API_KEYS is empty: every metrics request will get 401');
+  return createRequestListener({ handler: metricsHandlerFrom({ config, log }), log });
+}
+
+let wired: RequestListener | undefined;
+
+/** Drops the wiring (the BigQuery client holds no connection open between requests). */
+export async function shutdown(): Promise<void> {
+  wired = undefined;
+}
+
+ff.http(FUNCTIONS.metricsApi, (req, res) => {
+  wired ??= wire();
+  wired(req, res);
+});

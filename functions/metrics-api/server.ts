@@ -1,20 +1,24 @@
 // The HTTP adapter: node:http in front of the pure metrics handler, plus the dashboard's static
 // files. Thin on purpose; everything worth testing lives in metrics/handler.ts.
+import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer, type IncomingMessage, type RequestListener, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { extname, join, normalize, sep } from 'node:path';
 import type { Logger } from '../runtime/logger';
 import { packageInfo } from '../runtime/package-info';
 import type { MetricsHandler } from './metrics/handler';
 
-export interface ServeOptions {
+export interface ListenerOptions {
   handler: MetricsHandler;
   log: Logger;
-  port: number;
-  host?: string;
   /** Folder of the dashboard's files; default functions/metrics-api/dashboard in the package. */
   dashboardDir?: string;
+}
+
+export interface ServeOptions extends ListenerOptions {
+  port: number;
+  host?: string;
 }
 
 export interface RunningServer {
@@ -30,8 +34,18 @@ const TYPES: Record<string, string> = {
   '.svg': 'image/svg+xml',
 };
 
+const DASHBOARD = join('functions', 'metrics-api', 'dashboard');
+
+/**
+ * functions/metrics-api/dashboard under the package root. In a deployed artifact (tools/package)
+ * this file is bundled into index.js at the artifact's root, with the dashboard copied to the same
+ * relative path beside it; the artifact's package.json is named pizzaflow-metrics-api, which
+ * packageInfo() (looking for pizzaflow's own) does not accept, so the folder beside the bundle is
+ * tried first. From sources or dist/ that folder does not exist and the repository root is used.
+ */
 export function defaultDashboardDir(): string {
-  return join(packageInfo().root, 'functions', 'metrics-api', 'dashboard');
+  const beside = join(__dirname, DASHBOARD);
+  return existsSync(beside) ? beside : join(packageInfo().root, DASHBOARD);
 }
 
 async function serveStatic(dir: string, path: string, res: ServerResponse): Promise<void> {
@@ -50,7 +64,7 @@ async function serveStatic(dir: string, path: string, res: ServerResponse): Prom
   }
 }
 
-async function route(options: ServeOptions, dir: string, req: IncomingMessage, res: ServerResponse): Promise<void> {
+async function route(options: ListenerOptions, dir: string, req: IncomingMessage, res: ServerResponse): Promise<void> {
   const url = new URL(req.url ?? '/', 'http://localhost');
   if (url.pathname === '/healthz') {
     res.writeHead(200, { 'content-type': 'text/plain' }).end('ok');
@@ -70,15 +84,23 @@ async function route(options: ServeOptions, dir: string, req: IncomingMessage, r
   await serveStatic(dir, url.pathname, res);
 }
 
-export async function startServer(options: ServeOptions): Promise<RunningServer> {
+/**
+ * The API, the dashboard and /healthz as one request listener: served by startServer locally and by
+ * the functions framework in Cloud Run (its request and response extend node:http's).
+ */
+export function createRequestListener(options: ListenerOptions): RequestListener {
   const dir = normalize(options.dashboardDir ?? defaultDashboardDir());
-  const server = createServer((req, res) => {
+  return (req, res) => {
     route(options, dir, req, res).catch((err: unknown) => {
       options.log.error({ err: (err as Error).message, path: req.url }, 'request failed');
       if (!res.headersSent) res.writeHead(500, { 'content-type': 'application/json' });
       res.end(JSON.stringify({ error: 'internal', reason: 'unexpected error' }));
     });
-  });
+  };
+}
+
+export async function startServer(options: ServeOptions): Promise<RunningServer> {
+  const server = createServer(createRequestListener(options));
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port, options.host ?? '127.0.0.1', () => resolve());

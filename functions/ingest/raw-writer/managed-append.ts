@@ -47,7 +47,11 @@ interface Open {
   fields: StorageField[];
 }
 
-const REQUIRED = [protos.google.cloud.bigquery.storage.v1.TableFieldSchema.Mode.REQUIRED, 'REQUIRED'];
+// Looked up on first use, not at load: a top-level reference into the Storage API's protos would keep
+// @google-cloud/bigquery-storage (≈ 25 MB with its dependencies) in every function's deploy artifact
+// that imports the runtime library, not just ingest's.
+let required: readonly unknown[] | undefined;
+const isRequired = (mode: unknown): boolean => (required ??= [protos.google.cloud.bigquery.storage.v1.TableFieldSchema.Mode.REQUIRED, 'REQUIRED']).includes(mode);
 
 /** Missing REQUIRED values, found before encoding: the proto2 encoder would throw for the whole
  * batch, where BigQuery answers a row error owned by one row. */
@@ -56,7 +60,7 @@ export function missingRequired(fields: StorageField[], row: RawRow, prefix = ''
   for (const f of fields) {
     const v = row[f.name ?? ''];
     const path = `${prefix}${f.name}`;
-    if ((v === undefined || v === null) && REQUIRED.includes(f.mode as never)) out.push(path);
+    if ((v === undefined || v === null) && isRequired(f.mode)) out.push(path);
     else if (v && typeof v === 'object' && !(v instanceof Date) && f.fields?.length) {
       for (const item of Array.isArray(v) ? v : [v]) {
         if (item && typeof item === 'object' && !Array.isArray(item) && !(item instanceof Date)) out.push(...missingRequired(f.fields, item, `${path}.`));
