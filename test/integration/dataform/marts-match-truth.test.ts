@@ -105,7 +105,7 @@ beforeAll(async () => {
   await run({ vars: { freshness_reference_at: new Date(firstNewest + 10 * 60_000).toISOString() } });
   await load(second);
   incrementalReport = await run();
-}, 120_000);
+}, 300_000);
 
 afterAll(async () => {
   await emulator?.close();

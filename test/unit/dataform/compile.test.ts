@@ -82,7 +82,7 @@ test('staging reads raw from a constant arrival bound: the touched dates increme
   const t = table('stg_online_order_events');
   expect(t.incrementalQuery).toMatch(/where ingested_at >= timestamp\(touched_from\)/);
   expect(t.query).toMatch(/where ingested_at >= timestamp\('2020-01-01'\)/);
-  expect(t.incrementalQuery).toMatch(/row_number\(\) over \(partition by event_id order by ingested_at, message_id\) = 1/);
+  expect(t.incrementalQuery).toMatch(/row_number\(\) over \(partition by merchant_id, event_id order by ingested_at, message_id\) = 1/);
   expect((t.incrementalPreOps ?? []).join('\n')).toMatch(/where has_new_events/);
 });
 
