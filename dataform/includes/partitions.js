@@ -47,13 +47,69 @@ function deleteTouched(selfTable, dateColumn, touchedDatesTable, eventsOnly = fa
 
 /**
  * The pre_operations of an incremental model that rebuilds the touched partitions of `dateColumn`:
- * declare touched_from, then delete those partitions (the incremental query inserts them again).
- * Two statements of one BigQuery script, in one operation since a placeholder cannot emit sqlx's
- * `---` separator. Models call it as
- * `${when(incremental(), partitions.incrementalPreOps(self(), "<date column>", ref("touched_event_dates")))}`.
+ * declare touched_from, open a transaction, then delete those partitions (the incremental query
+ * inserts them again and the post_operations commit). Dataform sends an action's pre_operations, its
+ * INSERT and its post_operations as one BigQuery script (the CLI's `publishTasks` concatenates them
+ * into one task), so the DELETE and the INSERT are one atomic unit: a reader never sees a partition
+ * emptied, and a failed INSERT rolls the DELETE back. One operation since a placeholder cannot emit
+ * sqlx's `---` separator. Models call it as
+ * `${when(incremental(), partitions.incrementalPreOps(self(), "<date column>", ref("touched_event_dates")))}`
+ * and close it with `${when(incremental(), partitions.incrementalPostOps())}`.
  */
 function incrementalPreOps(selfTable, dateColumn, touchedDatesTable, eventsOnly = false) {
-  return `${declareTouchedFrom(touchedDatesTable, eventsOnly)};\n${deleteTouched(selfTable, dateColumn, touchedDatesTable, eventsOnly)}`;
+  return [declareTouchedFrom(touchedDatesTable, eventsOnly), "begin transaction", deleteTouched(selfTable, dateColumn, touchedDatesTable, eventsOnly)].join(";\n");
+}
+
+/** The post_operations that commit what incrementalPreOps opened. */
+function incrementalPostOps() {
+  return "commit transaction";
+}
+
+/**
+ * The pre_operations of a staging event table. An incremental run appends the raw rows that arrived
+ * in this run's window (scan_from .. scan_to, constants BigQuery prunes raw's arrival partitions and
+ * ingested_at clusters on) and are not yet in staging: the table is never rewritten, and one INSERT
+ * is atomic on its own. A backfill has no window: it replaces its partitions like the other models.
+ */
+function stagingPreOps(selfTable, touchedDatesTable) {
+  if (isBackfill()) return incrementalPreOps(selfTable, "event_date", touchedDatesTable, true);
+  return `${declareTouchedFrom(touchedDatesTable, true)};\n${declareRawWindow(touchedDatesTable)}`;
+}
+
+/** Script variables scan_from and scan_to: the run's raw window, as touched_event_dates found it. */
+function declareRawWindow(touchedDatesTable) {
+  return [
+    `declare scan_from timestamp default (select min(scan_from) from ${touchedDatesTable})`,
+    `declare scan_to timestamp default (select max(new_watermark_at) from ${touchedDatesTable})`,
+  ].join(";\n");
+}
+
+/** The post_operations of a staging event table (a backfill commits its replacement). */
+function stagingPostOps() {
+  return isBackfill() ? incrementalPostOps() : "";
+}
+
+/** Which raw rows a staging event table reads: the run's window, or (backfill, full build) by date. */
+function stagingRawFilter(incremental, touchedDatesTable) {
+  if (incremental && !isBackfill()) return "ingested_at >= scan_from and ingested_at <= scan_to";
+  return rawArrivalFilter(incremental, touchedDatesTable);
+}
+
+/**
+ * Keeps the rows of a staging event table's query that belong in this run. Incremental: rows whose
+ * (merchant_id, event_id) is not in staging yet, an anti-join that reads only the two key columns
+ * of the partitions the new rows fall in (a late copy of an old event is dropped, never counted
+ * twice). Backfill: the rows of the backfilled partitions. Full build: everything.
+ */
+function stagingKeep(incremental, selfTable, alias, touchedDatesTable) {
+  if (!incremental) return "true";
+  if (isBackfill()) return inTouched(`date(${alias}.event_time)`, touchedDatesTable, true);
+  return `not exists (
+    select 1 from ${selfTable} as staged
+    where ${inTouched("staged.event_date", touchedDatesTable, true)}
+      and staged.merchant_id = ${alias}.merchant_id
+      and staged.event_id = ${alias}.event_id
+  )`;
 }
 
 /**
@@ -90,6 +146,12 @@ module.exports = {
   declareTouchedFrom,
   deleteTouched,
   incrementalPreOps,
+  incrementalPostOps,
+  stagingPreOps,
+  declareRawWindow,
+  stagingPostOps,
+  stagingRawFilter,
+  stagingKeep,
   inTouched,
   rawArrivalFilter,
   upstreamFilter,

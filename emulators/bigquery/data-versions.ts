@@ -62,10 +62,21 @@ export class DataVersions {
   private counter = 0;
   private epoch = 0;
   private readonly tables = new Map<string, number>();
+  /** Tables written since BEGIN: COMMIT moves them again (what was derived inside saw the old rows). */
+  private written: Set<string> | undefined;
 
   observe(sql: string): void {
+    const word = /^\s*([A-Za-z]+)/.exec(sql)?.[1]?.toUpperCase();
+    if (word === 'BEGIN' || word === 'START') this.written = new Set();
+    else if (word === 'COMMIT' || word === 'END') {
+      for (const key of this.written ?? []) this.tables.set(key, ++this.counter);
+      this.written = undefined;
+    } else if (word === 'ROLLBACK' || word === 'ABORT') this.written = undefined;
     const target = writeTarget(sql);
-    if (target.kind === 'table') this.tables.set(target.key, ++this.counter);
+    if (target.kind === 'table') {
+      this.tables.set(target.key, ++this.counter);
+      this.written?.add(target.key);
+    }
     else if (target.kind === 'unknown') {
       this.epoch = ++this.counter;
       this.tables.clear();

@@ -10,7 +10,7 @@ import { guard } from './query-errors';
 import { type QueryInput, type QueryOutcome, type RunState } from './query-types';
 import { alignNumericTypes, shapeResult } from './result-shape';
 import { quoteIdent } from './schema';
-import { runScriptStep } from './script-steps';
+import { rollbackOpenTransaction, runScriptStep } from './script-steps';
 import { selectInto } from './select-into';
 import { LiteralError } from './sql/literals';
 import { ParameterError, bindParameters } from './sql/params';
@@ -44,12 +44,17 @@ export async function runQuery(ctx: Context, input: QueryInput): Promise<QueryOu
   if (script && input.destination) throw invalidQuery('configuration.query.destinationTable cannot be set for scripts');
   let last: QueryOutcome | undefined;
   let bytes = 0n;
-  for (const stmt of statements) {
-    const outcome = await runScriptStep(state, stmt, runStatement);
-    if (!outcome) continue;
-    bytes += outcome.totalBytesProcessed;
-    // A script's result is its last statement that returns rows, billed for every statement.
-    if (!script || outcome.schema) last = outcome;
+  try {
+    for (const stmt of statements) {
+      const outcome = await runScriptStep(state, stmt, runStatement);
+      if (!outcome) continue;
+      bytes += outcome.totalBytesProcessed;
+      // A script's result is its last statement that returns rows, billed for every statement.
+      if (!script || outcome.schema) last = outcome;
+    }
+  } finally {
+    // BigQuery rolls back a transaction the script did not commit, when a statement fails or the script ends.
+    await rollbackOpenTransaction(state);
   }
   const result = last ?? { rows: [], statementType: 'SCRIPT', totalBytesProcessed: 0n };
   return script ? { ...result, statementType: 'SCRIPT', totalBytesProcessed: bytes } : result;
@@ -59,6 +64,9 @@ export async function runQuery(ctx: Context, input: QueryInput): Promise<QueryOu
 async function runStatement(state: RunState, stmt: string): Promise<QueryOutcome> {
   const { ctx, input } = state;
   const { ddl, kind } = classifyStatement(stmt);
+  if (state.transaction && (kind.startsWith('CREATE') || kind.startsWith('DROP') || kind.startsWith('ALTER') || kind === 'TRUNCATE') && !/^\s*(CREATE|DROP)\s+(OR\s+REPLACE\s+)?TEMP/i.test(stmt)) {
+    throw invalidQuery(`${kind} of a permanent table is not supported inside a multi-statement transaction`);
+  }
   const googleFields = await checkGoogleSql(state, stmt);
   let duckSql: string;
   try {

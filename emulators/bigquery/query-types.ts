@@ -33,4 +33,6 @@ export interface RunState {
   input: QueryInput;
   /** Script variables by lower-cased name, each held as a GoogleSQL literal. */
   vars: Map<string, string>;
+  /** A BEGIN TRANSACTION of this script is open (COMMIT or ROLLBACK ends it; so does the script's end). */
+  transaction?: boolean;
 }

@@ -28,6 +28,7 @@ export async function runScriptStep(state: RunState, stmt: string, runStatement:
     for (const name of step.names) state.vars.set(name.toLowerCase(), value);
     return undefined;
   }
+  if (step.kind === 'transaction') return transactionStep(state, step.action);
   if (step.kind === 'set') {
     if (!state.vars.has(step.name.toLowerCase())) throw invalidQuery(`Unrecognized name: ${step.name}`);
     state.vars.set(step.name.toLowerCase(), await evaluate(state, step.expr, undefined, runStatement));
@@ -35,6 +36,31 @@ export async function runScriptStep(state: RunState, stmt: string, runStatement:
   }
   const sql = join(substituteVariables(tokenize(step.sql), state.vars));
   return runStatement(state, sql);
+}
+
+/**
+ * BEGIN / COMMIT / ROLLBACK TRANSACTION, as BigQuery's multi-statement transactions: one at a time
+ * per script, on the script's connection. Jobs run one after another, so another job never sees a
+ * transaction's writes before COMMIT (nor an emptied partition between a DELETE and its INSERT).
+ */
+async function transactionStep(state: RunState, action: 'begin' | 'commit' | 'rollback'): Promise<undefined> {
+  if (action === 'begin') {
+    if (state.transaction) throw invalidQuery('Nested transactions are not supported');
+    if (!state.input.dryRun) await state.ctx.store.run('BEGIN TRANSACTION');
+    state.transaction = true;
+    return undefined;
+  }
+  if (!state.transaction) throw invalidQuery(`${action.toUpperCase()} TRANSACTION without an active transaction`);
+  state.transaction = false;
+  if (!state.input.dryRun) await state.ctx.store.run(action === 'commit' ? 'COMMIT' : 'ROLLBACK');
+  return undefined;
+}
+
+/** Ends a transaction the script left open (it failed, or it ended without COMMIT): its writes are undone. */
+export async function rollbackOpenTransaction(state: RunState): Promise<void> {
+  if (!state.transaction) return;
+  state.transaction = false;
+  if (!state.input.dryRun) await state.ctx.store.run('ROLLBACK');
 }
 
 /** Evaluates a scalar expression and returns it as a GoogleSQL literal. */

@@ -4,6 +4,7 @@ import { type Token, isKeyword, join, nextSignificant, prevSignificant, tokenize
 
 export type ScriptStep =
   | { kind: 'declare'; names: string[]; type?: string; defaultExpr?: string }
+  | { kind: 'transaction'; action: 'begin' | 'commit' | 'rollback' }
   | { kind: 'set'; name: string; expr: string }
   | { kind: 'statement'; sql: string };
 
@@ -21,9 +22,29 @@ export function classifyStep(sql: string): ScriptStep {
   const head = tokens[first];
   if (isKeyword(head, 'DECLARE')) return parseDeclare(tokens, first + 1);
   if (isKeyword(head, 'SET')) return parseSet(tokens, first + 1);
+  const transaction = transactionControl(tokens, first);
+  if (transaction) return transaction;
   const word = head?.kind === 'ident' ? head.text.toUpperCase() : '';
   if (CONTROL.includes(word)) throw new ScriptError(`Scripting statement ${word}`, true);
   return { kind: 'statement', sql };
+}
+
+/**
+ * `BEGIN [TRANSACTION]`, `COMMIT [TRANSACTION]`, `ROLLBACK [TRANSACTION]`: only when nothing else
+ * follows, so a `BEGIN … END` block stays what it is (unsupported control flow).
+ */
+function transactionControl(tokens: Token[], first: number): ScriptStep | undefined {
+  const words: string[] = [];
+  for (let i = first; i >= 0 && i < tokens.length; i = nextSignificant(tokens, i + 1)) {
+    if (tokens[i].kind !== 'ident') return undefined;
+    words.push(tokens[i].text.toUpperCase());
+  }
+  const [verb, noun, ...rest] = words;
+  if (rest.length > 0 || (noun !== undefined && noun !== 'TRANSACTION')) return undefined;
+  if (verb === 'BEGIN') return { kind: 'transaction', action: 'begin' };
+  if (verb === 'COMMIT') return { kind: 'transaction', action: 'commit' };
+  if (verb === 'ROLLBACK') return { kind: 'transaction', action: 'rollback' };
+  return undefined;
 }
 
 function parseDeclare(tokens: Token[], from: number): ScriptStep {

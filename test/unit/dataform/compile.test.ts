@@ -78,21 +78,50 @@ test('model checks run over the touched partitions incrementally and over everyt
   }
 });
 
-test('staging reads raw from a constant arrival bound: the touched dates incrementally, history_start on a full refresh', () => {
+test('staging reads only the raw window of the run incrementally and appends the events it does not hold yet; history_start on a full refresh', () => {
   const t = table('stg_online_order_events');
-  expect(t.incrementalQuery).toMatch(/where ingested_at >= timestamp\(touched_from\)/);
+  expect(t.incrementalQuery).toMatch(/where ingested_at >= scan_from and ingested_at <= scan_to/);
+  expect(t.incrementalQuery).not.toMatch(/timestamp\(touched_from\)/);
+  expect(t.incrementalQuery).toMatch(/not exists \(\s*select 1 from \S+stg_online_order_events\S* as staged/);
   expect(t.query).toMatch(/where ingested_at >= timestamp\('2020-01-01'\)/);
   expect(t.incrementalQuery).toMatch(/row_number\(\) over \(partition by merchant_id, event_id order by ingested_at, message_id\) = 1/);
-  expect((t.incrementalPreOps ?? []).join('\n')).toMatch(/where has_new_events/);
+  const pre = (t.incrementalPreOps ?? []).join('\n');
+  expect(pre).toMatch(/where has_new_events/);
+  expect(pre).toMatch(/declare scan_from timestamp default \(select min\(scan_from\)/);
+  // Append-only: an incremental run never deletes staged events.
+  expect(pre).not.toMatch(/delete from/);
+});
+
+test('a backfill replaces the staging partitions it names from raw by event date, in a transaction', () => {
+  const backfill = compileProject('dataform', { vars: { backfill_from: '2026-11-01', backfill_to: '2026-11-03' } });
+  const t = backfill.tables!.find((x) => x.target.name === 'stg_online_order_events')!;
+  const pre = (t.incrementalPreOps ?? []).join('\n');
+  expect(pre).toMatch(/begin transaction;\s*delete from/);
+  expect((t.incrementalPostOps ?? []).join('\n')).toMatch(/commit transaction/);
+  expect(t.incrementalQuery).toMatch(/ingested_at >= timestamp\(touched_from\)/);
+});
+
+test('every partition delete of the compiled graph is inside a transaction that commits after its insert', () => {
+  const scriptOf = (t: NonNullable<typeof graph.tables>[number]) => [...(t.incrementalPreOps ?? []), '<<insert>>', ...(t.incrementalPostOps ?? [])].join(';\n');
+  const deleting = (graph.tables ?? []).filter((t) => t.type === 'incremental' && /delete from/i.test((t.incrementalPreOps ?? []).join('\n')));
+  expect(deleting.length).toBeGreaterThanOrEqual(15);
+  for (const t of deleting) {
+    const s = scriptOf(t);
+    const begin = s.search(/begin transaction/i);
+    const del = s.search(/delete from/i);
+    const insert = s.indexOf('<<insert>>');
+    const commit = s.search(/commit transaction/i);
+    expect({ model: t.target.name, ordered: begin >= 0 && begin < del && del < insert && insert < commit }).toEqual({ model: t.target.name, ordered: true });
+  }
 });
 
 test('the touched dates come from the watermark, or exactly from the backfill range', () => {
   expect(table('touched_event_dates').query).toMatch(/ingested_at >= scan_from/);
-  expect((table('touched_event_dates').preOps ?? []).join('\n')).toMatch(/interval 60 minute/);
+  expect((table('touched_event_dates').preOps ?? []).join('\n')).toMatch(/interval 20 minute/);
   const backfill = compileProject('dataform', { vars: { backfill_from: '2026-11-01', backfill_to: '2026-11-03', lookback_minutes: '30' } });
   const touched = backfill.tables!.find((t) => t.target.name === 'touched_event_dates')!;
   expect(touched.query).toMatch(/generate_date_array\(date '2026-11-01', date '2026-11-03'\)/);
-  expect(touched.query).not.toMatch(/scan_from/);
+  expect(touched.query).not.toMatch(/ingested_at >= scan_from/);
 });
 
 test('a malformed var is a compilation error that names it', () => {
