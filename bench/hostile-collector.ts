@@ -85,7 +85,7 @@ function send(port: number, headers: Record<string, string>, body: Buffer): Prom
 async function startCollector(pubsubHost: string): Promise<{ port: number; pid: number; close(): Promise<void> }> {
   const port = await freePort();
   const child = spawn(process.execPath, [CLI, `--source=${ENTRY}`, `--port=${port}`, '--signature-type=http'], {
-    env: { PATH: process.env.PATH ?? '', FUNCTION_TARGET: 'collector', GOOGLE_CLOUD_PROJECT: PROJECT, PUBSUB_EMULATOR_HOST: pubsubHost, PIZZAFLOW_API_KEYS: `portal[*]=${KEY}`, LOG_LEVEL: 'error', METADATA_SERVER_DETECTION: 'none' },
+    env: { PATH: process.env.PATH ?? '', FUNCTION_TARGET: 'collector', GOOGLE_CLOUD_PROJECT: PROJECT, PUBSUB_EMULATOR_HOST: pubsubHost, PIZZAFLOW_API_KEYS: `portal[*]=${KEY}`, PIZZAFLOW_PII_KEY: 'bench-hostile-pii-key-0123', LOG_LEVEL: 'error', METADATA_SERVER_DETECTION: 'none' },
     stdio: ['ignore', 'ignore', 'pipe'],
   });
   let stderr = '';

@@ -1,22 +1,26 @@
 // bench/ingest: events/s per core through the ingest path — decode a push body, validate
-// (fastValidator), pseudonymise PII, build the Storage Write row — alone, through the HTTP handler
+// (fastValidator), check that its PII arrived as tokens, build the Storage Write row — alone, through the HTTP handler
 // and the raw writer's coalescer with the append stubbed, and end to end with the raw writer
 // appending into the in-process BigQuery emulator (250 concurrent pushes, the catalog's
 // concurrency). Baselines in the same run: decode + JSON.parse alone (the floor of the path), the
 // keyed HMAC against plain createHmac, and the coalescer's row-size walk against JSON.stringify. Also the collector's accepted events/s with a publisher
-// that accepts at once. Anchor: Google's Dataflow Pub/Sub→BigQuery template at about 27k 1-KB
-// elements/s per vCPU.
+// that accepts at once, with and without pseudonymising PII before publishing (the cost of "no plain
+// PII after the collector"), rounds interleaved. Anchor: Google's Dataflow Pub/Sub→BigQuery template
+// at about 27k 1-KB elements/s per vCPU. Pushed events carry their PII as tokens, as the collector
+// publishes them. `-- --collector-only` runs the collector figures alone (bench/results/ingest-collector.json).
 import { createHmac, createSecretKey } from 'node:crypto';
 import { loadavg } from 'node:os';
 import * as grpc from '@grpc/grpc-js';
 import { BigQuery } from '@google-cloud/bigquery';
 import { managedwriter } from '@google-cloud/bigquery-storage';
+import { piiPaths } from '../contracts/bigquery-schema';
 import { loadCatalog } from '../contracts/catalog';
 import { orderPlaced } from '../contracts/examples';
-import { hmacSha256Hex, normalisePii } from '../contracts/pii';
+import { onlineOrderEvent } from '../contracts/online-order';
+import { hmacSha256Hex, isPseudonym, normalisePii, pseudonymiseRecord } from '../contracts/pii';
 import { startBigquery as start } from '@pizzaflow/emulators';
 import { createKeyRing } from '../functions/runtime/api-keys';
-import { createCollectorHandler } from '../functions/collector/handler';
+import { createCollectorHandler, piiPseudonymiser, type CollectorHandler, type OutboundMessage, type Pseudonymiser } from '../functions/collector/handler';
 import { ReplayCache } from '../functions/collector/signature';
 import { decideIngest, routerFor } from '../functions/ingest/decision';
 import { createIngestHttpHandler } from '../functions/ingest/http';
@@ -34,8 +38,11 @@ const ANCHOR_PER_VCPU = 27_000;
 /** The machine is shared: each CPU-bound figure is the median of this many rounds. */
 const ROUNDS = 5;
 
+/** An order as the collector publishes it: its PII fields already tokens (ingest refuses plain PII). */
+const PUBLISHED_ORDER = pseudonymiseRecord(orderPlaced(), piiPaths(onlineOrderEvent), KEY);
+
 function pushBody(i: number): object {
-  const event = { ...orderPlaced(), event_id: `evt-${i}`, order_id: `o-${i}` };
+  const event = { ...PUBLISHED_ORDER, event_id: `evt-${i}`, order_id: `o-${i}` };
   const data = Buffer.from(JSON.stringify(event)).toString('base64');
   return { message: { data, attributes: { event_type: 'order.placed' }, messageId: String(i), publishTime: new Date().toISOString() }, subscription: `projects/${PROJECT}/subscriptions/online-orders-ingest`, deliveryAttempt: 1 };
 }
@@ -58,6 +65,7 @@ async function perCpuSecond(n: number, fn: () => void | Promise<void>): Promise<
 }
 
 const ratio = (a: number, b: number): number => Number((a / b).toFixed(2));
+const f0 = (x: number): string => x.toLocaleString();
 
 /** The floor: decoding the push body and parsing its JSON, which no implementation can skip. */
 async function decodeAndParse(n: number) {
@@ -196,14 +204,28 @@ async function endToEnd(n: number, emulator: Awaited<ReturnType<typeof start>>) 
   }
 }
 
-async function collector(batches: number, perBatch: number) {
-  const handle = createCollectorHandler({
+/** Requests of `perBatch` plain order.placed events, as a client sends them. */
+function collectorBodies(batches: number, perBatch: number): Buffer[] {
+  return Array.from({ length: batches }, (_, b) => Buffer.from(JSON.stringify({ events: Array.from({ length: perBatch }, (_, i) => ({ ...orderPlaced(), event_id: `e-${b}-${i}` })) })));
+}
+
+function collectorHandler(pseudonymise: Pseudonymiser, published: OutboundMessage[]): CollectorHandler {
+  return createCollectorHandler({
     apiKeys: createKeyRing({ bench: 'bench-key' }),
+    pseudonymise,
     webhookSecrets: {},
-    publisher: { publish: async (_t, messages) => messages.map((_, i) => String(i)) },
+    publisher: {
+      publish: async (_t, messages) => {
+        published[0] ??= messages[0]!;
+        return messages.map((_, i) => String(i));
+      },
+    },
     replayCache: new ReplayCache(),
   });
-  const bodies = Array.from({ length: batches }, (_, b) => Buffer.from(JSON.stringify({ events: Array.from({ length: perBatch }, (_, i) => ({ ...orderPlaced(), event_id: `e-${b}-${i}` })) })));
+}
+
+/** Accepted events per CPU-second and per wall second of one pass over `bodies`. */
+async function collectorPass(handle: CollectorHandler, bodies: Buffer[], perBatch: number): Promise<{ perCpuSecond: number; perSecond: number }> {
   const cpu0 = process.cpuUsage();
   const t0 = process.hrtime.bigint();
   for (const body of bodies) {
@@ -211,14 +233,74 @@ async function collector(batches: number, perBatch: number) {
     if (res.status !== 202) throw new Error(`collector answered ${res.status}`);
   }
   const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
-  const events = batches * perBatch;
-  return { events, eventsPerRequest: perBatch, eventsPerSecond: Math.round(events / seconds), eventsPerCpuSecond: Math.round(events / cpuSeconds(cpu0)) };
+  const events = bodies.length * perBatch;
+  return { perCpuSecond: events / cpuSeconds(cpu0), perSecond: events / seconds };
+}
+
+const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+
+/**
+ * The collector (publisher stubbed) with and without pseudonymising before publishing: the same
+ * handler, the same bodies, only the pseudonymiser differs. Rounds alternate which goes first, so a
+ * burst of load from other work on the machine falls on both; each figure is the median of its rounds.
+ */
+async function collectorPair(batches: number, perBatch: number, rounds: number) {
+  const bodies = collectorBodies(batches, perBatch);
+  const seen: { with: OutboundMessage[]; without: OutboundMessage[] } = { with: [], without: [] };
+  const withPii = collectorHandler(piiPseudonymiser(KEY), seen.with);
+  const without = collectorHandler(() => undefined, seen.without);
+  // Warm-up, and the check that the pair differs in what it should: tokens against plain values.
+  await collectorPass(withPii, bodies, perBatch);
+  await collectorPass(without, bodies, perBatch);
+  const published = (m: OutboundMessage[]) => (JSON.parse(m[0]!.data.toString('utf8')) as { customer: { email: string } }).customer.email;
+  if (!isPseudonym(published(seen.with)) || published(seen.without) !== 'ada@example.com') throw new Error('the paired collectors do not differ in pseudonymisation only');
+  const rates = { with: [] as number[], without: [] as number[], withWall: [] as number[], withoutWall: [] as number[] };
+  for (let r = 0; r < rounds; r++) {
+    const order = r % 2 === 0 ? (['with', 'without'] as const) : (['without', 'with'] as const);
+    for (const which of order) {
+      const pass = await collectorPass(which === 'with' ? withPii : without, bodies, perBatch);
+      rates[which].push(pass.perCpuSecond);
+      rates[which === 'with' ? 'withWall' : 'withoutWall'].push(pass.perSecond);
+    }
+  }
+  const withRate = median(rates.with);
+  const withoutRate = median(rates.without);
+  return {
+    events: batches * perBatch,
+    eventsPerRequest: perBatch,
+    piiFieldsPerEvent: piiPaths(onlineOrderEvent).length,
+    rounds,
+    withPseudonymisation: { eventsPerCpuSecond: Math.round(withRate), eventsPerSecond: Math.round(median(rates.withWall)), cpuMicrosPerEvent: Number((1e6 / withRate).toFixed(2)) },
+    withoutPseudonymisation: { eventsPerCpuSecond: Math.round(withoutRate), eventsPerSecond: Math.round(median(rates.withoutWall)), cpuMicrosPerEvent: Number((1e6 / withoutRate).toFixed(2)) },
+    /** Events per CPU-second with pseudonymisation over without: below 1 is what it costs. */
+    ratio: ratio(withRate, withoutRate),
+    pseudonymisationCpuMicrosPerEvent: Number((1e6 / withRate - 1e6 / withoutRate).toFixed(2)),
+    perRound: { with: rates.with.map(Math.round), without: rates.without.map(Math.round) },
+  };
+}
+
+function printCollectorPair(col: Awaited<ReturnType<typeof collectorPair>>): void {
+  const f = (x: number) => x.toLocaleString();
+  console.log(`  collector (publisher stubbed)     ${f(col.withPseudonymisation.eventsPerCpuSecond)} accepted events per CPU-second (${col.withPseudonymisation.cpuMicrosPerEvent} µs an event)`);
+  console.log(`    without pseudonymising          ${f(col.withoutPseudonymisation.eventsPerCpuSecond)} per CPU-second (${col.withoutPseudonymisation.cpuMicrosPerEvent} µs an event)`);
+  console.log(`    pseudonymising ${col.piiFieldsPerEvent} PII fields       ratio ${col.ratio} (with/without), ${col.pseudonymisationCpuMicrosPerEvent} µs of CPU an event; median of ${col.rounds} interleaved rounds`);
 }
 
 async function main(): Promise<void> {
-  const n = Number(process.argv[2] ?? 50_000);
+  const args = process.argv.slice(2);
+  const collectorOnly = args.includes('--collector-only');
+  const n = Number(args.find((a) => !a.startsWith('--')) ?? 50_000);
   process.env.METADATA_SERVER_DETECTION = 'none';
   const loadAtStart = loadavg()[0]!;
+  if (collectorOnly) {
+    const col = await collectorPair(Math.max(1, Math.floor(n / 100)), 100, 2 * ROUNDS + 1);
+    const loadAverage1m = { atStart: loadAtStart, atEnd: loadavg()[0]! };
+    console.log(`collector, ${f0(n)} order.placed events a pass in requests of 100 (load average ${loadAverage1m.atStart.toFixed(1)} → ${loadAverage1m.atEnd.toFixed(1)})`);
+    printCollectorPair(col);
+    const file = writeReport({ benchmark: 'ingest-collector', description: 'Collector accepted events per CPU-second, publisher stubbed, with and without pseudonymising PII before publishing (rounds interleaved)', results: { loadAverage1m, collectorPseudonymisation: col } });
+    console.log(`  written to ${file}`);
+    return;
+  }
   await handlerOnly(5_000); // warm-up
   const floor = await decodeAndParse(n);
   const decide = await handlerOnly(n);
@@ -234,30 +316,32 @@ async function main(): Promise<void> {
     for (const t of catalog.tables.filter((x) => x.dataset === 'raw' && x.writeMethod === 'storage-write')) await bq.dataset('raw').createTable(t.name, { schema: { fields: t.schema } });
     await endToEnd(2_000, emulator); // warm-up
     const e2e = await endToEnd(n, emulator);
-    const col = await collector(Math.max(1, Math.floor(n / 100)), 100);
+    const col = await collectorPair(Math.max(1, Math.floor(n / 100)), 100, 2 * ROUNDS + 1);
     const results = {
       anchorEventsPerVcpu: ANCHOR_PER_VCPU,
       medianOfRounds: ROUNDS,
       // CPU figures hold on a quiet machine; with other work on the cores they drop by up to half.
       loadAverage1m: { atStart: loadAtStart, atEnd: loadavg()[0]! },
       decodeAndParseOnly: floor,
+      // Since 2026-12-06 the events arrive with their PII as tokens: ingest checks them, the collector hashes.
       decodeValidatePseudonymise: decide,
       hmacSha256: hmac,
       rowSizeEstimate: sizes,
       handlerWithCoalescerAppendStubbed: coalesced,
       endToEndWithEmulator: { ...e2e, note: 'ingest handler, raw writer and the BigQuery emulator share one process and its CPU' },
-      collectorNoPublish: col,
+      collectorNoPublish: { events: col.events, eventsPerRequest: col.eventsPerRequest, eventsPerSecond: col.withPseudonymisation.eventsPerSecond, eventsPerCpuSecond: col.withPseudonymisation.eventsPerCpuSecond },
+      collectorPseudonymisation: col,
     };
     const f = (x: number) => x.toLocaleString();
     console.log(`ingest, ${decide.eventBytes}-byte order.placed events (anchor: ${f(ANCHOR_PER_VCPU)} 1-KB elements/s per vCPU; median of ${ROUNDS} rounds; load average ${results.loadAverage1m.atStart.toFixed(1)} → ${results.loadAverage1m.atEnd.toFixed(1)})`);
     console.log(`  decode+JSON.parse only (floor)    ${f(floor.eventsPerCpuSecond)} events per CPU-second`);
-    console.log(`  decode+validate+pseudonymise+row  ${f(decide.eventsPerCpuSecond)} events per CPU-second, ${decide.ratioToAnchor}× the anchor`);
+    console.log(`  decode+validate+PII check+row     ${f(decide.eventsPerCpuSecond)} events per CPU-second, ${decide.ratioToAnchor}× the anchor`);
     console.log(`  HMAC-SHA256 of a PII value        keyed ${f(hmac.keyedPerCpuSecond)}/CPU-s against createHmac ${f(hmac.createHmacPerCpuSecond)}/CPU-s (${hmac.speedup}×)`);
     console.log(`  row size estimate (coalescer)     walk ${f(sizes.walkPerCpuSecond)} rows/CPU-s against JSON.stringify ${f(sizes.stringifyPerCpuSecond)} (${sizes.speedup}×)`);
     console.log(`  + HTTP handler and coalescer      ${f(coalesced.eventsPerCpuSecond)} events per CPU-second, ${coalesced.ratioToAnchor}× the anchor (append stubbed, ${coalesced.appendsPerRound} appends a round)`);
     console.log(`  end to end (with emulator)        ${f(e2e.eventsPerSecond)} events/s, ${f(e2e.eventsPerCpuSecond)} per CPU-second, ${e2e.appends} appends`);
-    console.log(`  collector (publisher stubbed)     ${f(col.eventsPerCpuSecond)} accepted events per CPU-second`);
-    console.log(`  written to ${writeReport({ benchmark: 'ingest', description: 'Ingest handler per core, alone, with the coalescer, and through the raw writer into the emulator; keyed HMAC against createHmac; collector accepted events/s', results })}`);
+    printCollectorPair(col);
+    console.log(`  written to ${writeReport({ benchmark: 'ingest', description: 'Ingest handler per core, alone, with the coalescer, and through the raw writer into the emulator; keyed HMAC against createHmac; collector accepted events/s with and without pseudonymisation', results })}`);
   } finally {
     await emulator.close();
   }

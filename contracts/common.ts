@@ -49,8 +49,29 @@ export const currency = z
 
 export const quantity = (what: string) => z.int().min(1).max(100_000).describe(what);
 
-/** Marks a field as personal data: pseudonymised before it lands anywhere (R7). */
+/** Marks a field as personal data: the collector publishes its pseudonym token, never the value (R7). */
 export const PII_META = { pii: true } as const;
+
+/**
+ * A pseudonym token as `contracts/pii.ts` makes it: `pii1_` and the 64 hex digits of a keyed
+ * HMAC-SHA256 of the normalised value. A regular expression's source, without anchors.
+ */
+export const PSEUDONYM_TOKEN_SOURCE = 'pii1_[0-9a-f]{64}';
+
+const unanchored = (source: string): string => source.replace(/^\^/, '').replace(/\$$/, '');
+
+/**
+ * A personal-data string: a plain value matching `plain`, or its pseudonym token. The collector
+ * replaces the value with the token before publishing, and ingest validates what the collector
+ * published, so one contract takes both. One string with one alternation pattern, not a union: the
+ * JSON Schema stays `{ type: string, pattern }`, which derives one BigQuery STRING column and which
+ * ajv (contracts/fast-validator.ts) checks exactly as zod does.
+ */
+export const piiString = (plain: RegExp, message: string) =>
+  z
+    .string()
+    .regex(new RegExp(`^(?:${PSEUDONYM_TOKEN_SOURCE}|(?:${unanchored(plain.source)}))$`), message)
+    .meta(PII_META);
 
 export const orderLine = z.strictObject({
   line_id: z.int().min(1).max(1000).describe('Position of the line in the order, from 1'),

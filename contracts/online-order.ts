@@ -1,7 +1,7 @@
 // Online order events from the web, the app and aggregators: one order emits placed, then updates,
 // and perhaps a cancellation or a refund. Published to Pub/Sub with the order id as ordering key.
 import { z } from 'zod';
-import { cents, currency, eventEnvelope, identifier, orderId, orderLine, paymentMethod, PII_META, timestamp } from './common';
+import { cents, currency, eventEnvelope, identifier, orderId, orderLine, paymentMethod, PII_META, piiString, timestamp } from './common';
 import { checkOrderTotals, reportTo, type ConsistencyIssue } from './consistency';
 
 export const ONLINE_ORDER_EVENT_TYPES = ['order.placed', 'order.updated', 'order.cancelled', 'order.refunded'] as const;
@@ -25,17 +25,16 @@ export const orderTotals = z.strictObject({
 
 export const customerContact = z.strictObject({
   customer_id: identifier('Customer account id'),
-  name: z.string().min(1).max(200).meta(PII_META).describe('Customer name (PII, pseudonymised at ingest)'),
-  email: z.email().max(320).meta(PII_META).describe('Customer e-mail (PII, pseudonymised at ingest)'),
-  phone: z
-    .string()
-    .regex(/^\+?[0-9 ()-]{6,20}$/, 'expected a phone number')
-    .meta(PII_META)
-    .describe('Customer phone (PII, pseudonymised at ingest)'),
+  // PII fields take the plain value (from a client) or its pseudonym token (what the collector
+  // publishes); ingest accepts only tokens (functions/ingest/decision.ts). A token fits name's and
+  // line1's 1-200 characters as it is; e-mail and phone accept it through piiString's pattern.
+  name: z.string().min(1).max(200).meta(PII_META).describe('Customer name (PII, pseudonymised by the collector)'),
+  email: piiString(z.regexes.email, 'expected an e-mail address').max(320).describe('Customer e-mail (PII, pseudonymised by the collector)'),
+  phone: piiString(/^\+?[0-9 ()-]{6,20}$/, 'expected a phone number').describe('Customer phone (PII, pseudonymised by the collector)'),
 });
 
 export const deliveryAddress = z.strictObject({
-  line1: z.string().min(1).max(200).meta(PII_META).describe('Street address (PII, pseudonymised at ingest)'),
+  line1: z.string().min(1).max(200).meta(PII_META).describe('Street address (PII, pseudonymised by the collector)'),
   postal_code: z.string().min(2).max(12).describe('Postal code, kept for delivery-zone analysis'),
   city: z.string().min(1).max(100).describe('City'),
 });

@@ -19,7 +19,7 @@ export const batchIngestMetadata = z.strictObject({
 });
 
 export const REJECT_SOURCES = ['online_orders', 'delivery_events', 'pos', 'dead_letter'] as const;
-export const REJECT_REASONS = ['invalid_json', 'schema_violation', 'unsupported_schema_version', 'dead_lettered', 'row_error'] as const;
+export const REJECT_REASONS = ['invalid_json', 'schema_violation', 'unsupported_schema_version', 'pii_not_pseudonymised', 'dead_lettered', 'row_error'] as const;
 
 export const rejectedEvent = z.strictObject({
   rejected_at: timestamp('When pizzaflow rejected the event; the table is partitioned on it'),
@@ -33,7 +33,7 @@ export const rejectedEvent = z.strictObject({
   delivery_attempt: z.int().min(0).max(1000).nullable().describe('Pub/Sub delivery attempt'),
   source_object: z.string().max(1024).nullable().describe('POS file it came from (batch events)'),
   attributes: z.record(z.string(), z.string()).nullable().describe('Pub/Sub attributes as JSON'),
-  payload: z.string().max(10_485_760).describe('Original payload, with known PII fields pseudonymised'),
+  payload: z.string().max(10_485_760).describe('Original payload, with known PII fields pseudonymised (e-mail- and phone-shaped text masked when it is not a JSON object)'),
   payload_sha256: z.string().regex(/^[0-9a-f]{64}$/).describe('sha256 of the original payload bytes'),
 });
 

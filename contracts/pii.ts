@@ -2,8 +2,10 @@
 // customer gets the same token across orders and channels, and nobody without the key can reverse
 // or re-derive it. Values are normalised first (trimmed, lower-cased; phones reduced to digits).
 import { createHash, createHmac, hash as oneShotHash } from 'node:crypto';
+import { PSEUDONYM_TOKEN_SOURCE } from './common';
 
 export const PSEUDONYM_PREFIX = 'pii1_';
+const TOKEN = new RegExp(`^${PSEUDONYM_TOKEN_SOURCE}$`);
 const MIN_KEY_LENGTH = 16;
 
 export class PiiKeyError extends Error {}
@@ -70,7 +72,7 @@ export function pseudonymise(value: string, key: string, field = ''): string {
 }
 
 export function isPseudonym(value: unknown): boolean {
-  return typeof value === 'string' && /^pii1_[0-9a-f]{64}$/.test(value);
+  return typeof value === 'string' && TOKEN.test(value);
 }
 
 /**
@@ -133,4 +135,61 @@ function token(value: string, field: string, hmac: (message: string) => string):
   // Idempotent: a value that already is a pseudonym (a replayed event) keeps its token.
   if (isPseudonym(value)) return value;
   return PSEUDONYM_PREFIX + hmac(normalisePii(field, value));
+}
+
+/**
+ * Where `record` holds personal data in plain text: the concrete path (`customer.email`,
+ * `contacts[1].phone`) of every value present at one of `paths` that is not a pseudonym token.
+ * Null and absent values are not personal data. Never returns a value, only where it is.
+ */
+export function plainPiiPaths(record: unknown, paths: readonly string[]): string[] {
+  const out: string[] = [];
+  for (const path of paths) findPlain(record, parsedPath(path), 0, '', out);
+  return out;
+}
+
+function findPlain(node: unknown, segments: readonly Segment[], at: number, prefix: string, out: string[]): void {
+  if (node === null || typeof node !== 'object' || at >= segments.length) return;
+  const { name, each } = segments[at]!;
+  const container = node as Record<string, unknown>;
+  if (!Object.prototype.hasOwnProperty.call(container, name)) return;
+  const value = container[name];
+  const here = prefix === '' ? name : `${prefix}.${name}`;
+  const last = at === segments.length - 1;
+  if (each) {
+    if (!Array.isArray(value)) return;
+    value.forEach((item: unknown, i) => {
+      if (!last) findPlain(item, segments, at + 1, `${here}[${i}]`, out);
+      else if (item !== null && item !== undefined && !isPseudonym(item)) out.push(`${here}[${i}]`);
+    });
+    return;
+  }
+  if (!last) return findPlain(value, segments, at + 1, here, out);
+  if (value !== null && value !== undefined && !isPseudonym(value)) out.push(here);
+}
+
+// Text that could not be read as a record (invalid JSON, or JSON that is not an object) cannot be
+// pseudonymised field by field: e-mail- and phone-shaped substrings are masked instead. Both
+// patterns start only where a run of the characters they consume starts (the look-behinds), and
+// bound every repetition, so a long run of such characters (a 10 MB body) costs linear time.
+const EMAIL = /(?<![A-Za-z0-9._%+'-])[A-Za-z0-9._%+'-]{1,64}@(?:[A-Za-z0-9-]{1,63}\.){1,8}[A-Za-z]{2,24}(?![A-Za-z0-9-])/g;
+/**
+ * International (`+44 20 7946 0958`, `+1 (312) 555-0100`, `0044 …`), North American (`(312)
+ * 555-0100`, `312-555-0100`) and national trunk-prefixed numbers (`020 7946 0958`, `07700 900123`).
+ * Not inside a word, an identifier (`o-s0001-000123`) or a decimal: the look-arounds refuse a
+ * letter, digit, `_`, `-`, `.` or `/` on either side; and a match holds at least 8 digits, so
+ * cents, order numbers and dates stay.
+ */
+const PHONE = /(?<![\w+./-])(?:(?:\+|00)[1-9][\d ().-]{6,20}\d|\(\d{3}\) ?\d{3}[ .-]\d{4}|\d{3}([ .-])\d{3}\1\d{4}|0[1-9]\d{1,3} ?\d{3,4} ?\d{3,4})(?![\w/-]|\.\d)/g;
+const PHONE_MIN_DIGITS = 8;
+export const MASKED_EMAIL = '[email]';
+export const MASKED_PHONE = '[phone]';
+
+/** `text` with every e-mail-shaped substring replaced by `[email]` and every phone-shaped one by `[phone]`. */
+export function maskPiiText(text: string): string {
+  return text.replace(EMAIL, MASKED_EMAIL).replace(PHONE, (match) => {
+    let digits = 0;
+    for (let i = 0; i < match.length; i++) if (match.charCodeAt(i) >= 48 && match.charCodeAt(i) <= 57) digits++;
+    return digits >= PHONE_MIN_DIGITS ? MASKED_PHONE : match;
+  });
 }

@@ -4,6 +4,7 @@ import { deliveryEvent } from '../delivery';
 import { inventoryMovement } from '../inventory';
 import { onlineOrderEvent } from '../online-order';
 import { batchIngestMetadata, loadManifestEntry, rejectedEvent, replayRecord, streamIngestMetadata } from '../ops';
+import { transformLease, transformRun } from '../transform-run';
 import { posTransaction } from '../pos';
 import { merchant, product, promotion, rawMaterial, store, supplier } from '../reference';
 import { tableRef } from './names';
@@ -179,6 +180,30 @@ export function platformCatalog(overrides: Partial<CatalogSettings> = {}): Platf
         clustering: [],
         writeMethod: 'dml',
       },
+      {
+        dataset: DATASETS.ops,
+        name: 'transform_runs',
+        description: 'One row per successful transform run (Dataform action record_transform_run): its watermark and the newest event time of each mart',
+        schema: deriveBigQuerySchema(transformRun),
+        partitioning: {
+          type: 'DAY',
+          field: 'finished_at',
+          requirePartitionFilter: false,
+          rationale: '96 rows a day; readers ask for the newest run, so partitions on finish time let them read today only.',
+        },
+        clustering: [],
+        writeMethod: 'dml',
+        writtenBy: 'dataform',
+      },
+      {
+        dataset: DATASETS.ops,
+        name: 'transform_lease',
+        description: 'The lease a transform run takes as its first action (acquire_run_lease): a run refuses to start while another holds it',
+        schema: deriveBigQuerySchema(transformLease),
+        clustering: [],
+        writeMethod: 'dml',
+        writtenBy: 'dataform',
+      },
     ],
     schedules: [
       {
@@ -200,7 +225,7 @@ export function platformCatalog(overrides: Partial<CatalogSettings> = {}): Platf
     functions: [
       {
         name: FUNCTIONS.collector,
-        description: 'HTTP collector for online order events and delivery webhooks; publishes to Pub/Sub',
+        description: 'HTTP collector for online order events and delivery webhooks; pseudonymises PII and publishes to Pub/Sub',
         source: 'functions/collector',
         entryPoint: FUNCTIONS.collector,
         signature: 'http',
@@ -211,11 +236,13 @@ export function platformCatalog(overrides: Partial<CatalogSettings> = {}): Platf
         memoryMb: 512,
         timeoutSeconds: 30,
         access: { publishes: [TOPICS.onlineOrders, TOPICS.deliveryEvents], writesTables: [], readsTables: [], readsDatasets: [], readsBuckets: [], writesBuckets: [] },
-        secrets: [SECRETS.collectorApiKeys, SECRETS.webhookSecrets],
+        // The PII key: events are pseudonymised before they are published, so no plain PII is in
+        // Pub/Sub, its dead letters or rejected_events (R7).
+        secrets: [SECRETS.collectorApiKeys, SECRETS.webhookSecrets, SECRETS.piiKey],
       },
       {
         name: FUNCTIONS.ingest,
-        description: 'Push target: validates, pseudonymises and appends events to raw through the Storage Write API',
+        description: 'Push target: validates, checks PII arrived pseudonymised and appends events to raw through the Storage Write API',
         source: 'functions/ingest',
         entryPoint: FUNCTIONS.ingest,
         // HTTP, not CloudEvent: the push subscriptions deliver plain push bodies, and the handler picks
@@ -235,7 +262,8 @@ export function platformCatalog(overrides: Partial<CatalogSettings> = {}): Platf
           readsBuckets: [],
           writesBuckets: [],
         },
-        // Everything landing in raw is pseudonymised first (R7).
+        // PII arrives as tokens (the collector's); ingest refuses plain PII and pseudonymises the
+        // stored copy of a rejected payload with the same key (R7).
         secrets: [SECRETS.piiKey],
       },
       {
@@ -280,7 +308,7 @@ export function platformCatalog(overrides: Partial<CatalogSettings> = {}): Platf
       },
     ],
     secrets: [
-      { name: SECRETS.piiKey, description: 'HMAC key that pseudonymises PII before it lands (at least 16 characters)', env: 'PIZZAFLOW_PII_KEY', configKey: 'piiKey' },
+      { name: SECRETS.piiKey, description: 'HMAC key that pseudonymises PII in the collector, before it is published (at least 16 characters)', env: 'PIZZAFLOW_PII_KEY', configKey: 'piiKey' },
       { name: SECRETS.collectorApiKeys, description: 'Online-portal clients and their API keys: client=key,client2=key2', env: 'PIZZAFLOW_API_KEYS', configKey: 'collectorApiKeys' },
       { name: SECRETS.webhookSecrets, description: "Delivery providers' webhook HMAC secrets: provider=secret,…", env: 'PIZZAFLOW_WEBHOOK_SECRETS', configKey: 'webhookSecrets' },
       { name: SECRETS.merchantApiKeys, description: "Merchants' metrics API keys: merchant=key,…", env: 'PIZZAFLOW_MERCHANT_API_KEYS', configKey: 'merchantApiKeys' },

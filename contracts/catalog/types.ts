@@ -78,6 +78,8 @@ export interface TableDecl {
   clustering: string[];
   /** How rows arrive: Storage Write API appends, load jobs, or whole snapshots. */
   writeMethod: 'storage-write' | 'load-job' | 'snapshot' | 'dml';
+  /** Written by Dataform's actions (not by a function): its service account edits this table only. */
+  writtenBy?: 'dataform';
 }
 
 export type ScheduleTarget = { function: string; path: string } | { dataform: 'incremental' | 'full-refresh' };

@@ -1,5 +1,5 @@
 // The raw event streams, and the one union over them that touched_event_dates, partition_checks
-// and assert_raw_is_fresh read (staging reads each stream on its own).
+// and assert_marts_are_fresh read (staging reads each stream on its own).
 
 /** The raw event tables (dataset raw), one per stream, in the order every union lists them. */
 const RAW_EVENT_STREAMS = ["online_order_events", "delivery_events", "pos_transactions", "inventory_movements"];

@@ -1,7 +1,9 @@
-// DNS-rebinding protection for the emulators' HTTP surfaces: a web page the developer visits can
-// point its own domain at 127.0.0.1 and then talk to a local emulator from the browser. The browser
-// still sends the page's name in the Host header, so a request is served only when Host names a
-// loopback address, the host the emulator was told to listen on, or a name explicitly allowed.
+// DNS-rebinding protection for the emulators: a web page the developer visits can point its own
+// domain at 127.0.0.1 and then talk to a local emulator from the browser. The browser still sends
+// the page's name in the Host header, so a request is served only when Host (for gRPC, the
+// `:authority`) names a loopback address, the host the emulator was told to listen on, or a name
+// explicitly allowed. The HTTP surfaces use `refuseForeignHost`; the Pub/Sub gRPC server checks the
+// authority of every call with the same `hostCheck`.
 import { type IncomingMessage, type ServerResponse } from 'node:http';
 
 const LOOPBACK = new Set(['localhost', '127.0.0.1', '::1', '[::1]']);
@@ -44,6 +46,12 @@ export function refuseForeignHost(check: HostCheck, req: IncomingMessage, res: S
   res.writeHead(403, { 'content-type': 'application/json; charset=UTF-8', 'content-length': Buffer.byteLength(text), connection: 'close' });
   res.end(text);
   return false;
+}
+
+/** The refusal text for a foreign Host or `:authority`, naming it (quoted, at most 200 characters). */
+export function foreignHostMessage(host: string | undefined): string {
+  const shown = host === undefined || host === '' ? '(none)' : JSON.stringify(host.length > 200 ? `${host.slice(0, 200)}…` : host);
+  return `Host ${shown} not allowed: the emulators answer loopback hosts only (DNS rebinding protection); add the name to PIZZAFLOW_EMULATOR_ALLOWED_HOSTS to allow it`;
 }
 
 /** Extra allowed Host names from PIZZAFLOW_EMULATOR_ALLOWED_HOSTS (comma separated), e.g. container names. */

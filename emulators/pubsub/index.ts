@@ -1,5 +1,6 @@
 // The Pub/Sub emulator as a library: `start()` serves google.pubsub.v1 over insecure gRPC so the
 // official client works unchanged through PUBSUB_EMULATOR_HOST=host:port (or apiEndpoint).
+import { allowedHostsFromEnv, hostCheck } from '../lib/host-check';
 import { createLogger } from '../lib/logger';
 import { Broker } from './broker';
 import { pushPublicKeyPem } from './oidc';
@@ -23,6 +24,11 @@ export interface PubsubEmulatorOptions {
    * here on start and saved on close. In memory only when absent.
    */
   dataDir?: string;
+  /**
+   * `:authority` host names served besides loopback and `host` (default
+   * PIZZAFLOW_EMULATOR_ALLOWED_HOSTS); other calls get PERMISSION_DENIED (DNS rebinding protection).
+   */
+  allowedHosts?: string[];
 }
 
 export interface PubsubEmulator {
@@ -48,7 +54,7 @@ export async function start(options: PubsubEmulatorOptions = {}): Promise<Pubsub
       broker.importState(snapshot);
       log.info({ dataDir, topics: snapshot.topics.length, subscriptions: snapshot.subscriptions.length }, 'state restored');
     }
-    grpc = await startGrpcServer(broker, log, host, options.port ?? 0);
+    grpc = await startGrpcServer(broker, log, host, options.port ?? 0, hostCheck(host, options.allowedHosts ?? allowedHostsFromEnv()));
   } catch (err) {
     broker.close();
     throw err;

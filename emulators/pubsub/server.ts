@@ -1,16 +1,20 @@
 // The gRPC surface: google.pubsub.v1 Publisher, Subscriber and SchemaService mapped onto the broker.
 // Every handler turns errors into gRPC statuses (a bad request never crashes the server), and every
-// method the emulator does not support answers UNIMPLEMENTED with a message.
+// method the emulator does not support answers UNIMPLEMENTED with a message. Every call must name a
+// loopback host (or an allowed one) in its `:authority`, else PERMISSION_DENIED (DNS rebinding).
 import {
   Server,
   ServerCredentials,
+  ServerInterceptingCall,
   status,
+  type ServerInterceptor,
   type sendUnaryData,
   type ServerUnaryCall,
   type ServiceDefinition,
   type UntypedHandleCall,
   type UntypedServiceImplementation,
 } from '@grpc/grpc-js';
+import { foreignHostMessage, hostCheck, type HostCheck } from '../lib/host-check';
 import type { Logger } from '../lib/logger';
 import { applyAcks, applyModAcks } from './acks';
 import type { Broker } from './broker';
@@ -38,13 +42,15 @@ export interface GrpcServer {
   close(): Promise<void>;
 }
 
-export async function startGrpcServer(broker: Broker, log: Logger, host: string, port: number): Promise<GrpcServer> {
+/** `allowHost`: which `:authority` hosts are served (DNS rebinding protection); default loopback names only. */
+export async function startGrpcServer(broker: Broker, log: Logger, host: string, port: number, allowHost: HostCheck = hostCheck(undefined)): Promise<GrpcServer> {
   const services = loadPubsubServices();
   const server = new Server({
     // Above Pub/Sub's 10 MB request limit, so oversized publishes get its INVALID_ARGUMENT rather
     // than a transport RESOURCE_EXHAUSTED that the client would retry.
     'grpc.max_receive_message_length': 64 * 1024 * 1024,
     'grpc.max_send_message_length': -1,
+    interceptors: [authorityCheck(allowHost, log)],
   });
   const sessions = new Set<StreamSession>();
   const handlers = new Handlers(broker, log, sessions);
@@ -59,6 +65,28 @@ export async function startGrpcServer(broker: Broker, log: Logger, host: string,
     port: bound,
     close: () => closeServer(server, broker),
   };
+}
+
+/**
+ * Refuses a call whose `:authority` (Host) is not allowed with PERMISSION_DENIED before its
+ * metadata reaches the handler, so no request message is read and no handler runs.
+ */
+function authorityCheck(allowHost: HostCheck, log: Logger): ServerInterceptor {
+  return (method, call) =>
+    new ServerInterceptingCall(call, {
+      start: (next) =>
+        next({
+          onReceiveMetadata: (metadata, forward) => {
+            const authority = call.getHost();
+            if (allowHost(authority)) {
+              forward(metadata);
+              return;
+            }
+            log.warn({ authority, rpc: method.path }, 'refused a call for a foreign host');
+            call.sendStatus({ code: status.PERMISSION_DENIED, details: foreignHostMessage(authority) });
+          },
+        }),
+    });
 }
 
 async function closeServer(server: Server, broker: Broker): Promise<void> {

@@ -1,6 +1,12 @@
 // The collector's request handling without I/O: authenticate, bound, parse and validate a batch,
-// then hand the messages to an injected publisher and answer only after it accepted them all.
+// pseudonymise its PII, then hand the messages to an injected publisher and answer only after it
+// accepted them all. No plain personal data leaves the collector: Pub/Sub, its dead letters and
+// raw.rejected_events hold pseudonym tokens only.
+import { piiPaths } from '../../contracts/bigquery-schema';
+import { deliveryEvent } from '../../contracts/delivery';
 import { fastValidator, type FastValidator } from '../../contracts/fast-validator';
+import { onlineOrderEvent } from '../../contracts/online-order';
+import { pseudonymise, pseudonymiseInPlace } from '../../contracts/pii';
 import { TOPICS } from '../../contracts/catalog/platform';
 import { API_KEY_HEADER, type KeyRing } from '../runtime/api-keys';
 import { type MerchantScope } from '../runtime/config';
@@ -43,8 +49,34 @@ export interface Publisher {
   publish(topic: string, messages: OutboundMessage[]): Promise<string[]>;
 }
 
+/** The stream an accepted event is published to, by its contract. */
+export type CollectorStream = 'online-order' | 'delivery';
+
+/**
+ * Replaces the PII values of an accepted event (parsed from this request alone, so owned) with
+ * their pseudonym tokens before it is serialised for Pub/Sub.
+ */
+export type Pseudonymiser = (event: Record<string, unknown>, stream: CollectorStream) => void;
+
+const PII_PATHS: Record<CollectorStream, readonly string[]> = { 'online-order': piiPaths(onlineOrderEvent), delivery: piiPaths(deliveryEvent) };
+
+/**
+ * The collector's pseudonymiser: `contracts/pii.ts` under the PII key (the `pii-key` secret, the one
+ * ingest always used), so tokens match those already in BigQuery. Throws PiiKeyError at once for a
+ * key that is too short, rather than on the first event.
+ */
+export function piiPseudonymiser(piiKey: string): Pseudonymiser {
+  pseudonymise('', piiKey);
+  return (event, stream) => {
+    const paths = PII_PATHS[stream];
+    if (paths.length > 0) pseudonymiseInPlace(event, paths, piiKey);
+  };
+}
+
 export interface CollectorDeps {
   apiKeys: KeyRing;
+  /** Applied to every accepted event before publishing: `piiPseudonymiser(key)` in every deployment. */
+  pseudonymise: Pseudonymiser;
   /**
    * client id → the merchants it may publish for. A client without an entry may publish for none;
    * without the map at all every client is unrestricted (the configuration before bindings existed).
@@ -116,7 +148,7 @@ export function createCollectorHandler(deps: CollectorDeps): CollectorHandler {
     const events = Array.isArray(parsed.value) ? parsed.value : (parsed.value as { events?: unknown } | null)?.events;
     if (!Array.isArray(events) || events.length === 0) return badRequest('expected {"events": [ ... ]} with at least one event');
     if (events.length > MAX_EVENTS_PER_BATCH) return tooLarge(`at most ${MAX_EVENTS_PER_BATCH} events per request, got ${events.length}`);
-    const batch = validateBatch(events, validateOrder, `client:${client}`, (e) => String(e.event_type));
+    const batch = validateBatch(events, validateOrder, { stream: 'online-order', pseudonymise: deps.pseudonymise }, `client:${client}`, (e) => String(e.event_type));
     if (!batch.ok) return { status: 400, body: { error: 'invalid_events', errors: batch.errors } };
     // All or nothing again: one event for a merchant the key is not bound to refuses the request.
     const forbidden: EventError[] = [];
@@ -155,7 +187,7 @@ export function createCollectorHandler(deps: CollectorDeps): CollectorHandler {
       if (!parsed.ok) return badRequest(parsed.reason);
       const events = Array.isArray(parsed.value) ? parsed.value : [parsed.value];
       if (events.length > MAX_EVENTS_PER_BATCH) return tooLarge(`at most ${MAX_EVENTS_PER_BATCH} events per request, got ${events.length}`);
-      const batch = validateBatch(events, validateDelivery, `provider:${provider}`, (e) => `delivery.${String(e.status)}`, provider);
+      const batch = validateBatch(events, validateDelivery, { stream: 'delivery', pseudonymise: deps.pseudonymise }, `provider:${provider}`, (e) => `delivery.${String(e.status)}`, provider);
       if (!batch.ok) return { status: 400, body: { error: 'invalid_events', errors: batch.errors } };
       const response = await publish(TOPICS.deliveryEvents, batch.messages, batch.ids, { provider });
       kept = response.status === 202;
@@ -184,8 +216,18 @@ function plausibleWebhookHeaders(timestamp: string | undefined, signature: strin
   return undefined;
 }
 
-/** All or nothing: one invalid event refuses the request, so a client never has to work out which half was taken. */
-function validateBatch(events: unknown[], validate: FastValidator, source: string, eventType: (e: Record<string, unknown>) => string, provider?: string): Batch {
+/**
+ * All or nothing: one invalid event refuses the request, so a client never has to work out which half
+ * was taken. A valid event is pseudonymised where it lies, then serialised: its message holds tokens only.
+ */
+function validateBatch(
+  events: unknown[],
+  validate: FastValidator,
+  pii: { stream: CollectorStream; pseudonymise: Pseudonymiser },
+  source: string,
+  eventType: (e: Record<string, unknown>) => string,
+  provider?: string,
+): Batch {
   const errors: EventError[] = [];
   const messages: OutboundMessage[] = [];
   const ids: string[] = [];
@@ -205,6 +247,7 @@ function validateBatch(events: unknown[], validate: FastValidator, source: strin
     }
     ids.push(String(e.event_id));
     accepted.push(e);
+    pii.pseudonymise(e, pii.stream);
     messages.push({
       data: Buffer.from(JSON.stringify(e)),
       orderingKey: String(e.order_id),

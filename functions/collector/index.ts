@@ -7,7 +7,8 @@ import { loadConfig } from '../runtime/config';
 import { createLogger } from '../runtime/logger';
 import { pubsubClient } from '../runtime/clients';
 import { createKeyRing } from '../runtime/api-keys';
-import { createCollectorHandler, type CollectorHandler } from './handler';
+import { ConfigError } from '../runtime/errors';
+import { createCollectorHandler, piiPseudonymiser, type CollectorHandler } from './handler';
 import { pubsubPublisher } from './pubsub-publisher';
 import { ReplayCache } from './signature';
 import { installBodyGuard, isGuarded, originalContentType } from './body-guard';
@@ -20,6 +21,8 @@ interface Wired {
 
 function wire(): Wired {
   const config = loadConfig();
+  if (!config.piiKey) throw new ConfigError('PIZZAFLOW_PII_KEY', 'required by the collector: PII is pseudonymised before it is published');
+  const pseudonymise = piiPseudonymiser(config.piiKey);
   const pubsub = pubsubClient(config);
   const log = createLogger(FUNCTIONS.collector, { level: config.logLevel });
   if (config.apiKeysUnbound) {
@@ -27,6 +30,7 @@ function wire(): Wired {
   }
   const handler = createCollectorHandler({
     apiKeys: createKeyRing(config.apiKeys, 'PIZZAFLOW_API_KEYS'),
+    pseudonymise,
     merchantScopes: config.apiKeyMerchants,
     webhookSecrets: config.webhookSecrets,
     publisher: pubsubPublisher(pubsub),

@@ -1,5 +1,7 @@
 // The ingest decision for one Pub/Sub message, without I/O: route it to its flow, parse, validate,
-// pseudonymise, and return either a raw row or a `raw.rejected_events` row with its reason.
+// check that its PII arrived pseudonymised (the collector publishes tokens only), and return either a
+// raw row or a `raw.rejected_events` row with its reason. A rejected payload is stored with its PII
+// fields pseudonymised, or, when it is not a JSON object, with e-mail- and phone-shaped text masked.
 import { createHash } from 'node:crypto';
 import { piiPaths } from '../../contracts/bigquery-schema';
 import type { PlatformCatalog } from '../../contracts/catalog';
@@ -9,7 +11,7 @@ import { deliveryEvent } from '../../contracts/delivery';
 import { fastValidator, type FastValidator } from '../../contracts/fast-validator';
 import { onlineOrderEvent } from '../../contracts/online-order';
 import type { RejectedEvent } from '../../contracts/ops';
-import { pseudonymiseInPlace, pseudonymiseRecord } from '../../contracts/pii';
+import { maskPiiText, plainPiiPaths, pseudonymiseRecord } from '../../contracts/pii';
 import { shortSubscription, type PushedMessage } from './push-message';
 
 export type Flow = 'online_orders' | 'delivery_events' | 'dead_letter';
@@ -81,9 +83,16 @@ export function decideIngest(msg: PushedMessage, flow: Flow, ctx: IngestContext)
   }
   const verdict = spec.validate(value);
   if (!verdict.ok) return reject(msg, flow, ctx, { reason_code: 'schema_violation', reason: verdict.reason, field_path: verdict.path }, value, spec.pii);
-  // `record` was parsed above from this message alone, so it is pseudonymised and completed where it
-  // lies: copying it with a spread cost more than the four HMACs together (≈ 9 µs an event).
-  const row = pseudonymiseInPlace(record!, spec.pii, ctx.piiKey);
+  // The collector replaced every PII value with its token; a plain one came around it (a direct
+  // publisher, an old replay) and is refused. The reason names the fields, never their values.
+  const plain = plainPiiPaths(record, spec.pii);
+  if (plain.length > 0) {
+    const reason = `${plain.join(', ')}: personal data in plain text; the collector publishes pseudonym tokens (pii1_…) only`;
+    return reject(msg, flow, ctx, { reason_code: 'pii_not_pseudonymised', reason, field_path: plain[0]! }, value, spec.pii);
+  }
+  // `record` was parsed above from this message alone, so it is completed where it lies: copying it
+  // with a spread costs more than the rest of the decision.
+  const row = record!;
   row.ingested_at = new Date(ctx.nowMs).toISOString();
   row.message_id = msg.messageId;
   row.published_at = msg.publishTime;
@@ -118,10 +127,14 @@ function deadLettered(msg: PushedMessage, ctx: IngestContext): IngestDecision & 
 
 type Why = Pick<RejectedEvent, 'reason_code' | 'reason' | 'field_path'>;
 
-/** `value` is the parsed payload when it parsed: then its PII is pseudonymised in the stored copy. */
+/**
+ * `value` is the parsed payload when it parsed. A JSON object is stored with its PII fields
+ * pseudonymised (the same tokens the collector makes, so a replay lands it); anything else (text that
+ * is not JSON, an array, a bare value) with its e-mail- and phone-shaped substrings masked.
+ */
 function reject(msg: PushedMessage, flow: Flow, ctx: IngestContext, why: Why, value: unknown, pii: readonly string[] = []): IngestDecision & { kind: 'rejected' } {
-  const record = value !== null && typeof value === 'object' ? (value as Record<string, unknown>) : undefined;
-  const payload = record ? JSON.stringify(pseudonymiseRecord(record, pii, ctx.piiKey)) : msg.data.toString('utf8');
+  const record = value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
+  const payload = record ? JSON.stringify(pseudonymiseRecord(record, pii, ctx.piiKey)) : maskPiiText(msg.data.toString('utf8'));
   return {
     kind: 'rejected',
     row: {

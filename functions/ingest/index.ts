@@ -6,10 +6,10 @@ import { loadConfig } from '../runtime/config';
 import { ConfigError } from '../runtime/errors';
 import { createLogger } from '../runtime/logger';
 import { writerClient } from '../runtime/clients';
-import { routerFor } from './decision';
+import { routerFor, type RawTable } from './decision';
 import { createIngestHttpHandler } from './http';
-import type { IngestSinks } from './ingest';
-import { createRawWriter } from './raw-writer';
+import type { IngestSinks, RowSink } from './ingest';
+import { createRawWriter, type RawRow } from './raw-writer';
 
 interface Wired {
   handler: ReturnType<typeof createIngestHttpHandler>;
@@ -27,7 +27,7 @@ function wire(): Wired {
   const schema = (name: string) => catalog.tables.find((t) => t.dataset === DATASETS.raw && t.name === name)!.schema;
   const writers = { online_order_events: writer('online_order_events'), delivery_events: writer('delivery_events'), rejected_events: writer('rejected_events') };
   const sinks: IngestSinks = {
-    raw: { online_order_events: writers.online_order_events, delivery_events: writers.delivery_events },
+    raw: { online_order_events: faultable('online_order_events', writers.online_order_events), delivery_events: faultable('delivery_events', writers.delivery_events) },
     rejected: writers.rejected_events,
     schemas: { online_order_events: schema('online_order_events'), delivery_events: schema('delivery_events'), rejected_events: schema('rejected_events') },
   };
@@ -38,6 +38,29 @@ function wire(): Wired {
       client.close();
       // WriterClient.close() closes its connections, not the gRPC channel under them.
       await client.getClient().close();
+    },
+  };
+}
+
+/**
+ * Fault injection for outage drills run in-process (test/integration/ops/outage-replay.test.ts):
+ * while set, a write to a raw event table asks it first, and fails with the error it returns
+ * instead of reaching BigQuery, as an append does while BigQuery is down (a RetryableError: 503,
+ * Pub/Sub redelivers). Writes to rejected_events are never faulted. Nothing in the deployed
+ * function sets it; it is reachable only from code in the same process.
+ */
+export type RawWriteFault = (table: RawTable, rows: readonly RawRow[]) => Error | undefined;
+let rawWriteFault: RawWriteFault | undefined;
+
+export function setRawWriteFault(fault: RawWriteFault | undefined): void {
+  rawWriteFault = fault;
+}
+
+function faultable(table: RawTable, sink: RowSink): RowSink {
+  return {
+    write: (rows) => {
+      const err = rawWriteFault?.(table, rows);
+      return err ? Promise.reject(err) : sink.write(rows);
     },
   };
 }

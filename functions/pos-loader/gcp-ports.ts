@@ -7,7 +7,17 @@ import type { Bucket, Storage } from '@google-cloud/storage';
 import type { LoadManifestEntry } from '../../contracts/ops';
 import { PermanentError, RetryableError } from '../runtime/errors';
 import { PLAN_ID, PLANS_PREFIX, type LoadJobPlan } from './plan';
-import { LoadJobRejected, type Destination, type ManifestKey, type PlanRecord, type PosLoaderPorts } from './run';
+import {
+  LoadJobRejected,
+  type ContentLookup,
+  type Destination,
+  type LoadedContent,
+  type ManifestLookup,
+  type ObjectsLookup,
+  type PlanRecord,
+  type PosLoaderPorts,
+  type RecordedObject,
+} from './run';
 
 export const LANDING_PREFIX = 'pos/';
 /** A plan record larger than this is not one the loader wrote (10,000 files make a few MiB). */
@@ -19,11 +29,25 @@ export interface GcpPortsOptions {
   project: string;
   buckets: { landing: string; archive: string; quarantine: string };
   datasets: { raw: string; ops: string };
-  /** Manifest rows older than this are not consulted (bounds the scan; files wait minutes, not months). */
+  /** Manifest rows older than this are never consulted: the floor under every lookup's own bound. */
   manifestLookbackDays?: number;
+  /** Told of every manifest lookup with its query job's statistics (logs, the bench). */
+  onManifestRead?: (read: ManifestRead) => void;
   now?: () => number;
   /** Longest wait between polls of a running load job (ms; default 1000). */
   pollMs?: number;
+}
+
+/** One manifest lookup as BigQuery ran it. */
+export interface ManifestRead {
+  kind: ManifestLookup['kind'];
+  /** Keys looked up (object names, or content keys). */
+  keys: number;
+  /** The `recorded_at` bound the query used. */
+  since: string;
+  rows: number;
+  /** totalBytesProcessed of the query job; null when the response did not say. */
+  bytesProcessed: number | null;
 }
 
 interface JobStatus {
@@ -57,30 +81,76 @@ export function gcpPorts(o: GcpPortsOptions): PosLoaderPorts {
     }
   };
 
+  /** Runs one manifest query and reports its statistics. */
+  const manifestQuery = async (kind: ManifestLookup['kind'], keys: number, since: string, query: string, params: Record<string, unknown>, types: Record<string, string | string[]>): Promise<Record<string, unknown>[]> => {
+    // query() resolves to [rows, nextQuery, the jobs.query response] (its typing omits the third).
+    const [rows, , response] = (await o.bigquery.query({ query, params, types })) as unknown as [Record<string, unknown>[], unknown, { totalBytesProcessed?: string } | undefined];
+    o.onManifestRead?.({ kind, keys, since, rows: rows.length, bytesProcessed: response?.totalBytesProcessed !== undefined ? Number(response.totalBytesProcessed) : null });
+    return rows;
+  };
+
+  // Each lookup reads only the columns its answer needs, from its bound (floored at the lookback) on:
+  // BigQuery prunes to the partitions from there.
+  function readManifest(lookup: ObjectsLookup): Promise<RecordedObject[]>;
+  function readManifest(lookup: ContentLookup): Promise<LoadedContent[]>;
+  async function readManifest(lookup: ManifestLookup): Promise<RecordedObject[] | LoadedContent[]> {
+    const floor = now() - lookbackDays * 86_400_000;
+    const bound = lookup.since === undefined ? NaN : Date.parse(lookup.since);
+    const since = new Date(Number.isNaN(bound) ? floor : Math.max(floor, bound)).toISOString();
+    if (lookup.kind === 'objects') {
+      if (lookup.names.length === 0) return [];
+      const rows = await manifestQuery(
+        'objects',
+        lookup.names.length,
+        since,
+        `SELECT object_name, generation FROM ${manifestTable} WHERE recorded_at >= TIMESTAMP(@since) AND object_name IN UNNEST(@names)`,
+        { since, names: lookup.names },
+        { since: 'STRING', names: ['STRING'] },
+      );
+      return rows.map((r) => ({ object_name: String(r.object_name), generation: String(r.generation) }));
+    }
+    if (lookup.keys.length === 0) return [];
+    const distinct = (values: string[]): string[] => [...new Set(values)];
+    // Each column against its own list (the clustering on status, store_id prunes on the first two);
+    // the rows are a superset of the keys' and the run matches them exactly.
+    const rows = await manifestQuery(
+      'content',
+      lookup.keys.length,
+      since,
+      `SELECT status, store_id, window_start, content_sha256 FROM ${manifestTable} WHERE recorded_at >= TIMESTAMP(@since) AND status = 'loaded'` +
+        ' AND store_id IN UNNEST(@stores) AND window_start IN UNNEST(@windows) AND content_sha256 IN UNNEST(@hashes)',
+      {
+        since,
+        stores: distinct(lookup.keys.map((k) => k.store_id)),
+        windows: distinct(lookup.keys.map((k) => k.window_start)).map((w) => o.bigquery.timestamp(w)),
+        hashes: distinct(lookup.keys.map((k) => k.content_sha256)),
+      },
+      { since: 'STRING', stores: ['STRING'], windows: ['TIMESTAMP'], hashes: ['STRING'] },
+    );
+    return rows.map((r) => ({
+      status: r.status as LoadedContent['status'],
+      store_id: (r.store_id as string | null) ?? null,
+      window_start: timestampText(r.window_start),
+      content_sha256: (r.content_sha256 as string | null) ?? null,
+    }));
+  }
+
   return {
     async listLanding() {
       const [files] = await landing.getFiles({ prefix: LANDING_PREFIX, autoPaginate: true });
-      return files.map((f) => ({ bucket: o.buckets.landing, name: f.name, generation: String(f.metadata.generation), size: Number(f.metadata.size ?? 0) }));
+      return files.map((f) => ({
+        bucket: o.buckets.landing,
+        name: f.name,
+        generation: String(f.metadata.generation),
+        size: Number(f.metadata.size ?? 0),
+        ...(typeof f.metadata.timeCreated === 'string' ? { timeCreated: f.metadata.timeCreated } : {}),
+      }));
     },
     async readObject(obj) {
       const [bytes] = await landing.file(obj.name, { generation: Number(obj.generation) }).download({ decompress: false });
       return bytes;
     },
-    async readManifest(): Promise<ManifestKey[]> {
-      const since = new Date(now() - lookbackDays * 86_400_000).toISOString();
-      const [rows] = await o.bigquery.query({
-        query: `SELECT object_name, generation, status, store_id, window_start, content_sha256 FROM ${manifestTable} WHERE recorded_at >= TIMESTAMP(@since)`,
-        params: { since },
-      });
-      return (rows as Record<string, unknown>[]).map((r) => ({
-        object_name: String(r.object_name),
-        generation: String(r.generation),
-        status: r.status as ManifestKey['status'],
-        store_id: (r.store_id as string | null) ?? null,
-        window_start: timestampText(r.window_start),
-        content_sha256: (r.content_sha256 as string | null) ?? null,
-      }));
-    },
+    readManifest,
     async writeStaging(name, text) {
       if (!name.startsWith(PLANS_PREFIX)) throw new PermanentError(`staging object outside ${PLANS_PREFIX}: ${name}`);
       await plansBucket.file(name).save(text, { resumable: false, contentType: 'application/x-ndjson' });

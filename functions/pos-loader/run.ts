@@ -11,12 +11,28 @@
 // file is found and quarantined, and the rest load in the same run. Plan records are untrusted input:
 // one the loader did not write is ignored and logged, and a plan that keeps failing does not stop
 // the run from judging new files.
+//
+// ops.load_manifest is read by key, never whole (manifest-lookup.ts): the rows of the landed objects
+// the run considers, the loaded rows with the content of its accepted files, and the rows of a plan's
+// files before its manifest is appended, each bounded on `recorded_at` by what it looks up.
 import { createHash } from 'node:crypto';
 import type { LoadManifestEntry } from '../../contracts/ops';
 import { mapWithConcurrency } from '../runtime/concurrency';
 import { PermanentError } from '../runtime/errors';
 import type { Logger } from '../runtime/logger';
 import { checkPosStream, DEFAULT_FILE_LIMITS, LIMIT_CODES, POS_TABLES, type PosFileLimits, type PosFileVerdict, type QuarantineCode } from './check-file';
+import {
+  contentLookups,
+  isRecorded,
+  recordedLookups,
+  recordedObjects,
+  takeUnrecorded,
+  type ContentLookup,
+  type ListedObject,
+  type LoadedContent,
+  type ObjectsLookup,
+  type RecordedObject,
+} from './manifest-lookup';
 import { checkPlanRecord } from './plan-record';
 import {
   decideFiles,
@@ -53,16 +69,22 @@ export interface PlanRecord {
   attempts?: number;
 }
 
-export type ManifestKey = Pick<LoadManifestEntry, 'object_name' | 'generation' | 'status' | 'store_id' | 'window_start' | 'content_sha256'>;
+export type { ContentLookup, ContentRef, ListedObject, LoadedContent, ManifestLookup, ObjectsLookup, RecordedObject } from './manifest-lookup';
 
 /** BigQuery refused the data of a load job (errorResult reason `invalid`): the job is bisected. */
 export class LoadJobRejected extends PermanentError {}
 
 export interface PosLoaderPorts {
-  /** Objects under the landing prefix (the newest generation of each, with its size). */
-  listLanding(): Promise<LandedObject[]>;
+  /** Objects under the landing prefix (the newest generation of each, with its size and, when known, its creation time). */
+  listLanding(): Promise<ListedObject[]>;
   readObject(o: LandedObject): Promise<Buffer>;
-  readManifest(): Promise<ManifestKey[]>;
+  /**
+   * The ops.load_manifest rows a keyed lookup asks for, recorded at or after its `since` (the port
+   * may floor that at its own lookback), with the columns the lookup needs. May answer more rows
+   * than asked: the run matches exactly.
+   */
+  readManifest(lookup: ObjectsLookup): Promise<RecordedObject[]>;
+  readManifest(lookup: ContentLookup): Promise<LoadedContent[]>;
   writeStaging(name: string, text: string): Promise<void>;
   readStaging(name: string): Promise<string>;
   /** Every plan record as stored (untrusted: checked before use), with its object name. */
@@ -115,8 +137,6 @@ export interface PosLoaderSummary {
   blockedPlans: number;
 }
 
-const key = (name: string, generation: string): string => `${name}#${generation}`;
-
 /** Object reads, staging writes and moves in flight at once (each is one Cloud Storage request or two). */
 const IO_CONCURRENCY = 16;
 /** Files judged at once: each holds at most the inflated cap, so this bounds a run's peak memory. */
@@ -157,12 +177,12 @@ export async function runPosLoader(ports: PosLoaderPorts, options: { now: () => 
       await ports.writePlan(plan).catch(() => undefined);
     }
   }
-  // 2. Judge the files nobody has processed yet, oldest first, at most maxFilesPerRun.
-  const manifest = await ports.readManifest();
-  const done = new Set(manifest.map((m) => key(m.object_name, m.generation)));
-  const waiting = (await ports.listLanding()).filter((o) => !done.has(key(o.name, o.generation)) && !held.has(fileKey(o))).sort(byArrival);
-  const fresh = waiting.slice(0, limits.maxFilesPerRun);
-  summary.backlog = waiting.length - fresh.length;
+  // 2. Judge the files nobody has processed yet, oldest first, at most maxFilesPerRun: the manifest
+  //    is asked about these objects only, a batch at a time, until the run has its files.
+  const waiting = (await ports.listLanding()).filter((o) => !held.has(fileKey(o))).sort(byArrival);
+  const taken = await takeUnrecorded(waiting, limits.maxFilesPerRun, (lookup) => ports.readManifest(lookup));
+  const fresh = taken.fresh.map(landed);
+  summary.backlog = taken.backlog;
   if (summary.backlog > 0) log?.warn({ taken: fresh.length, backlog: summary.backlog }, 'more landed files than one run takes: the oldest go first, the rest wait');
   if (fresh.length === 0) return summary;
   const now = new Date(options.now()).toISOString();
@@ -203,7 +223,10 @@ export async function runPosLoader(ports: PosLoaderPorts, options: { now: () => 
       log?.warn({ err: (err as Error).message }, 'store reference data unreadable: merchant ownership of stores not checked this run');
     }
   }
-  const decisions = decideFiles(accepted, loadedContent(manifest), owners);
+  // Content loaded before (an identical re-upload is archived): the loaded rows with this run's contents.
+  const known: LoadedContent[] = [];
+  for (const lookup of contentLookups(accepted, limits.maxFutureHours * 3_600_000)) known.push(...(await ports.readManifest(lookup)));
+  const decisions = decideFiles(accepted, loadedContent(known), owners);
   if (decisions.length === 0) return summary;
   const plan = planLoad(decisions, now);
   // 3. Staging objects (one per job), then the plan record: from here on the plan is what happens.
@@ -243,6 +266,11 @@ async function quarantineAlone(ports: PosLoaderPorts, d: FileDecision, recordedA
     summary.backlog += 1;
     log?.error({ object: d.object.name, err: (err as Error).message }, 'could not quarantine a file over a limit: it waits for the next run');
   }
+}
+
+/** The object as plans hold it: the listing's creation time only bounds the manifest lookup. */
+function landed(o: ListedObject): LandedObject {
+  return { bucket: o.bucket, name: o.name, generation: o.generation, ...(o.size !== undefined ? { size: o.size } : {}) };
 }
 
 /** Upload order (generations grow with time), so of two identical files the first one uploaded is loaded. */
@@ -343,9 +371,12 @@ async function executePlan(ports: PosLoaderPorts, plan: PlanRecord, summary: Pos
     f.metadata = { ...f.metadata, pizzaflow_load_job_ids: ids.join(',') };
   }
   await mapWithConcurrency(plan.files, IO_CONCURRENCY, (f) => ports.moveObject(f.object, f.destination, f.metadata));
-  // Re-read: an interrupted run may have written part of its manifest already.
-  const recorded = new Set((await ports.readManifest()).map((m) => key(m.object_name, m.generation)));
-  const rows = plan.files.map((f) => f.manifest).filter((m) => !recorded.has(key(m.object_name, m.generation)));
+  // Re-read: an interrupted run may have written part of its manifest already (the rows of these files, since their recorded_at).
+  const planned = plan.files.map((f) => f.manifest);
+  const found: RecordedObject[] = [];
+  for (const lookup of recordedLookups(planned)) found.push(...(await ports.readManifest(lookup)));
+  const recorded = recordedObjects(found, plan.files.map((f) => f.object));
+  const rows = planned.filter((m) => !isRecorded(recorded, { name: m.object_name, generation: m.generation }));
   if (rows.length) await ports.appendManifest(rows);
   await ports.deletePlan(plan.planId);
   for (const f of plan.files) {

@@ -69,6 +69,8 @@ function platformGrants(catalog: PlatformCatalog): Grant[] {
   const dataform = (role: string, scope: GrantScope) => grants.push({ principal: PLATFORM_PRINCIPALS.dataform, role, scope });
   dataform('roles/bigquery.jobUser', { kind: 'project' });
   for (const d of catalog.datasets) dataform(d.ownedBy === 'dataform' ? 'roles/bigquery.dataEditor' : 'roles/bigquery.dataViewer', { kind: 'dataset', dataset: d.id });
+  // The run record and the lease in ops: edited by Dataform's actions, table by table.
+  for (const t of catalog.tables.filter((t) => t.writtenBy === 'dataform')) dataform('roles/bigquery.dataEditor', { kind: 'table', dataset: t.dataset, table: t.name });
 
   const builder = (role: string, scope: GrantScope) => grants.push({ principal: PLATFORM_PRINCIPALS.builder, role, scope });
   builder('roles/logging.logWriter', { kind: 'project' });

@@ -4,6 +4,7 @@ import { packageInfo } from '../../functions/runtime/package-info';
 import { registerEmulatorsCommand } from '@pizzaflow/emulators';
 import { registerBootstrapCommand } from './bootstrap-command';
 import { registerCatalogCommand } from './catalog-command';
+import { registerContractsCommand } from './contracts-command';
 import { registerDataformCommand } from './dataform-command';
 import { registerDemoCommand } from './demo-command';
 import { registerFunctionsCommand } from './functions-command';
@@ -24,6 +25,7 @@ export function buildProgram(): Command {
     .exitOverride();
   registerValidateCommand(program);
   registerCatalogCommand(program);
+  registerContractsCommand(program);
   registerGenerateCommand(program);
   registerEmulatorsCommand(program);
   registerBootstrapCommand(program);

@@ -5,6 +5,7 @@ import { randomUUID } from 'node:crypto';
 import type { BigQuery } from '@google-cloud/bigquery';
 import { createLogger } from '../../functions/runtime/logger';
 import { buildActions, selectActions, type Action, type Selection } from './graph';
+import { ACQUIRE_ACTION, LeaseKeeper, RECORD_ACTION } from './lease';
 import { assertionStatement, createStatement, incrementalStatement, script } from './sql';
 import type { CompiledGraph, Target } from './types';
 
@@ -189,6 +190,7 @@ export async function runGraph(options: RunOptions): Promise<RunReport> {
   const runId = randomUUID();
   const actions = selectActions(buildActions(options.graph), options.selection);
   const executor = new Executor(options);
+  const lease = options.dryRun ? undefined : LeaseKeeper.of(options.bigquery, options.graph, options.project ?? options.graph.projectConfig?.defaultDatabase ?? options.bigquery.projectId);
   const results = new Map<string, ActionResult>();
   const emit = options.onEvent ?? (() => undefined);
   emit({ type: 'start', total: actions.length });
@@ -215,6 +217,8 @@ export async function runGraph(options: RunOptions): Promise<RunReport> {
         return;
       }
       const out = await executor.execute(action, mode, sql);
+      if (!out.error && action.target.name === ACQUIRE_ACTION) await lease?.taken();
+      if (!out.error && action.target.name === RECORD_ACTION) lease?.recorded();
       finish({ action: action.key, kind: action.kind, mode, status: out.error ? 'failed' : 'succeeded', durationMs: Date.now() - t0, sql, ...out });
     } catch (cause) {
       const message = (cause as Error).message ?? String(cause);
@@ -253,6 +257,9 @@ export async function runGraph(options: RunOptions): Promise<RunReport> {
     totalBytesProcessed: ordered.reduce((s, r) => s + r.bytesProcessed, 0),
     durationMs: Date.now() - started,
   };
+  // A run that took the lease and did not record itself (it failed, or ran a selection of actions)
+  // frees it now, so the next scheduled run can start.
+  if (await lease?.releaseIfHeld()) log.info({ runId, ok: report.ok }, 'released the transform lease of a run that did not record itself');
   if (!options.dryRun && options.runsTable !== null) await recordRun(options, report, new Date(started));
   if (!report.ok) {
     const failed = ordered.filter((r) => r.status === 'failed');

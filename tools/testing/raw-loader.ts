@@ -25,9 +25,11 @@ export type RawRows = Record<RawTable, RawRow[]>;
  */
 export async function createRawTables(bq: BigQuery): Promise<void> {
   const catalog = platformCatalog();
-  await bq.dataset('raw').get({ autoCreate: true });
-  for (const t of catalog.tables.filter((x) => x.dataset === 'raw')) {
-    await bq.dataset('raw').createTable(t.name, {
+  // Raw, and the ops tables the transform's own actions write (its run record and lease): the
+  // platform's Pulumi program creates both before Dataform's first run.
+  for (const t of catalog.tables.filter((x) => x.dataset === 'raw' || x.writtenBy === 'dataform')) {
+    await bq.dataset(t.dataset).get({ autoCreate: true });
+    await bq.dataset(t.dataset).createTable(t.name, {
       schema: { fields: t.schema as never },
       ...(t.partitioning ? { timePartitioning: { type: t.partitioning.type, field: t.partitioning.field, requirePartitionFilter: false } } : {}),
       ...(t.clustering.length ? { clustering: { fields: t.clustering } } : {}),

@@ -18,6 +18,7 @@ import {
   substrPositionFromOne,
   castToStringAsBigQuery,
 } from './rewrites/function-fidelity';
+import { niladicCallsWithoutParentheses } from './rewrites/niladic-calls';
 import { markSafeCalls, safeMarkerToTry } from './rewrites/safe-functions';
 import { markTypeNames, placeholdersToDuckDb } from './rewrites/type-names';
 import { regexpContainsPartial } from './rewrites/regexp-contains';
@@ -65,7 +66,7 @@ const BEFORE: Rewrite[] = [
   markTypeNames,
   markUnnest,
 ];
-const AFTER: Rewrite[] = [safeMarkerToTry, placeholdersToDuckDb, regexpContainsPartial, expandUnnest, isoWeekToDuckDb, dayOfWeekFromOne, expandWeekNumber, expandFunctionFidelity];
+const AFTER: Rewrite[] = [niladicCallsWithoutParentheses, safeMarkerToTry, placeholdersToDuckDb, regexpContainsPartial, expandUnnest, isoWeekToDuckDb, dayOfWeekFromOne, expandWeekNumber, expandFunctionFidelity];
 
 /** The GoogleSQL statement as polyglot should see it (also used by tests of single rewrites). */
 export function prepare(googleSql: string): string {

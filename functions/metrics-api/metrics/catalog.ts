@@ -9,6 +9,22 @@ export interface MetricQuery {
   params: Record<string, string>;
 }
 
+/**
+ * How the handler may answer a range from wider cached blocks (`blocks.ts`):
+ * - `month`: every row carries its date in `dateColumn` (a DATE, or a UTC TIMESTAMP whose first ten
+ *   characters are the partition date) and the query orders by it first, so the answer for any
+ *   range is the rows of the calendar months around it with a date inside the range, in order;
+ * - `overlap`: rows are intervals `[startColumn, endColumn]` kept when they overlap the range, in
+ *   an order that does not depend on the range, so one query over the data's whole extent answers
+ *   every range;
+ * - `exact`: the answer is not a slice of a wider one (an aggregate over the range, or one that
+ *   depends on the clock): the range itself is queried and cached.
+ */
+export type Slicing =
+  | { kind: 'month'; dateColumn: string }
+  | { kind: 'overlap'; startColumn: string; endColumn: string }
+  | { kind: 'exact' };
+
 export interface MetricDefinition {
   name: string;
   description: string;
@@ -17,6 +33,7 @@ export interface MetricDefinition {
   /** The mart it reads (documentation and the API's answer). */
   source: string;
   build(args: { merchantId: string; from: string; to: string; granularity: Granularity; project: string }): MetricQuery;
+  slicing(granularity: Granularity): Slicing;
 }
 
 const table = (project: string, dataset: string, name: string): string => `\`${project}.${dataset}.${name}\``;
@@ -45,6 +62,8 @@ where merchant_id = @merchant_id and business_date ${DATE_RANGE}
 order by business_date, store_id`;
     return { sql, params: rangeParams(merchantId, from, to) };
   },
+  // sales_date is the UTC date of hour_at, so an hour's first ten characters are its partition date.
+  slicing: (granularity) => ({ kind: 'month', dateColumn: granularity === 'hour' ? 'hour_at' : 'business_date' }),
 };
 
 const productMix: MetricDefinition = {
@@ -61,6 +80,7 @@ order by business_date, store_id, sku`,
       params: rangeParams(merchantId, from, to),
     };
   },
+  slicing: () => ({ kind: 'month', dateColumn: 'business_date' }),
 };
 
 const deliveryPerformance: MetricDefinition = {
@@ -80,6 +100,7 @@ order by business_date, store_id`,
       params: rangeParams(merchantId, from, to),
     };
   },
+  slicing: () => ({ kind: 'month', dateColumn: 'business_date' }),
 };
 
 const inventoryHealth: MetricDefinition = {
@@ -96,6 +117,7 @@ order by business_date, store_id, material_id`,
       params: rangeParams(merchantId, from, to),
     };
   },
+  slicing: () => ({ kind: 'month', dateColumn: 'business_date' }),
 };
 
 const promotionLift: MetricDefinition = {
@@ -125,6 +147,7 @@ order by promotions.starts_on, promotions.promotion_id`,
       params: rangeParams(merchantId, from, to),
     };
   },
+  slicing: () => ({ kind: 'overlap', startColumn: 'starts_on', endColumn: 'ends_on' }),
 };
 
 const freshness: MetricDefinition = {
@@ -143,6 +166,8 @@ order by store_id`,
       params: rangeParams(merchantId, from, to),
     };
   },
+  // An aggregate over the range, and minutes_behind depends on the clock.
+  slicing: () => ({ kind: 'exact' }),
 };
 
 export const METRICS: ReadonlyMap<string, MetricDefinition> = new Map(

@@ -1,9 +1,12 @@
 // The merchant metrics API as a pure request → response function: route, authenticate (401),
 // enforce tenancy (403), check parameters (400), then answer from the cache or the metric marts.
+// Ranges are answered from cached blocks (calendar months, or the data's extent) sliced to the
+// range (`blocks.ts`), so overlapping ranges share warehouse queries.
 import type { Logger } from '../../runtime/logger';
 import { API_KEY_HEADER, type KeyRing } from '../../runtime/api-keys';
+import { blocksFor, queryRuns, sliceRows, splitIntoBlocks, type Block } from './blocks';
 import { ResultCache, type VersionTracker } from './cache';
-import { METRICS, type MetricDefinition } from './catalog';
+import { METRICS, type Granularity, type MetricDefinition } from './catalog';
 import { parseMetricParams } from './params';
 import { ConcurrencyLimiter, DEFAULT_MAX_CONCURRENT_QUERIES, DEFAULT_MAX_CONCURRENT_QUERIES_PER_KEY, DEFAULT_RATE_LIMIT, type RateLimit, TokenBuckets } from './limits';
 import type { DataVersion, MetricRow, MetricsSource } from './source';
@@ -40,7 +43,10 @@ export interface MetricsHandlerOptions {
   versions: VersionTracker;
   project: string;
   log: Logger;
-  /** Answers kept per data version (least recently used go first). Default 10,000; 0 keeps none. */
+  /**
+   * Cached blocks (a merchant's metric for one month, or its whole extent) kept per data version,
+   * least recently used going first. Default 10,000; 0 keeps none and queries each range as it is.
+   */
   cacheEntries?: number;
   now?: () => Date;
   /** Per API key: burst and steady requests per second (429 with Retry-After past them). Default 20 and 5/s. */
@@ -85,11 +91,91 @@ function listMetrics(): MetricsResponse {
 }
 
 export function createMetricsHandler(options: MetricsHandlerOptions): MetricsHandler {
-  const cache = new ResultCache<MetricsAnswer>(options.cacheEntries ?? 10_000);
+  const cacheEntries = options.cacheEntries ?? 10_000;
+  // Blocks' rows (or an exact range's rows), per merchant, metric, granularity and block.
+  const cache = new ResultCache<MetricRow[]>(cacheEntries);
+  // Blocks being fetched, so concurrent requests needing the same block wait for one query.
+  const pending = new Map<string, Promise<MetricRow[]>>();
   const now = options.now ?? (() => new Date());
   const log = options.log;
   const buckets = new TokenBuckets(options.rateLimit ?? DEFAULT_RATE_LIMIT, options.clockMs ?? Date.now);
   const inFlight = new ConcurrencyLimiter(options.maxConcurrentQueries ?? DEFAULT_MAX_CONCURRENT_QUERIES, options.maxConcurrentQueriesPerKey ?? DEFAULT_MAX_CONCURRENT_QUERIES_PER_KEY);
+
+  type Fetched = { rows: MetricRow[]; hit: boolean } | { refused: 'key' | 'total' };
+
+  /** One query under one concurrency slot of the caller, or the slot's refusal. */
+  async function withSlot<T>(caller: string, work: () => Promise<T>): Promise<{ value: T } | { refused: 'key' | 'total' }> {
+    const slot = inFlight.acquire(caller);
+    if ('refused' in slot) return slot;
+    try {
+      return { value: await work() };
+    } finally {
+      slot.release();
+    }
+  }
+
+  /** The range itself, queried and cached as it is (metrics whose answer is no slice of a wider one). */
+  async function exactRange(caller: string, merchantId: string, metric: MetricDefinition, from: string, to: string, granularity: Granularity, versionKey: string): Promise<Fetched> {
+    const key = JSON.stringify([merchantId, metric.name, granularity, 'range', from, to]);
+    const hit = cache.get(versionKey, key);
+    if (hit) return { rows: hit, hit: true };
+    const done = await withSlot(caller, () => options.source.query(metric.build({ merchantId, from, to, granularity, project: options.project })));
+    if ('refused' in done) return done;
+    cache.set(versionKey, key, done.value);
+    log.debug({ merchantId, metric: metric.name, from, to, granularity, rows: done.value.length }, 'metrics query');
+    return { rows: done.value, hit: false };
+  }
+
+  /**
+   * The rows of every block, in block order: cached blocks cost nothing, blocks another request is
+   * fetching are awaited, and the rest are queried under one slot, one query per run of
+   * consecutive months. A block is never shared across merchants: the merchant is in its key.
+   */
+  async function fromBlocks(caller: string, merchantId: string, metric: MetricDefinition, granularity: Granularity, blocks: Block[], versionKey: string): Promise<Fetched> {
+    const slicing = metric.slicing(granularity);
+    const keyOf = (b: Block): string => JSON.stringify([merchantId, metric.name, granularity, b.id]);
+    const got = new Map<string, MetricRow[]>();
+    const awaited: [Block, Promise<MetricRow[]>][] = [];
+    const missing: Block[] = [];
+    for (const b of blocks) {
+      const hit = cache.get(versionKey, keyOf(b));
+      const fetching = pending.get(`${versionKey}\n${keyOf(b)}`);
+      if (hit) got.set(b.id, hit);
+      else if (fetching) awaited.push([b, fetching]);
+      else missing.push(b);
+    }
+    if (missing.length > 0) {
+      const settle = new Map<string, { resolve: (rows: MetricRow[]) => void; reject: (err: unknown) => void }>();
+      const done = await withSlot(caller, async () => {
+        for (const b of missing) {
+          const promise = new Promise<MetricRow[]>((resolve, reject) => settle.set(b.id, { resolve, reject }));
+          promise.catch(() => {}); // a waiter, if any, sees the failure; none is not an error
+          pending.set(`${versionKey}\n${keyOf(b)}`, promise);
+        }
+        try {
+          for (const run of queryRuns(missing)) {
+            const rows = await options.source.query(metric.build({ merchantId, from: run.from, to: run.to, granularity, project: options.project }));
+            log.debug({ merchantId, metric: metric.name, from: run.from, to: run.to, granularity, blocks: run.blocks.length, rows: rows.length }, 'metrics block query');
+            const split = splitIntoBlocks(rows, slicing, run.blocks);
+            for (const b of run.blocks) {
+              const blockRows = split.get(b.id) ?? [];
+              cache.set(versionKey, keyOf(b), blockRows);
+              got.set(b.id, blockRows);
+              settle.get(b.id)?.resolve(blockRows);
+            }
+          }
+        } catch (err) {
+          for (const s of settle.values()) s.reject(err);
+          throw err;
+        } finally {
+          for (const b of missing) pending.delete(`${versionKey}\n${keyOf(b)}`);
+        }
+      });
+      if ('refused' in done) return done;
+    }
+    for (const [b, fetching] of awaited) got.set(b.id, await fetching);
+    return { rows: blocks.flatMap((b) => got.get(b.id) ?? []), hit: missing.length === 0 && awaited.length === 0 };
+  }
 
   return async (request) => {
     if (request.method !== 'GET' && request.method !== 'HEAD') return problem(405, 'method_not_allowed', 'only GET is supported');
@@ -113,23 +199,17 @@ export function createMetricsHandler(options: MetricsHandlerOptions): MetricsHan
     if (!parsed.ok) return problem(400, 'bad_request', parsed.reason);
     const { from, to, granularity } = parsed.params;
 
-    const key = JSON.stringify([merchantId, metric.name, from, to, granularity]);
+    const slicing = metric.slicing(granularity);
+    // Without a cache (cacheEntries 0) wider blocks would only cost more: the range is queried as it is.
+    const blocks = cacheEntries === 0 ? [] : blocksFor(slicing, from, to);
     try {
       const version: DataVersion = await options.versions.current();
       const versionKey = `${version.runId ?? 'none'}@${version.runAt ?? ''}`;
-      const hit = cache.get(versionKey, key);
-      if (hit) return json(200, hit, { 'x-cache': 'hit' });
-      const slot = inFlight.acquire(caller);
-      if ('refused' in slot) {
-        return slot.refused === 'key'
+      const fetched = blocks.length > 0 ? await fromBlocks(caller, merchantId, metric, granularity, blocks, versionKey) : await exactRange(caller, merchantId, metric, from, to, granularity, versionKey);
+      if ('refused' in fetched) {
+        return fetched.refused === 'key'
           ? json(429, { error: 'rate_limited', reason: 'too many concurrent queries for this API key' }, { 'retry-after': '1' })
           : json(503, { error: 'unavailable', reason: 'the metrics store is busy; retry later' }, { 'retry-after': '1' });
-      }
-      let rows: MetricRow[];
-      try {
-        rows = await options.source.query(metric.build({ merchantId, from, to, granularity, project: options.project }));
-      } finally {
-        slot.release();
       }
       const answer: MetricsAnswer = {
         merchant_id: merchantId,
@@ -139,11 +219,9 @@ export function createMetricsHandler(options: MetricsHandlerOptions): MetricsHan
         to,
         source: metric.source,
         data_version: { run_id: version.runId, run_at: version.runAt },
-        rows,
+        rows: blocks.length > 0 ? sliceRows(fetched.rows, slicing, from, to) : fetched.rows,
       };
-      cache.set(versionKey, key, answer);
-      log.debug({ merchantId, metric: metric.name, from, to, granularity, rows: rows.length }, 'metrics query');
-      return json(200, answer, { 'x-cache': 'miss' });
+      return json(200, answer, { 'x-cache': fetched.hit ? 'hit' : 'miss' });
     } catch (err) {
       // Never pass the warehouse's error text to an outside caller; it goes to the log.
       log.error({ merchantId, metric: metric.name, err: (err as Error).message }, 'metrics query failed');

@@ -12,7 +12,10 @@ import { BigQuery } from '@google-cloud/bigquery';
 import { PubSub, type Message } from '@google-cloud/pubsub';
 import { Storage } from '@google-cloud/storage';
 import { FUNCTIONS, loadCatalog } from '../../../contracts/catalog';
+import { piiPaths } from '../../../contracts/bigquery-schema';
 import { orderPlaced } from '../../../contracts/examples';
+import { onlineOrderEvent } from '../../../contracts/online-order';
+import { pseudonymiseRecord } from '../../../contracts/pii';
 import { packageInfo } from '../../../functions/runtime/package-info';
 import { startBigquery, startPubsub, startStorage, type BigqueryEmulator, type PubsubEmulator, type StorageEmulator } from '@pizzaflow/emulators';
 import { deployLocalStack } from '../../../tools/local/local-stack';
@@ -144,6 +147,8 @@ test('collector: 401 without a key, 202 for a valid order batch, published to Pu
     const message = await received;
     message.ack();
     expect(JSON.parse(message.data.toString()).event_id).toBe('deploy-evt-collector');
+    // The artifact pseudonymises before publishing: its PII key came from the environment.
+    expect(message.data.toString()).not.toContain('ada@example.com');
   } finally {
     await fn.stop();
     await subscription.close();
@@ -151,7 +156,8 @@ test('collector: 401 without a key, 202 for a valid order batch, published to Pu
 });
 
 test('ingest: 204 for the push of a valid event, landed in raw', async () => {
-  const event = { ...orderPlaced(), event_id: 'deploy-evt-ingest' };
+  // As the collector publishes it: PII fields as tokens under the same key.
+  const event = { ...pseudonymiseRecord(orderPlaced(), piiPaths(onlineOrderEvent), PII_KEY), event_id: 'deploy-evt-ingest' };
   const push = {
     message: { data: Buffer.from(JSON.stringify(event)).toString('base64'), attributes: { event_type: event.event_type }, messageId: 'deploy-1', publishTime: new Date().toISOString(), orderingKey: event.order_id },
     subscription: `projects/${PROJECT}/subscriptions/online-orders-ingest`,

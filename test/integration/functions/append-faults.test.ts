@@ -6,10 +6,13 @@
 // event once.
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
 import { status } from '@grpc/grpc-js';
+import { piiPaths } from '../../../contracts/bigquery-schema';
 import { orderPlaced } from '../../../contracts/examples';
+import { onlineOrderEvent } from '../../../contracts/online-order';
+import { pseudonymiseRecord } from '../../../contracts/pii';
 import { compileProject, runGraph, type CompiledGraph } from '../../../tools/dataform';
 import type { FunctionsHost } from '../../../tools/local/functions-host';
-import { API_KEY, eventually, PROJECT, query, startPlatform, type Platform } from '../../../tools/testing/functions-platform';
+import { API_KEY, eventually, PII_KEY, PROJECT, query, startPlatform, type Platform } from '../../../tools/testing/functions-platform';
 
 // BigQuery requires a partition filter on raw tables (see ingest-flow.test.ts for why DATE()).
 const ALL = "DATE(ingested_at) >= '2020-01-01'";
@@ -149,7 +152,8 @@ describe('ingest under Storage Write faults and crashes: nothing lost, never dou
       // Phase 2, rejected events: their appends to rejected_events fail twice first.
       p.bigqueryEmu.writeFaults.failNext(2, status.UNAVAILABLE);
       const topic = p.pubsub.topic('online-orders', { messageOrdering: true });
-      const placed = orderPlaced();
+      // PII as the collector publishes it (tokens), so the only fault is the one under test.
+      const placed = pseudonymiseRecord(orderPlaced(), piiPaths(onlineOrderEvent), PII_KEY);
       if (placed.event_type !== 'order.placed') throw new Error('example');
       await topic.publishMessage({ data: Buffer.from(JSON.stringify({ ...placed, event_id: 'af-bad-1', lines: [{ ...placed.lines[0], quantity: -1 }] })), orderingKey: 'o-af-bad-1' });
       await topic.publishMessage({ data: Buffer.from('{"event_id": "af-bad-2", '), orderingKey: 'o-af-bad-2' });

@@ -1,6 +1,7 @@
 // The generator's fault-injected data end to end: its online and delivery lines published to Pub/Sub
-// as they are, its POS files landed; every injected fault ends in rejected_events or quarantine with
-// a reason, everything else in raw, and reconciliation passes.
+// as the collector would publish them (valid lines with their PII as tokens, faulty ones as they
+// are), its POS files landed; every injected fault ends in rejected_events or quarantine with a
+// reason, everything else in raw, and reconciliation passes.
 import { mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
@@ -8,7 +9,8 @@ import { bucketName, loadCatalog } from '../../../contracts/catalog';
 import { generate, type FaultRecord } from '../../../tools/generator';
 import { collectReconcileInput, countPublished } from '../../../ops/reconcile/collect';
 import { reconcile } from '../../../ops/reconcile/reconcile';
-import { eventually, PROJECT, query, startPlatform, type Platform } from '../../../tools/testing/functions-platform';
+import { asCollectorPublishes } from '../../../tools/testing/as-published';
+import { eventually, PII_KEY, PROJECT, query, startPlatform, type Platform } from '../../../tools/testing/functions-platform';
 
 function walk(dir: string): string[] {
   return readdirSync(dir).flatMap((n) => (statSync(join(dir, n)).isDirectory() ? walk(join(dir, n)) : [join(dir, n)]));
@@ -33,11 +35,11 @@ describe('generated data with faults, end to end', () => {
     expect(published.online_orders).toBeGreaterThan(0);
     expect(faults.filter((f) => f.kind === 'schema_violation').length).toBeGreaterThan(0);
     expect(faults.filter((f) => f.kind === 'malformed_json').length).toBeGreaterThan(0);
-    for (const [dir, topicName] of [['online', 'online-orders'], ['deliveries', 'delivery-events']] as const) {
+    for (const [dir, topicName, stream] of [['online', 'online-orders', 'online-order'], ['deliveries', 'delivery-events', 'delivery']] as const) {
       const topic = p.pubsub.topic(topicName);
       const sends: Promise<string>[] = [];
       for (const path of walk(join(outDir, dir)).sort()) {
-        for (const line of readFileSync(path, 'utf8').split('\n').filter((l) => l !== '')) sends.push(topic.publishMessage({ data: Buffer.from(line) }));
+        for (const line of readFileSync(path, 'utf8').split('\n').filter((l) => l !== '')) sends.push(topic.publishMessage({ data: Buffer.from(asCollectorPublishes(line, stream, PII_KEY)) }));
       }
       await Promise.all(sends);
     }
@@ -55,6 +57,8 @@ describe('generated data with faults, end to end', () => {
       expect({ event_id: f.event_id, field: row?.field_path }).toEqual({ event_id: f.event_id, field: f.field });
     }
     expect(rejected.filter((r) => r.reason_code === 'invalid_json')).toHaveLength(faults.filter((f) => f.kind === 'malformed_json').length);
+    // What the collector would have published carries no plain PII: nothing is refused for it.
+    expect(rejected.filter((r) => r.reason_code === 'pii_not_pseudonymised')).toEqual([]);
   }, 120_000);
 
   it('quarantines or archives every faulty POS file, and reconciliation passes', async () => {

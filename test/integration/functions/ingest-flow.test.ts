@@ -6,7 +6,9 @@ import * as grpc from '@grpc/grpc-js';
 import { managedwriter } from '@google-cloud/bigquery-storage';
 import { loadCatalog } from '../../../contracts/catalog';
 import { deliveryEvent, orderPlaced, orderUpdated } from '../../../contracts/examples';
-import { isPseudonym } from '../../../contracts/pii';
+import { piiPaths } from '../../../contracts/bigquery-schema';
+import { onlineOrderEvent } from '../../../contracts/online-order';
+import { isPseudonym, pseudonymise, pseudonymiseRecord } from '../../../contracts/pii';
 import { signWebhook } from '../../../functions/collector/signature';
 import { routerFor } from '../../../functions/ingest/decision';
 import { createIngestHttpHandler } from '../../../functions/ingest/http';
@@ -20,6 +22,9 @@ import { API_KEY, eventually, PII_KEY, PROJECT, query, startPlatform, WEBHOOK_SE
 // BigQuery requires a partition filter on raw tables. The emulator refuses `ingested_at >= TIMESTAMP '…'`
 // when its statistics prove it always true (reported); a DATE() filter passes in both.
 const ALL = "DATE(ingested_at) >= '2020-01-01'";
+
+/** An order as the collector publishes it (every PII field its token): what a direct publisher must send too. */
+const publishedOrder = () => pseudonymiseRecord(orderPlaced(), piiPaths(onlineOrderEvent), PII_KEY);
 
 describe('ingest flow: collector → Pub/Sub → push → ingest → BigQuery', () => {
   let p: Platform;
@@ -45,6 +50,8 @@ describe('ingest flow: collector → Pub/Sub → push → ingest → BigQuery', 
     }, 20_000, 'two raw rows');
     expect(rows[0]!.event_id).toBe('it-evt-1');
     expect(isPseudonym(rows[0]!.email)).toBe(true);
+    // The collector's token under the one PII key: the same token ingest made before, so joins hold.
+    expect(rows[0]!.email).toBe(pseudonymise('ada@example.com', PII_KEY, 'email'));
     expect(rows[0]!.message_id).toBeTruthy();
   });
 
@@ -68,37 +75,44 @@ describe('ingest flow: collector → Pub/Sub → push → ingest → BigQuery', 
 
   it('records bad events published straight to Pub/Sub in rejected_events with the field, and acks them', async () => {
     const topic = p.pubsub.topic('online-orders', { messageOrdering: true });
-    const placed = orderPlaced();
+    const placed = publishedOrder();
     if (placed.event_type !== 'order.placed') throw new Error('example');
     await topic.publishMessage({ data: Buffer.from(JSON.stringify({ ...placed, event_id: 'it-bad-1', lines: [{ ...placed.lines[0], quantity: -1 }] })), orderingKey: 'o-bad-1', attributes: { event_type: 'order.placed' } });
-    await topic.publishMessage({ data: Buffer.from('{"event_id": "it-bad-2", '), orderingKey: 'o-bad-2' });
+    await topic.publishMessage({ data: Buffer.from('{"event_id": "it-bad-2", "email": "ada@example.com", '), orderingKey: 'o-bad-2' });
+    // Valid, but around the collector: its e-mail in plain text.
+    await topic.publishMessage({ data: Buffer.from(JSON.stringify({ ...placed, event_id: 'it-bad-3', customer: { ...placed.customer, email: 'ada@example.com' } })), orderingKey: 'o-bad-3', attributes: { event_type: 'order.placed' } });
     const rows = await eventually(async () => {
       const r = await query<{ event_id: string | null; reason_code: string; field_path: string | null; reason: string; payload: string }>(
         p.bigquery,
         `SELECT event_id, reason_code, field_path, reason, payload FROM raw.rejected_events WHERE source = 'online_orders' ORDER BY reason_code`,
       );
-      return r.length >= 2 ? r : undefined;
-    }, 20_000, 'two rejected rows');
-    expect(rows[0]).toMatchObject({ reason_code: 'invalid_json', event_id: null, payload: '{"event_id": "it-bad-2", ' });
-    expect(rows[1]).toMatchObject({ reason_code: 'schema_violation', event_id: 'it-bad-1', field_path: 'lines[0].quantity' });
-    expect(rows[1]!.reason).toContain('lines[0].quantity');
-    expect(rows[1]!.payload).not.toContain('ada@example.com');
+      return r.length >= 3 ? r : undefined;
+    }, 20_000, 'three rejected rows');
+    // Text that is not JSON is kept with its e-mail- and phone-shaped parts masked.
+    expect(rows[0]).toMatchObject({ reason_code: 'invalid_json', event_id: null, payload: '{"event_id": "it-bad-2", "email": "[email]", ' });
+    expect(rows[1]).toMatchObject({ reason_code: 'pii_not_pseudonymised', event_id: 'it-bad-3', field_path: 'customer.email' });
+    expect(rows[1]!.reason).not.toContain('ada@example.com');
+    expect(rows[1]!.payload).toContain(pseudonymise('ada@example.com', PII_KEY, 'email'));
+    expect(rows[2]).toMatchObject({ reason_code: 'schema_violation', event_id: 'it-bad-1', field_path: 'lines[0].quantity' });
+    expect(rows[2]!.reason).toContain('lines[0].quantity');
+    for (const row of rows) expect(row.payload).not.toContain('ada@example.com');
     // Acked: nothing waits for redelivery on the ingest subscription.
     await new Promise((r) => setTimeout(r, 500));
     const again = await query(p.bigquery, `SELECT COUNT(*) AS n FROM raw.rejected_events WHERE source = 'online_orders'`);
-    expect(again[0]).toEqual({ n: 2 });
+    expect(again[0]).toEqual({ n: 3 });
   });
 
   it('records messages arriving through the dead-letter subscription as dead_lettered', async () => {
     // What Pub/Sub forwards after max delivery attempts: same data, plus the CloudPubSubDeadLetter* attributes.
     const attributes = { event_type: 'order.placed', CloudPubSubDeadLetterSourceSubscription: 'online-orders-ingest', CloudPubSubDeadLetterSourceDeliveryCount: '10' };
-    await p.pubsub.topic('dead-letter').publishMessage({ data: Buffer.from(JSON.stringify({ ...orderPlaced(), event_id: 'it-dl-1' })), attributes });
+    await p.pubsub.topic('dead-letter').publishMessage({ data: Buffer.from(JSON.stringify({ ...publishedOrder(), event_id: 'it-dl-1' })), attributes });
     const rows = await eventually(async () => {
       const r = await query<{ reason: string; payload: string }>(p.bigquery, `SELECT reason, payload FROM raw.rejected_events WHERE source = 'dead_letter' AND reason_code = 'dead_lettered' AND event_id = 'it-dl-1'`);
       return r.length === 1 ? r : undefined;
     }, 20_000, 'the dead-lettered row');
     expect(rows[0]!.reason).toBe('dead-lettered after 10 delivery attempts from online-orders-ingest');
     expect(rows[0]!.payload).not.toContain('ada@example.com');
+    expect(rows[0]!.payload).toContain(pseudonymise('ada@example.com', PII_KEY, 'email'));
   });
 
   it('takes a duplicate delivery: raw keeps both copies, the staging model keeps one row per event_id (the first ingested)', async () => {
@@ -136,10 +150,10 @@ describe('ingest flow: collector → Pub/Sub → push → ingest → BigQuery', 
   }, 60_000);
 
   it('reconciles: every message the tests published is in raw or rejected_events', async () => {
-    // Published above: 2 + 2 (duplicate) online orders through the collector, 2 bad ones straight to
+    // Published above: 2 + 2 (duplicate) online orders through the collector, 3 bad ones straight to
     // Pub/Sub, 1 webhook delivery, 1 dead-lettered online order.
     const input = await collectReconcileInput(p.bigquery, PROJECT, '2020-01-01');
-    const report = reconcile({ ...input, published: { online_orders: 7, delivery_events: 1 } }, loadCatalog());
+    const report = reconcile({ ...input, published: { online_orders: 8, delivery_events: 1 } }, loadCatalog());
     expect(report.problems).toEqual([]);
     expect(report.ok).toBe(true);
   });
@@ -161,7 +175,7 @@ describe('ingest flow: collector → Pub/Sub → push → ingest → BigQuery', 
       log: createLogger('test', { level: 'silent' }),
     });
     try {
-      const push = { message: { data: Buffer.from(JSON.stringify(orderPlaced())).toString('base64'), messageId: '1', publishTime: new Date().toISOString() }, subscription: 'projects/x/subscriptions/online-orders-ingest' };
+      const push = { message: { data: Buffer.from(JSON.stringify(publishedOrder())).toString('base64'), messageId: '1', publishTime: new Date().toISOString() }, subscription: 'projects/x/subscriptions/online-orders-ingest' };
       const out = await handler({ headers: {}, body: push });
       expect(out.status).toBe(503);
     } finally {

@@ -16,6 +16,7 @@ const SHOP_KEY = 'hostile-shop-key-0002';
 const HQ_KEY = 'hostile-hq-key-0003';
 const SECRET = 'hostile-dashdrop-secret-0123';
 const PII_MARKER = 'pii-marker-jane.doe@example.com';
+const PII_KEY = 'hostile-pii-key-0123456789';
 
 /** A gzip body inflating to `inflatedBytes` of zeros (about 1/1000 of that on the wire). */
 async function gzipBomb(inflatedBytes: number): Promise<Buffer> {
@@ -61,6 +62,7 @@ beforeAll(async () => {
     PUBSUB_EMULATOR_HOST: pubsubEmu.url.replace(/^https?:\/\//, ''),
     PIZZAFLOW_API_KEYS: `portal[m0001]=${PORTAL_KEY},shop[m0002|m0003]=${SHOP_KEY},hq[*]=${HQ_KEY}`,
     PIZZAFLOW_WEBHOOK_SECRETS: `dashdrop=${SECRET}`,
+    PIZZAFLOW_PII_KEY: PII_KEY,
     LOG_LEVEL: 'debug',
   });
 });
@@ -74,7 +76,7 @@ afterAll(async () => {
 afterEach(() => {
   // Nothing secret or personal is ever logged, whatever the request.
   const logged = collector.output();
-  for (const secret of [PORTAL_KEY, SHOP_KEY, HQ_KEY, SECRET, PII_MARKER]) expect(logged).not.toContain(secret);
+  for (const secret of [PORTAL_KEY, SHOP_KEY, HQ_KEY, SECRET, PII_KEY, PII_MARKER]) expect(logged).not.toContain(secret);
 });
 
 const ORDERS = '/v1/orders/events';
@@ -151,6 +153,9 @@ describe('collector tenancy: API keys bound to merchants (PIZZAFLOW_API_KEYS cli
     expect(hq.status).toBe(202);
     const published = await pullAll('online-orders-tap');
     expect(published.map((e) => (e as { event_id: string }).event_id).sort()).toEqual(['evt-hq', 'evt-own']);
+    // Published pseudonymised: no plain e-mail or phone in Pub/Sub.
+    expect(JSON.stringify(published)).not.toMatch(/ada@example\.com|555-0100/);
+    expect(published.map((e) => (e as { customer: { email: string } }).customer.email)).toEqual([expect.stringMatching(/^pii1_[0-9a-f]{64}$/), expect.stringMatching(/^pii1_[0-9a-f]{64}$/)]);
   });
 
   it("answers 403 naming merchant_id for another merchant's event, and publishes nothing of the batch", async () => {

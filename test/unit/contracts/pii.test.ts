@@ -2,8 +2,10 @@ import { createHmac } from 'node:crypto';
 import fc from 'fast-check';
 import { piiPaths } from '../../../contracts/bigquery-schema';
 import { onlineOrderEvent } from '../../../contracts/online-order';
-import { hmacSha256Hex, isPseudonym, PiiKeyError, pseudonymise, pseudonymiseInPlace, pseudonymiseRecord } from '../../../contracts/pii';
+import { hmacSha256Hex, isPseudonym, maskPiiText, PiiKeyError, plainPiiPaths, pseudonymise, pseudonymiseInPlace, pseudonymiseRecord } from '../../../contracts/pii';
 import { orderPlaced, orderUpdated } from '../../../contracts/examples';
+import { fastValidator } from '../../../contracts/fast-validator';
+import { validateValue } from '../../../contracts/verdict';
 
 const KEY = 'test-key-0123456789abcdef';
 
@@ -108,5 +110,107 @@ describe('pseudonymising twice (a replayed event)', () => {
     const twice = pseudonymiseRecord(once, ['customer.email', 'customer.phone'], KEY);
     expect(isPseudonym(once.customer.email)).toBe(true);
     expect(twice).toEqual(once);
+  });
+});
+
+describe('plainPiiPaths', () => {
+  const paths = piiPaths(onlineOrderEvent);
+
+  it('names every PII field of a plain order, and none once the order is pseudonymised', () => {
+    expect(plainPiiPaths(orderPlaced(), paths)).toEqual(['customer.email', 'customer.name', 'customer.phone', 'delivery_address.line1']);
+    expect(plainPiiPaths(pseudonymiseRecord(orderPlaced(), paths, KEY), paths)).toEqual([]);
+  });
+
+  it('skips absent and null values, and names array elements by index', () => {
+    expect(plainPiiPaths(orderUpdated(), paths)).toEqual([]);
+    expect(plainPiiPaths({ ...orderPlaced(), delivery_address: null }, paths)).not.toContain('delivery_address.line1');
+    const token = pseudonymise('a@b.co', KEY, 'email');
+    expect(plainPiiPaths({ contacts: [{ email: token }, { email: 'b@c.co' }, { email: null }] }, ['contacts[].email'])).toEqual(['contacts[1].email']);
+    expect(plainPiiPaths({ emails: [token, 'x@y.co'] }, ['emails[]'])).toEqual(['emails[1]']);
+  });
+
+  it('counts a non-string value in a PII place as plain', () => {
+    expect(plainPiiPaths({ customer: { email: { nested: 'ada@example.com' } } }, ['customer.email'])).toEqual(['customer.email']);
+  });
+});
+
+describe('contracts take the pseudonym token where a PII value is expected', () => {
+  const tokenised = () => pseudonymiseRecord(orderPlaced(), piiPaths(onlineOrderEvent), KEY);
+  const withCustomer = (patch: Record<string, string>) => {
+    const order = orderPlaced() as unknown as { customer: Record<string, string> };
+    Object.assign(order.customer, patch);
+    return order;
+  };
+
+  it('accepts a plain order and its pseudonymised copy, in zod and in the fast validator alike', () => {
+    for (const record of [orderPlaced(), tokenised()]) {
+      expect(validateValue('online-order', record)).toEqual({ ok: true });
+      expect(fastValidator('online-order')(record)).toEqual({ ok: true });
+    }
+  });
+
+  it.each([
+    ['a token with upper-case hex', { email: 'pii1_' + 'A'.repeat(64) }],
+    ['a token one digit short', { phone: 'pii1_' + 'a'.repeat(63) }],
+    ['a token of another version', { email: 'pii2_' + 'a'.repeat(64) }],
+    ['a token with text after it', { phone: pseudonymise('x', KEY) + ' ' }],
+    ['an e-mail without a domain', { email: 'ada@' }],
+    ['a phone with letters', { phone: '+1 555 CALL NOW' }],
+  ])('refuses %s in both validators, naming the field', (_what, patch) => {
+    const record = withCustomer(patch);
+    const field = `customer.${Object.keys(patch)[0]!}`;
+    expect(validateValue('online-order', record)).toMatchObject({ ok: false, path: field });
+    expect(fastValidator('online-order')(record)).toMatchObject({ ok: false, path: field });
+  });
+
+  it('agrees with zod on random tokens, near-tokens, e-mails and phones in every PII field', () => {
+    const hex = fc.string({ unit: fc.constantFrom(...'0123456789abcdefABCDEFg'), minLength: 62, maxLength: 66 });
+    const value = fc.oneof(
+      hex.map((h) => `pii1_${h}`),
+      fc.emailAddress(),
+      fc.string({ unit: fc.constantFrom(...'+0123456789 ()-x'), maxLength: 24 }),
+      fc.string({ maxLength: 80 }),
+    );
+    fc.assert(
+      fc.property(fc.constantFrom('name', 'email', 'phone'), value, (field, v) => {
+        const record = withCustomer({ [field]: v });
+        expect(fastValidator('online-order')(record).ok).toBe(validateValue('online-order', record).ok);
+      }),
+      { numRuns: 2000 },
+    );
+  });
+});
+
+describe('maskPiiText', () => {
+  it.each([
+    ['an e-mail in a sentence', 'contact ada.lovelace+pizza@example.co.uk today', 'contact [email] today'],
+    ['e-mails in broken JSON', '{"email":"ada@example.com","cc":"B.O\'Neil@mail.example.org",', '{"email":"[email]","cc":"[email]",'],
+    ['a +44 mobile with spaces', 'call +44 7700 900123 please', 'call [phone] please'],
+    ['a +44 London number with a trunk zero in brackets', 'tel: +44 (0)20 7946 0958.', 'tel: [phone].'],
+    ['a +44 number without spaces', '"phone":"+447700900123"', '"phone":"[phone]"'],
+    ['a 0044 number', 'ring 0044 20 7946 0958', 'ring [phone]'],
+    ['a UK national number', 'landline 020 7946 0958, mobile 07700 900123', 'landline [phone], mobile [phone]'],
+    ['North American numbers', '+1 (312) 555-0100 or (312) 555-0199 or 312-555-0142', '[phone] or [phone] or [phone]'],
+  ])('masks %s', (_what, text, masked) => {
+    expect(maskPiiText(text)).toBe(masked);
+  });
+
+  it.each([
+    ['order ids', 'order o-s0001-000123 and ORD-2026-000123 and 100023'],
+    ['cents and amounts', '"total_cents":3212,"unit_price_cents":1299,"tax":186, 12.50 GBP, +12.50'],
+    ['timestamps and dates', '"event_time":"2026-11-23T18:04:05.120Z","at":"2026-11-23T12:10:00-05:00","d":"2026-01-05"'],
+    ['epoch milliseconds and long ids', '1732385045120 sku-00012345678 pos-s0001-r1-000123'],
+    ['postal codes and a bare @', 'SW1A 1AA, 60601, @pizzaflow, user@localhost'],
+    ['pseudonym tokens', `{"email":"${pseudonymise('ada@example.com', KEY, 'email')}","phone":"pii1_${'0'.repeat(64)}"}`],
+  ])('leaves %s alone', (_what, text) => {
+    expect(maskPiiText(text)).toBe(text);
+  });
+
+  it('takes linear time on long runs of the characters the patterns consume', () => {
+    for (const run of ['a'.repeat(2_000_000), '1 '.repeat(1_000_000), '+1'.repeat(1_000_000), 'a.'.repeat(1_000_000) + '@']) {
+      const started = process.hrtime.bigint();
+      maskPiiText(run);
+      expect(Number(process.hrtime.bigint() - started) / 1e6).toBeLessThan(2_000);
+    }
   });
 });

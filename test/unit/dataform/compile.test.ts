@@ -1,5 +1,6 @@
 // The Dataform project compiles in-process with the pinned @dataform/core, and its graph has the
 // layers, documentation, partitioning and incremental mechanics the transform relies on.
+import { platformCatalog } from '../../../contracts/catalog';
 import { compileProject, buildActions, type CompiledGraph, type CompiledTable } from '../../../tools/dataform';
 
 let graph: CompiledGraph;
@@ -16,10 +17,13 @@ beforeAll(() => {
 const MARTS = ['dim_store', 'dim_product', 'dim_promotion', 'dim_date', 'fct_orders', 'fct_order_lines', 'fct_deliveries', 'fct_inventory_daily', 'mart_store_sales_hourly', 'mart_product_mix_daily', 'mart_promotion_lift', 'mart_delivery_performance', 'mart_inventory_health', 'mart_merchant_timeseries'];
 const EVENT_PARTITIONED = ['fct_orders', 'fct_order_lines', 'fct_deliveries', 'fct_inventory_daily', 'mart_store_sales_hourly', 'mart_product_mix_daily', 'mart_delivery_performance', 'mart_inventory_health', 'mart_merchant_timeseries'];
 
-test('declares every raw table as a source', () => {
+test('declares every raw table, and the ops tables its own actions write, as a source', () => {
   const sources = graph.declarations!.map((d) => `${d.target.schema}.${d.target.name}`).sort();
   expect(sources).toEqual(
-    ['online_order_events', 'delivery_events', 'pos_transactions', 'inventory_movements', 'rejected_events', 'ref_merchants', 'ref_stores', 'ref_suppliers', 'ref_raw_materials', 'ref_products', 'ref_promotions'].map((n) => `raw.${n}`).sort(),
+    [
+      ...['online_order_events', 'delivery_events', 'pos_transactions', 'inventory_movements', 'rejected_events', 'ref_merchants', 'ref_stores', 'ref_suppliers', 'ref_raw_materials', 'ref_products', 'ref_promotions'].map((n) => `raw.${n}`),
+      ...platformCatalog().tables.filter((t) => t.writtenBy === 'dataform').map((t) => `${t.dataset}.${t.name}`),
+    ].sort(),
   );
 });
 
@@ -130,13 +134,13 @@ test('a malformed var is a compilation error that names it', () => {
 
 test('assertions cover uniqueness, non-null, accepted values, referential integrity, freshness and reconciliation', () => {
   const names = graph.assertions!.map((a) => a.target.name);
-  expect(names).toEqual(expect.arrayContaining(['assert_raw_is_fresh', 'assert_raw_reconciles_with_staging', 'assert_order_lines_reference_known_products', 'assert_deliveries_reference_known_orders']));
+  expect(names).toEqual(expect.arrayContaining(['assert_marts_are_fresh', 'assert_raw_reconciles_with_staging', 'assert_order_lines_reference_known_products', 'assert_deliveries_reference_known_orders']));
   expect(names.some((n) => n.includes('fct_orders_assertions_uniqueKey'))).toBe(true);
   expect(names.some((n) => n.includes('stg_online_order_events_assertions_rowConditions'))).toBe(true);
-  const fresh = graph.assertions!.find((a) => a.target.name === 'assert_raw_is_fresh')!;
+  const fresh = graph.assertions!.find((a) => a.target.name === 'assert_marts_are_fresh')!;
   expect(fresh.query).toMatch(/interval 60 minute/);
   const custom = compileProject('dataform', { vars: { freshness_max_minutes: '15', freshness_reference_at: '2026-11-24T00:00:00Z' } });
-  expect(custom.assertions!.find((a) => a.target.name === 'assert_raw_is_fresh')!.query).toMatch(/timestamp_sub\(timestamp\('2026-11-24T00:00:00Z'\), interval 15 minute\)/);
+  expect(custom.assertions!.find((a) => a.target.name === 'assert_marts_are_fresh')!.query).toMatch(/timestamp_sub\(timestamp\('2026-11-24T00:00:00Z'\), interval 15 minute\)/);
 });
 
 test('the unit cost rule is the generator\'s: ROUND of the summed exact fractions', () => {
@@ -144,8 +148,31 @@ test('the unit cost rule is the generator\'s: ROUND of the summed exact fraction
   expect(table('int_product_unit_costs').query).toMatch(/cast\(recipes\.quantity \* materials\.pack_cost_cents as numeric\) \/ materials\.pack_size/);
 });
 
-test('the watermark advances only after every mart, and only from the touched dates table', () => {
+test('the watermark and the run record advance only after every mart and every assertion of the graph', () => {
   const actions = buildActions(graph);
-  const advance = actions.find((a) => a.key === 'staging.advance_watermark')!;
-  for (const name of EVENT_PARTITIONED) expect(advance.deps).toContain(`marts.${name}`);
+  const record = actions.find((a) => a.target.name === 'record_transform_run')!;
+  for (const name of EVENT_PARTITIONED) expect(record.deps).toContain(`marts.${name}`);
+  const assertions = actions.filter((a) => a.kind === 'assertion').map((a) => a.key);
+  expect(assertions.length).toBeGreaterThan(20);
+  expect(assertions.filter((key) => !record.deps.includes(key))).toEqual([]);
+  const sql = (graph.operations ?? []).find((o) => o.target.name === 'record_transform_run')!.queries!.join('\n');
+  expect(sql).toMatch(/begin transaction;[^]*insert into \S+dataform_watermark[^]*insert into \S+ops\S*transform_runs[^]*update \S+transform_lease[^]*commit transaction/);
+});
+
+test('the lease is taken before anything else runs: every action depends on acquire_run_lease, directly or through another', () => {
+  const actions = buildActions(graph);
+  const byKey = new Map(actions.map((a) => [a.key, a]));
+  const acquire = actions.find((a) => a.target.name === 'acquire_run_lease')!;
+  expect(acquire.deps).toEqual([]);
+  const reaches = (key: string, seen = new Set<string>()): boolean => {
+    if (key === acquire.key) return true;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return (byKey.get(key)?.deps ?? []).some((d) => reaches(d, seen));
+  };
+  expect(actions.filter((a) => a !== acquire && !reaches(a.key)).map((a) => a.key)).toEqual([]);
+  const sql = (graph.operations ?? []).find((o) => o.target.name === 'acquire_run_lease')!.queries!;
+  // One query (one BigQuery script), so the transaction spans the take and the check.
+  expect(sql).toHaveLength(1);
+  expect(sql[0]).toMatch(/begin transaction;[^]*update [^]*set holder = this_run[^]*select error\([^]*commit transaction/);
 });

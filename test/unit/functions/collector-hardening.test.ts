@@ -2,7 +2,7 @@
 // body reader is called only after them, with the cap; merchant bindings of API keys.
 import { Readable } from 'node:stream';
 import { createKeyRing } from '../../../functions/runtime/api-keys';
-import { createCollectorHandler, type CollectorRequest, type OutboundMessage, type Publisher } from '../../../functions/collector/handler';
+import { createCollectorHandler, piiPseudonymiser, type CollectorRequest, type OutboundMessage, type Publisher } from '../../../functions/collector/handler';
 import { readCappedBody, type BodyRead } from '../../../functions/collector/body';
 import { ReplayCache, signWebhook } from '../../../functions/collector/signature';
 import { deliveryEvent, orderPlaced } from '../../../contracts/examples';
@@ -20,6 +20,7 @@ function setup(merchantScopes?: Record<string, '*' | string[]>) {
   };
   const handle = createCollectorHandler({
     apiKeys: createKeyRing({ shop: 'shop-key', hq: 'hq-key', stray: 'stray-key' }),
+    pseudonymise: piiPseudonymiser('hardening-test-pii-key-0123'),
     merchantScopes,
     webhookSecrets: { dashdrop: SECRET },
     publisher,

@@ -1,10 +1,16 @@
 import { createKeyRing } from '../../../functions/runtime/api-keys';
-import { createCollectorHandler, type CollectorRequest, type OutboundMessage, type Publisher } from '../../../functions/collector/handler';
+import { createCollectorHandler, piiPseudonymiser, type CollectorRequest, type OutboundMessage, type Publisher } from '../../../functions/collector/handler';
 import { ReplayCache, signWebhook, verifyWebhookSignature } from '../../../functions/collector/signature';
 import { deliveryEvent, orderPlaced, orderUpdated } from '../../../contracts/examples';
+import { piiPaths } from '../../../contracts/bigquery-schema';
+import { onlineOrderEvent } from '../../../contracts/online-order';
+import { isPseudonym, PiiKeyError, pseudonymise, pseudonymiseRecord } from '../../../contracts/pii';
+import { decideIngest } from '../../../functions/ingest/decision';
 
 const NOW = Date.parse('2026-11-23T18:31:00Z');
 const SECRET = 'dashdrop-secret-0123456789';
+const PII_KEY = 'collector-test-pii-key-0123';
+const pseudonymiseEvents = piiPseudonymiser(PII_KEY);
 
 function fakePublisher(fail = false): Publisher & { calls: { topic: string; messages: OutboundMessage[] }[] } {
   const calls: { topic: string; messages: OutboundMessage[] }[] = [];
@@ -23,6 +29,7 @@ function setup(fail = false) {
   const errors: unknown[] = [];
   const handle = createCollectorHandler({
     apiKeys: createKeyRing({ portal: 'portal-key-1', app: 'app-key-2' }),
+    pseudonymise: pseudonymiseEvents,
     webhookSecrets: { dashdrop: SECRET },
     publisher,
     replayCache: new ReplayCache(),
@@ -54,7 +61,8 @@ describe('collector: online order events', () => {
     const m = publisher.calls[0]!.messages[0]!;
     expect(m.orderingKey).toBe('o-s0001-000001');
     expect(m.attributes).toEqual({ event_type: 'order.placed', schema_version: '1', source: 'client:portal' });
-    expect(JSON.parse(m.data.toString())).toEqual(orderPlaced());
+    expect(JSON.parse(m.data.toString())).toEqual(pseudonymiseRecord(orderPlaced(), piiPaths(onlineOrderEvent), PII_KEY));
+    expect(JSON.parse(publisher.calls[0]!.messages[1]!.data.toString())).toEqual(orderUpdated());
   });
 
   it('answers 401 without a key or with an unknown one', async () => {
@@ -83,7 +91,7 @@ describe('collector: online order events', () => {
     const { handle } = setup();
     const many = Array.from({ length: 1001 }, () => orderUpdated());
     expect((await handle(orderReq({ events: many }))).status).toBe(413);
-    const small = createCollectorHandler({ apiKeys: createKeyRing({ a: 'k' }), webhookSecrets: {}, publisher: fakePublisher(), replayCache: new ReplayCache(), maxBodyBytes: 100 });
+    const small = createCollectorHandler({ apiKeys: createKeyRing({ a: 'k' }), pseudonymise: pseudonymiseEvents, webhookSecrets: {}, publisher: fakePublisher(), replayCache: new ReplayCache(), maxBodyBytes: 100 });
     expect((await small(orderReq({ events: [orderPlaced()] }, 'k'))).status).toBe(413);
   });
 
@@ -99,6 +107,54 @@ describe('collector: online order events', () => {
     const { handle } = setup();
     expect((await handle({ ...orderReq({}), path: '/v1/other' })).status).toBe(404);
     expect((await handle({ ...orderReq({}), method: 'GET' })).status).toBe(405);
+  });
+});
+
+describe('collector: no plain PII leaves it', () => {
+  const plain = orderPlaced();
+  if (plain.event_type !== 'order.placed') throw new Error('fixture changed');
+  const values = [plain.customer.name, plain.customer.email, plain.customer.phone, plain.delivery_address!.line1];
+
+  it('publishes every PII field of an order as its pii1_ token, and no plain e-mail, phone, name or street', async () => {
+    const { handle, publisher } = setup();
+    expect((await handle(orderReq({ events: [plain] }))).status).toBe(202);
+    const data = publisher.calls[0]!.messages[0]!.data.toString();
+    for (const value of values) expect(data).not.toContain(value);
+    expect(data).not.toMatch(/@example\.com|555-0100/);
+    const published = JSON.parse(data) as { customer: Record<string, string>; delivery_address: Record<string, string> };
+    expect([published.customer.name, published.customer.email, published.customer.phone, published.delivery_address.line1].every(isPseudonym)).toBe(true);
+    // The tokens ingest made before the collector did, so joins across time still work.
+    expect(published.customer.email).toBe(pseudonymise('ada@example.com', PII_KEY, 'email'));
+    expect(published.customer.phone).toBe(pseudonymise('+1 (312) 555-0100', PII_KEY, 'phone'));
+    // Everything else is published as sent.
+    expect(published.delivery_address.city).toBe('Chicago');
+    expect(published.customer.customer_id).toBe('c-42');
+  });
+
+  it('publishes messages that ingest accepts into raw with the same tokens', async () => {
+    const { handle, publisher } = setup();
+    await handle(orderReq({ events: [plain] }));
+    const m = publisher.calls[0]!.messages[0]!;
+    const msg = { messageId: 'm-1', publishTime: '2026-11-23T18:31:00Z', data: m.data, attributes: m.attributes, orderingKey: m.orderingKey, subscription: 'projects/p/subscriptions/online-orders-ingest', deliveryAttempt: 1 };
+    const decision = decideIngest(msg, 'online_orders', { piiKey: PII_KEY, nowMs: NOW });
+    expect(decision).toMatchObject({ kind: 'raw', row: { customer: { email: pseudonymise('ada@example.com', PII_KEY, 'email') } } });
+  });
+
+  it('keeps a token a client already sent (a resent, already pseudonymised event)', async () => {
+    const { handle, publisher } = setup();
+    const tokenised = pseudonymiseRecord(plain, piiPaths(onlineOrderEvent), PII_KEY);
+    expect((await handle(orderReq({ events: [tokenised] }))).status).toBe(202);
+    expect(JSON.parse(publisher.calls[0]!.messages[0]!.data.toString())).toEqual(tokenised);
+  });
+
+  it('refuses a key too short to pseudonymise with when it is wired, not on the first event', () => {
+    expect(() => piiPseudonymiser('short')).toThrow(PiiKeyError);
+  });
+
+  it('publishes a delivery webhook, which has no PII field, byte for byte as parsed', async () => {
+    const { handle, publisher } = setup();
+    await handle(webhookReq(deliveryEvent()));
+    expect(JSON.parse(publisher.calls[0]!.messages[0]!.data.toString())).toEqual(deliveryEvent());
   });
 });
 
@@ -125,7 +181,7 @@ describe('collector: provider webhooks (HMAC-SHA256 over timestamp.body)', () =>
   it('lets the provider retry the same signed delivery after a 503', async () => {
     const publisher = fakePublisher(true);
     const cache = new ReplayCache();
-    const deps = { apiKeys: createKeyRing({}), webhookSecrets: { dashdrop: SECRET }, replayCache: cache, now: () => NOW };
+    const deps = { apiKeys: createKeyRing({}), pseudonymise: pseudonymiseEvents, webhookSecrets: { dashdrop: SECRET }, replayCache: cache, now: () => NOW };
     const req = webhookReq(deliveryEvent());
     expect((await createCollectorHandler({ ...deps, publisher })(req)).status).toBe(503);
     expect((await createCollectorHandler({ ...deps, publisher: fakePublisher() })(req)).status).toBe(202);

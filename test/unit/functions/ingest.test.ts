@@ -1,6 +1,8 @@
+import { piiPaths } from '../../../contracts/bigquery-schema';
 import { loadCatalog } from '../../../contracts/catalog';
 import { deliveryEvent, orderPlaced } from '../../../contracts/examples';
-import { isPseudonym } from '../../../contracts/pii';
+import { onlineOrderEvent } from '../../../contracts/online-order';
+import { isPseudonym, pseudonymise, pseudonymiseRecord } from '../../../contracts/pii';
 import { rejectedEvent } from '../../../contracts/ops';
 import { RetryableError } from '../../../functions/runtime/errors';
 import { createLogger } from '../../../functions/runtime/logger';
@@ -15,6 +17,8 @@ const NOW = Date.parse('2026-11-23T18:40:00Z');
 const ctx = { piiKey: KEY, nowMs: NOW };
 const catalog = loadCatalog();
 const route = routerFor(catalog);
+/** An order as the collector publishes it: every PII field already a token under the same key. */
+const publishedOrder = () => pseudonymiseRecord(orderPlaced(), piiPaths(onlineOrderEvent), KEY);
 
 // Push format: https://cloud.google.com/pubsub/docs/push#receive_push
 function pushBody(payload: string | object, extra: { subscription?: string; attributes?: Record<string, string>; deliveryAttempt?: number } = {}) {
@@ -57,8 +61,8 @@ describe('routerFor', () => {
 });
 
 describe('decideIngest', () => {
-  it('turns a valid order into a raw row with PII pseudonymised and ingest metadata', () => {
-    const d = decideIngest(decode(orderPlaced(), { deliveryAttempt: 2 }), 'online_orders', ctx);
+  it('turns a valid order published by the collector (PII as tokens) into a raw row with ingest metadata', () => {
+    const d = decideIngest(decode(publishedOrder(), { deliveryAttempt: 2 }), 'online_orders', ctx);
     if (d.kind !== 'raw') throw new Error(`expected raw, got ${JSON.stringify(d)}`);
     expect(d.table).toBe('online_order_events');
     const row = d.row as ReturnType<typeof orderPlaced> & Record<string, unknown>;
@@ -67,6 +71,7 @@ describe('decideIngest', () => {
     expect(isPseudonym(row.customer.email)).toBe(true);
     expect(isPseudonym(row.customer.name)).toBe(true);
     expect(isPseudonym(row.delivery_address?.line1)).toBe(true);
+    expect(row.customer.email).toBe(pseudonymise('ada@example.com', KEY, 'email'));
     expect(row.delivery_address?.city).toBe('Chicago');
     expect(row).toMatchObject({ ingested_at: '2026-11-23T18:40:00.000Z', message_id: 'm-1', published_at: '2026-11-23T18:39:59.5Z', delivery_attempt: 2 });
   });
@@ -81,6 +86,52 @@ describe('decideIngest', () => {
     expect(d.row.payload).not.toContain('ada@example.com');
     expect(d.row.payload).toContain('"channel":"fax"');
     expect(d.row.payload_sha256).toMatch(/^[0-9a-f]{64}$/);
+  });
+
+  it('rejects an order whose PII arrived in plain text with pii_not_pseudonymised, naming the field and never the value', () => {
+    const plain = publishedOrder();
+    if (plain.event_type !== 'order.placed') throw new Error('fixture changed');
+    plain.customer.email = 'ada@example.com';
+    const d = decideIngest(decode(plain), 'online_orders', ctx);
+    if (d.kind !== 'rejected') throw new Error('expected rejected');
+    expect(rejectedEvent.safeParse(d.row).success).toBe(true);
+    expect(d.row).toMatchObject({ source: 'online_orders', reason_code: 'pii_not_pseudonymised', field_path: 'customer.email', event_id: 'evt-0001' });
+    expect(d.row.reason).toContain('customer.email');
+    expect(d.row.reason).not.toContain('ada@example.com');
+    // The stored copy holds the token the collector would have made: a replay lands it.
+    expect(d.row.payload).not.toContain('ada@example.com');
+    expect(JSON.parse(d.row.payload)).toEqual(publishedOrder());
+  });
+
+  it('names every plain PII field of an order sent around the collector, the first as field_path', () => {
+    const d = decideIngest(decode(orderPlaced()), 'online_orders', ctx);
+    if (d.kind !== 'rejected') throw new Error('expected rejected');
+    expect(d.row).toMatchObject({ reason_code: 'pii_not_pseudonymised', field_path: 'customer.email' });
+    expect(d.row.reason).toMatch(/^customer\.email, customer\.name, customer\.phone, delivery_address\.line1: /);
+    for (const value of ['Ada Lovelace', 'ada@example.com', '555-0100', 'Analytical']) {
+      expect(d.row.reason).not.toContain(value);
+      expect(d.row.payload).not.toContain(value);
+    }
+  });
+
+  it('prefers schema_violation over pii_not_pseudonymised when both apply', () => {
+    const d = decideIngest(decode({ ...orderPlaced(), channel: 'fax' }), 'online_orders', ctx);
+    expect(d).toMatchObject({ kind: 'rejected', row: { reason_code: 'schema_violation', field_path: 'channel' } });
+  });
+
+  it('stores a payload that is not JSON, or not a JSON object, with e-mails and phones masked', () => {
+    const text = '{"customer": {"email": "ada@example.com", "phone": "+44 20 7946 0958"}, "order_id": "o-s0001-000123", "total_cents": 3212,';
+    const d = decideIngest(decode(text), 'online_orders', ctx);
+    expect(d).toMatchObject({ kind: 'rejected', row: { reason_code: 'invalid_json' } });
+    if (d.kind !== 'rejected') throw new Error('expected rejected');
+    expect(d.row.payload).toBe('{"customer": {"email": "[email]", "phone": "[phone]"}, "order_id": "o-s0001-000123", "total_cents": 3212,');
+    expect(d.row.reason).not.toContain('ada@example.com');
+    const array = decideIngest(decode([orderPlaced()]), 'online_orders', ctx);
+    if (array.kind !== 'rejected') throw new Error('expected rejected');
+    expect(array.row.reason_code).toBe('schema_violation');
+    expect(array.row.payload).not.toContain('ada@example.com');
+    expect(array.row.payload).not.toContain('555-0100');
+    expect(array.row.payload).toContain('[email]');
   });
 
   it('rejects invalid JSON with the original text and an unsupported schema version', () => {
@@ -139,7 +190,7 @@ describe('ingestMessage', () => {
     const { s, written } = sinks(async () => {
       throw new RowErrorsError([{ index: 0, message: 'bad value' }]);
     });
-    const out = await ingestMessage(decode(orderPlaced()), 'online_orders', ctx, s);
+    const out = await ingestMessage(decode(publishedOrder()), 'online_orders', ctx, s);
     expect(out).toMatchObject({ status: 'rejected', reasonCode: 'row_error' });
     expect(written.map((w) => w.table)).toEqual(['rejected_events']);
   });
@@ -148,7 +199,7 @@ describe('ingestMessage', () => {
     const { s } = sinks(async () => {
       throw new RetryableError('append failed');
     });
-    await expect(ingestMessage(decode(orderPlaced()), 'online_orders', ctx, s)).rejects.toBeInstanceOf(RetryableError);
+    await expect(ingestMessage(decode(publishedOrder()), 'online_orders', ctx, s)).rejects.toBeInstanceOf(RetryableError);
   });
 });
 
@@ -175,7 +226,7 @@ describe('unwrapDelivery and the HTTP answers', () => {
       log: createLogger('test', { level: 'silent' }),
       now: () => NOW,
     });
-    expect(await handler({ headers: {}, body: pushBody(orderPlaced()) })).toEqual({ status: 204 });
+    expect(await handler({ headers: {}, body: pushBody(publishedOrder()) })).toEqual({ status: 204 });
     expect(await handler({ headers: {}, body: pushBody('garbage') })).toEqual({ status: 204 });
     expect(written).toHaveLength(2);
     expect((await handler({ headers: {}, body: { hello: 1 } })).status).toBe(400);

@@ -1,12 +1,15 @@
 // An in-memory world for the POS loader's unit tests: landing objects (with sizes), staging and plan
 // records (in the "archive" bucket), BigQuery jobs (409 on a reused id; a job refused when a staged
 // row carries `register_id: "POISON"`, as BigQuery refuses a whole job for one bad row) and rows.
+// The manifest answers keyed lookups as the BigQuery port does: rows recorded since the lookup's
+// bound, by object name, or loaded rows matching each content column against its own list (a
+// superset the run must match exactly); every lookup and the rows it returned are kept.
 import { inventoryReceipt, posSale } from '../../../contracts/examples';
 import type { LoadManifestEntry } from '../../../contracts/ops';
 import type { PosFileHeader } from '../../../contracts/pos';
 import { gzipPosFile, posFileText } from '../../../tools/generator/pos-file';
 import type { LandedObject, LoadJobPlan } from '../../../functions/pos-loader/plan';
-import { LoadJobRejected, type PlanRecord, type PosLoaderPorts } from '../../../functions/pos-loader/run';
+import { LoadJobRejected, type ListedObject, type ManifestLookup, type PlanRecord, type PosLoaderPorts } from '../../../functions/pos-loader/run';
 
 export const header = (store: string, start = '2026-11-23T17:00:00Z', merchant = 'm0001'): PosFileHeader => ({
   record_type: 'header',
@@ -25,7 +28,7 @@ export const file = (store: string, start?: string, o: { poison?: boolean; event
 };
 
 export class World implements PosLoaderPorts {
-  landing = new Map<string, { generation: string; bytes: Buffer; size?: number }>();
+  landing = new Map<string, { generation: string; bytes: Buffer; size?: number; timeCreated?: string }>();
   moved: { name: string; to: string; metadata: Record<string, string> }[] = [];
   staging = new Map<string, string>();
   /** Plan records by object name (`_plans/<id>.json`), as stored text. */
@@ -36,24 +39,39 @@ export class World implements PosLoaderPorts {
   manifest: LoadManifestEntry[] = [];
   failAfterJobs = false;
   reads: string[] = [];
+  /** Every manifest lookup, with the number of rows it returned. */
+  lookups: { lookup: ManifestLookup; rows: number }[] = [];
   planWrites = 0;
   private gen = 0;
 
-  put(name: string, bytes: Buffer, size?: number): void {
-    this.landing.set(name, { generation: String(++this.gen), bytes, size });
+  put(name: string, bytes: Buffer, size?: number, timeCreated?: string): void {
+    this.landing.set(name, { generation: String(++this.gen), bytes, size, timeCreated });
   }
   planRecords(): PlanRecord[] {
     return [...this.plans.values()].map((t) => JSON.parse(t) as PlanRecord);
   }
-  async listLanding(): Promise<LandedObject[]> {
-    return [...this.landing].map(([name, v]) => ({ bucket: 'landing', name, generation: v.generation, size: v.size ?? v.bytes.length }));
+  async listLanding(): Promise<ListedObject[]> {
+    return [...this.landing].map(([name, v]) => ({ bucket: 'landing', name, generation: v.generation, size: v.size ?? v.bytes.length, ...(v.timeCreated ? { timeCreated: v.timeCreated } : {}) }));
   }
   async readObject(o: LandedObject): Promise<Buffer> {
     this.reads.push(o.name);
     return this.landing.get(o.name)!.bytes;
   }
-  async readManifest() {
-    return this.manifest;
+  async readManifest(lookup: ManifestLookup) {
+    const since = lookup.since ? Date.parse(lookup.since) : -Infinity;
+    const rows = this.manifest.filter((m) => {
+      if (Date.parse(m.recorded_at) < since) return false;
+      if (lookup.kind === 'objects') return lookup.names.includes(m.object_name);
+      const ts = (t: string | null): number => (t === null ? NaN : Date.parse(t));
+      return (
+        m.status === 'loaded' &&
+        lookup.keys.some((k) => k.store_id === m.store_id) &&
+        lookup.keys.some((k) => Date.parse(k.window_start) === ts(m.window_start)) &&
+        lookup.keys.some((k) => k.content_sha256 === m.content_sha256)
+      );
+    });
+    this.lookups.push({ lookup, rows: rows.length });
+    return rows;
   }
   async writeStaging(name: string, text: string) {
     this.staging.set(name, text);

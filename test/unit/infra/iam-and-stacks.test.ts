@@ -20,13 +20,22 @@ function platformRoles(catalog: PlatformCatalog): Record<string, string[]> {
   const scheduled = [...new Set(catalog.schedules.flatMap((s) => ('function' in s.target ? [s.target.function] : [])))];
   return {
     // Each function reads exactly its own secrets.
-    collector: ['roles/secretmanager.secretAccessor on secret:pizzaflow-collector-api-keys', 'roles/secretmanager.secretAccessor on secret:pizzaflow-webhook-secrets'],
+    collector: [
+      'roles/secretmanager.secretAccessor on secret:pizzaflow-collector-api-keys',
+      'roles/secretmanager.secretAccessor on secret:pizzaflow-webhook-secrets',
+      'roles/secretmanager.secretAccessor on secret:pizzaflow-pii-key',
+    ],
     ingest: ['roles/secretmanager.secretAccessor on secret:pizzaflow-pii-key'],
     'pos-loader': ['roles/bigquery.jobUser on project'],
     'metrics-api': ['roles/bigquery.jobUser on project', 'roles/secretmanager.secretAccessor on secret:pizzaflow-merchant-api-keys'],
     'pubsub-push': pushTargets.map((f) => `roles/run.invoker on service:${f}`),
     scheduler: scheduled.map((f) => `roles/run.invoker on service:${f}`),
-    dataform: ['roles/bigquery.jobUser on project', ...catalog.datasets.map((d) => `${d.ownedBy === 'dataform' ? 'roles/bigquery.dataEditor' : 'roles/bigquery.dataViewer'} on dataset:${d.id}`)],
+    dataform: [
+      'roles/bigquery.jobUser on project',
+      ...catalog.datasets.map((d) => `${d.ownedBy === 'dataform' ? 'roles/bigquery.dataEditor' : 'roles/bigquery.dataViewer'} on dataset:${d.id}`),
+      // The run record and the lease: Dataform's actions write these two ops tables and no other.
+      ...catalog.tables.filter((t) => t.writtenBy === 'dataform').map((t) => `roles/bigquery.dataEditor on table:${t.dataset}.${t.name}`),
+    ],
     builder: ['roles/logging.logWriter on project', 'roles/storage.objectViewer on bucket:functions-source', 'roles/artifactregistry.writer on registry'],
   };
 }

@@ -65,12 +65,12 @@ test('every secret reference of every function resolves to a declared secret wit
   }
 });
 
-test('the collector has its API keys and webhook secrets; ingest has the PII key; the metrics API its merchant keys', () => {
+test('the collector has its API keys, webhook secrets and the PII key; ingest has the PII key; the metrics API its merchant keys', () => {
   const envOf = (name: string) =>
     ((dev.ofType('gcp:cloudfunctionsv2/function:Function').find((r) => r.inputs.name === name)!.inputs.serviceConfig as { secretEnvironmentVariables?: { key: string }[] }).secretEnvironmentVariables ?? [])
       .map((r) => r.key)
       .sort();
-  expect(envOf('collector')).toEqual(['PIZZAFLOW_API_KEYS', 'PIZZAFLOW_WEBHOOK_SECRETS']);
+  expect(envOf('collector')).toEqual(['PIZZAFLOW_API_KEYS', 'PIZZAFLOW_PII_KEY', 'PIZZAFLOW_WEBHOOK_SECRETS']);
   expect(envOf('ingest')).toEqual(['PIZZAFLOW_PII_KEY']);
   expect(envOf('metrics-api')).toEqual(['PIZZAFLOW_MERCHANT_API_KEYS']);
   expect(envOf('pos-loader')).toEqual([]);

@@ -22,10 +22,17 @@ class FakeSource implements MetricsSource {
   versionChecks = 0;
   version: DataVersion = { runId: 'run-1', runAt: '2026-11-24T10:00:00.000Z' };
   fail = false;
+  /** One row per day of the queried range (within 2026), dated in every column a slicing reads. */
   async query(q: MetricQuery): Promise<MetricRow[]> {
     this.queries.push(q);
     if (this.fail) throw new Error('secret internal detail: table marts.x not found');
-    return [{ store_id: 's0001', orders: this.queries.length }];
+    const rows: MetricRow[] = [];
+    const from = q.params.from_date! > '2026-01-01' ? q.params.from_date! : '2026-01-01';
+    const to = q.params.to_date! < '2026-12-31' ? q.params.to_date! : '2026-12-31';
+    for (let d = from; d <= to; d = new Date(Date.parse(`${d}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10)) {
+      rows.push({ business_date: d, hour_at: `${d}T00:00:00.000Z`, starts_on: d, ends_on: d, store_id: 's0001', orders: this.queries.length });
+    }
+    return rows;
   }
   async dataVersion(): Promise<DataVersion> {
     this.versionChecks++;
@@ -110,12 +117,13 @@ describe('parameters', () => {
     expect(source.queries).toHaveLength(0);
   });
 
-  test('defaults: the last 7 days to today, per day', async () => {
+  test('defaults: the last 7 days to today, per day (queried as its whole month, answered for the 7 days)', async () => {
     const { source, handle } = setup();
     const out = await handle(get('/v1/merchants/m0001/metrics/sales', 'key-one'));
     expect(out.status).toBe(200);
     expect(out.body).toMatchObject({ merchant_id: 'm0001', metric: 'sales', granularity: 'day', from: '2026-11-18', to: '2026-11-24' });
-    expect(source.queries[0]!.params).toEqual({ merchant_id: 'm0001', from_date: '2026-11-18', to_date: '2026-11-24' });
+    expect(source.queries[0]!.params).toEqual({ merchant_id: 'm0001', from_date: '2026-11-01', to_date: '2026-11-30' });
+    expect((out.body as { rows: MetricRow[] }).rows.map((r) => r.business_date)).toEqual(['2026-11-18', '2026-11-19', '2026-11-20', '2026-11-21', '2026-11-22', '2026-11-23', '2026-11-24']);
   });
 
   test('unknown paths are 404, other methods 405, and the catalog is listed', async () => {

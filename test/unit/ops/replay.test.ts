@@ -1,7 +1,11 @@
 // Where a rejected row goes back to, what its replayed message carries, and what a run records —
 // without sockets.
 import { loadCatalog } from '../../../contracts/catalog';
+import { orderPlaced } from '../../../contracts/examples';
 import type { ReplayRecord } from '../../../contracts/ops';
+import { pseudonymise } from '../../../contracts/pii';
+import { decideIngest } from '../../../functions/ingest/decision';
+import type { PushedMessage } from '../../../functions/ingest/push-message';
 import { replay, replayAttributes, routeOf, type ReplayableRow, type ReplayPorts } from '../../../ops/replay/replay';
 
 const catalog = loadCatalog();
@@ -59,4 +63,21 @@ test('a bad filter is refused before anything is read', async () => {
   await expect(replay(ports, catalog, { ...filter, reasons: [] }, { dryRun: true })).rejects.toThrow(/--reason/);
   await expect(replay(ports, catalog, { ...filter, from: filter.to }, { dryRun: true })).rejects.toThrow(/before/);
   expect(ports.records).toEqual([]);
+});
+
+test('an event refused for plain PII is replayed with the tokens its stored copy holds, and ingest then lands it in raw', async () => {
+  const piiKey = 'replay-test-pii-key-0123';
+  const ctx = { piiKey, nowMs: Date.parse('2026-12-06T10:00:00Z') };
+  const message = (data: string): PushedMessage => ({ messageId: 'm1', publishTime: '2026-12-06T09:59:59Z', data: Buffer.from(data), attributes: { event_type: 'order.placed' }, orderingKey: null, subscription: 'projects/p/subscriptions/online-orders-ingest', deliveryAttempt: 1 });
+  // Published around the collector, with the customer's e-mail in plain text.
+  const refused = decideIngest(message(JSON.stringify(orderPlaced())), 'online_orders', ctx);
+  if (refused.kind !== 'rejected') throw new Error('expected a rejection');
+  expect(refused.row.reason_code).toBe('pii_not_pseudonymised');
+  const ports = fakePorts([{ ...refused.row }]);
+  const report = await replay(ports, catalog, { ...filter, reasons: ['pii_not_pseudonymised'] }, { dryRun: false, replayId: 'r-pii' });
+  expect(report.byRoute).toEqual({ 'online_orders/pii_not_pseudonymised → online-orders': 1 });
+  const [[, replayed]] = ports.published as [[string, string]];
+  expect(replayed).not.toContain('ada@example.com');
+  const landed = decideIngest(message(replayed), 'online_orders', ctx);
+  expect(landed).toMatchObject({ kind: 'raw', table: 'online_order_events', row: { event_id: 'evt-0001', customer: { email: pseudonymise('ada@example.com', piiKey, 'email') } } });
 });
