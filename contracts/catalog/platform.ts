@@ -303,7 +303,7 @@ export function platformCatalog(overrides: Partial<CatalogSettings> = {}): Platf
         maxInstances: 50,
         memoryMb: 512,
         timeoutSeconds: 30,
-        access: { publishes: [], writesTables: [], readsTables: [], readsDatasets: [DATASETS.marts, DATASETS.staging], readsBuckets: [], writesBuckets: [] },
+        access: { publishes: [], writesTables: [], readsTables: [tableRef('ops', 'transform_runs')], readsDatasets: [DATASETS.marts, DATASETS.staging], readsBuckets: [], writesBuckets: [] },
         secrets: [SECRETS.merchantApiKeys],
       },
     ],

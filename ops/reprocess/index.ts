@@ -66,6 +66,16 @@ export interface ReprocessReport<R extends TransformRunSummary = TransformRunSum
   /** Partitions compared (union of before and after). */
   compared: number;
   changed: PartitionChange[];
+  /** The run record the transform left in ops.transform_runs (null: it did not record itself). */
+  recorded: RecordedRun | null;
+}
+
+/** A row of ops.transform_runs, as reprocess reports it. */
+export interface RecordedRun {
+  runId: string;
+  kind: string;
+  finishedAt: string;
+  watermarkAt: string | null;
 }
 
 export class ReprocessError<R extends TransformRunSummary = TransformRunSummary> extends Error {
@@ -153,6 +163,29 @@ export function diffFingerprints(before: TableFingerprints, after: TableFingerpr
 }
 
 /** Rebuilds the marts and reports the partitions that changed; throws ReprocessError (with the report) when the run failed. */
+/**
+ * The run record the transform wrote (Dataform's record_transform_run, the same under managed Dataform
+ * and the local executor), if it finished after `since`; null when the run did not record itself.
+ */
+async function recordedRunSince(options: Pick<ReprocessOptions, 'bigquery' | 'project' | 'location'>, since: Date): Promise<RecordedRun | null> {
+  const table = `\`${options.project}.ops.transform_runs\``;
+  let rows: Record<string, unknown>[];
+  try {
+    [rows] = (await options.bigquery.query({
+      query: `select run_id, kind, finished_at, watermark_at from ${table} where finished_at >= @since order by finished_at desc limit 1`,
+      params: { since: since.toISOString() },
+      ...(options.location ? { location: options.location } : {}),
+    })) as [Record<string, unknown>[], ...unknown[]];
+  } catch (e) {
+    if ((e as { code?: number }).code === 404) return null;
+    throw e;
+  }
+  const row = rows[0];
+  if (!row) return null;
+  const text = (v: unknown): string | null => (v === null || v === undefined ? null : typeof v === 'object' && 'value' in v ? String((v as { value: unknown }).value) : String(v));
+  return { runId: text(row.run_id) ?? '', kind: text(row.kind) ?? '', finishedAt: text(row.finished_at) ?? '', watermarkAt: text(row.watermark_at) };
+}
+
 export async function reprocess<R extends TransformRunSummary>(options: ReprocessOptions<R>): Promise<ReprocessReport<R>> {
   const fullRefresh = options.fullRefresh ?? false;
   const problem = checkRange(options.from, options.to, fullRefresh);
@@ -169,6 +202,7 @@ export async function reprocess<R extends TransformRunSummary>(options: Reproces
 
   const vars = { ...options.vars, ...(fullRefresh ? {} : { backfill_from: options.from!, backfill_to: options.to! }) };
   const before = await fingerprint('before');
+  const startedAt = new Date();
   const { run, failure } = await options.transform({ fullRefresh, vars });
   const after = await fingerprint('after');
   const report: ReprocessReport<R> = {
@@ -177,6 +211,7 @@ export async function reprocess<R extends TransformRunSummary>(options: Reproces
     to: options.to ?? null,
     run,
     ...diffFingerprints(before, after),
+    recorded: await recordedRunSince(options, startedAt),
   };
   if (failure) throw new ReprocessError(failure.message, report);
   return report;

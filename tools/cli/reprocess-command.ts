@@ -37,6 +37,7 @@ const state = (s: PartitionState | null): string => (s ? `${s.rows} rows` : 'abs
 export function formatReprocessReport(report: ReprocessReport): string {
   const scope = report.mode === 'full-refresh' ? 'full refresh' : `backfill ${report.from}..${report.to}`;
   const lines = [`${scope}: run ${report.run.runId} ${report.run.ok ? 'succeeded' : 'FAILED'} in ${(report.run.durationMs / 1000).toFixed(1)} s`];
+  lines.push(report.recorded ? `recorded in ops.transform_runs as ${report.recorded.kind} run ${report.recorded.runId} at ${report.recorded.finishedAt}` : 'not recorded in ops.transform_runs: a model or an assertion failed, so readers still see the previous run');
   if (report.changed.length === 0) {
     lines.push(`no partition changed (${report.compared} compared)`);
   } else {

@@ -54,6 +54,11 @@ export interface RunOptions {
   /** Actions running at once (default 4). */
   concurrency?: number;
   onEvent?: (event: RunEvent) => void;
+  /**
+   * Awaited after each action ran and before anything that depends on it starts: a seam for tests
+   * that change the world between two actions (a row arriving, a writer dying).
+   */
+  afterAction?: (action: string) => Promise<void>;
   /** Where one row per action is recorded; null turns it off. Default ops.dataform_runs. */
   runsTable?: { dataset: string; table: string } | null;
 }
@@ -219,6 +224,7 @@ export async function runGraph(options: RunOptions): Promise<RunReport> {
       const out = await executor.execute(action, mode, sql);
       if (!out.error && action.target.name === ACQUIRE_ACTION) await lease?.taken();
       if (!out.error && action.target.name === RECORD_ACTION) lease?.recorded();
+      await options.afterAction?.(action.key);
       finish({ action: action.key, kind: action.kind, mode, status: out.error ? 'failed' : 'succeeded', durationMs: Date.now() - t0, sql, ...out });
     } catch (cause) {
       const message = (cause as Error).message ?? String(cause);

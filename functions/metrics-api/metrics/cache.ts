@@ -1,5 +1,5 @@
 // Results stay valid until the next transform run: the cache is keyed by the latest run in
-// ops.dataform_runs, and that run is looked up at most once per check interval (one tiny query
+// ops.transform_runs, and that run is looked up at most once per check interval (one tiny query
 // shared by every concurrent request), not once per request.
 import type { DataVersion, MetricsSource } from './source';
 

@@ -45,7 +45,8 @@ export const DEFAULT_MAXIMUM_BYTES_BILLED = 10n * 1024n ** 3n;
 
 export function createBigQuerySource(options: BigQuerySourceOptions): MetricsSource {
   const { bigquery } = options;
-  const runs = options.runsTable ?? { dataset: 'ops', table: 'dataform_runs' };
+  // The run record Dataform's record_transform_run writes (managed Dataform and the local executor alike).
+  const runs = options.runsTable ?? { dataset: 'ops', table: 'transform_runs' };
   const limit = BigInt(options.maximumBytesBilled ?? DEFAULT_MAXIMUM_BYTES_BILLED);
   if (limit <= 0n) throw new Error('maximumBytesBilled must be positive');
   // The job configuration field is an int64 sent as a decimal string.
@@ -58,15 +59,15 @@ export function createBigQuerySource(options: BigQuerySourceOptions): MetricsSou
     async dataVersion() {
       const [exists] = await bigquery.dataset(runs.dataset).table(runs.table).exists();
       if (!exists) return { runId: null, runAt: null };
-      // The executor writes a run's rows when the run ends, so the newest row names a finished run.
+      // One row per successful run, written as its last action: the newest names the data readers see.
       const [rows] = await bigquery.query({
-        query: `select run_id, run_started_at from \`${options.project}.${runs.dataset}.${runs.table}\` order by run_started_at desc, run_id desc limit 1`,
+        query: `select run_id, finished_at from \`${options.project}.${runs.dataset}.${runs.table}\` order by finished_at desc, run_id desc limit 1`,
         maximumBytesBilled,
         ...(options.location ? { location: options.location } : {}),
       });
       const row = (rows as Record<string, unknown>[])[0];
       if (!row) return { runId: null, runAt: null };
-      return { runId: String(plainValue(row.run_id)), runAt: String(plainValue(row.run_started_at)) };
+      return { runId: String(plainValue(row.run_id)), runAt: String(plainValue(row.finished_at)) };
     },
   };
 }

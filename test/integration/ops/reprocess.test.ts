@@ -64,6 +64,8 @@ test('a backfill of one day over unchanged raw reports no changed partition', as
   });
   expect(report.run.ok).toBe(true);
   expect(report.mode).toBe('backfill');
+  // The backfill recorded itself (record_transform_run) and left the watermark where it was.
+  expect(report.recorded).toMatchObject({ kind: 'backfill' });
   expect(report.compared).toBeGreaterThan(10);
   expect(report.changed).toEqual([]);
   expect(events[0]).toBe('fingerprint-before');
@@ -103,6 +105,7 @@ test('after a raw change on that day, it reports exactly the partitions whose ro
 test('a full refresh over unchanged raw reports no changed partition across all history', async () => {
   const report = await reprocess({ bigquery: fx.bq, project: PROJECT, transform: transform(), fullRefresh: true, vars: fx.vars });
   expect(report.mode).toBe('full-refresh');
+  expect(report.recorded).toMatchObject({ kind: 'full_refresh' });
   expect(report.changed).toEqual([]);
   expect(new Set(report.run.results.filter((r) => r.kind === 'table').map((r) => r.mode))).toEqual(new Set(['create']));
 }, 120_000);

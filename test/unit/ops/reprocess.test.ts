@@ -37,11 +37,14 @@ test('the printed report names each changed partition and how', () => {
       { table: 'fct_orders', partition: '2026-11-24', before: { rows: 10, checksum: 'a' }, after: { rows: 11, checksum: 'b' } },
       { table: 'mart_store_sales_hourly', partition: '2026-11-24', before: { rows: 7, checksum: 'a' }, after: { rows: 7, checksum: 'c' } },
     ],
+    recorded: { runId: 'r1', kind: 'backfill', finishedAt: '2026-11-25T10:00:00Z', watermarkAt: null },
   };
   const text = formatReprocessReport(report);
   expect(text).toContain('backfill 2026-11-24..2026-11-24: run r1 succeeded');
   expect(text).toContain('2 of 40 partitions changed:');
   expect(text).toMatch(/fct_orders\s+2026-11-24\s+10 rows -> 11 rows/);
   expect(text).toMatch(/mart_store_sales_hourly\s+2026-11-24\s+7 rows, contents changed/);
+  expect(text).toContain('recorded in ops.transform_runs as backfill run r1');
   expect(formatReprocessReport({ ...report, changed: [] })).toContain('no partition changed (40 compared)');
+  expect(formatReprocessReport({ ...report, recorded: null })).toContain('not recorded in ops.transform_runs');
 });
