@@ -136,7 +136,7 @@ test('runs never overlap: a run refuses to start while another holds the lease, 
 test('freshness fires when raw that arrived over freshness_max_minutes ago is not in the marts after the run, and then nothing advances', async () => {
   const runs = await recordedRuns();
   const mark = await watermark();
-  // A row arrives while the run goes (after touched_event_dates fixed the run's watermark); judged 2 h later.
+  // A row arrives while the run goes (after touched_event_dates fixed the run's watermark, before the checks); judged 2 h later.
   const late = new Date(Date.parse(mark) + 5 * 60_000);
   const { failed } = await failedActions({
     vars: { freshness_reference_at: new Date(late.getTime() + 2 * 3_600_000).toISOString(), freshness_max_minutes: '60' },

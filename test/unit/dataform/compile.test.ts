@@ -137,10 +137,14 @@ test('assertions cover uniqueness, non-null, accepted values, referential integr
   expect(names).toEqual(expect.arrayContaining(['assert_marts_are_fresh', 'assert_raw_reconciles_with_staging', 'assert_order_lines_reference_known_products', 'assert_deliveries_reference_known_orders']));
   expect(names.some((n) => n.includes('fct_orders_assertions_uniqueKey'))).toBe(true);
   expect(names.some((n) => n.includes('stg_online_order_events_assertions_rowConditions'))).toBe(true);
-  const fresh = graph.assertions!.find((a) => a.target.name === 'assert_marts_are_fresh')!;
-  expect(fresh.query).toMatch(/interval 60 minute/);
+  // Freshness is computed in partition_checks, where the run's watermark is a script constant (raw's
+  // required partition filter); the assertion reads its rows.
+  expect(graph.assertions!.find((a) => a.target.name === 'assert_marts_are_fresh')!.query).toMatch(/where assertion = 'assert_marts_are_fresh'/);
+  const checksQuery = table('partition_checks').incrementalQuery!;
+  expect(checksQuery).toMatch(/ingested_at > scan_to/);
+  expect(checksQuery).toMatch(/interval 60 minute/);
   const custom = compileProject('dataform', { vars: { freshness_max_minutes: '15', freshness_reference_at: '2026-11-24T00:00:00Z' } });
-  expect(custom.assertions!.find((a) => a.target.name === 'assert_marts_are_fresh')!.query).toMatch(/timestamp_sub\(timestamp\('2026-11-24T00:00:00Z'\), interval 15 minute\)/);
+  expect(custom.tables!.find((t) => t.target.name === 'partition_checks')!.incrementalQuery).toMatch(/timestamp_sub\(timestamp\('2026-11-24T00:00:00Z'\), interval 15 minute\)/);
 });
 
 test('the unit cost rule is the generator\'s: ROUND of the summed exact fractions', () => {
