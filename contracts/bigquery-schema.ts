@@ -123,13 +123,19 @@ function columnType(node: JsonSchemaNode, path: string): { type: BigQueryType; f
     case 'integer':
       return { type: 'INT64' };
     case 'number':
-      return { type: Number.isInteger(node.const) ? 'INT64' : 'FLOAT64' };
+      return { type: integerValues(node) ? 'INT64' : 'FLOAT64' };
     case 'boolean':
       return { type: 'BOOL' };
     default:
       if (Object.keys(node).length === 0) return { type: 'JSON' };
       throw new SchemaDerivationError(path, `no BigQuery type for JSON Schema ${JSON.stringify(node).slice(0, 120)}`);
   }
+}
+
+/** A number restricted to integer values (a const or an enum of them, as `z.literal([1, 2])` emits) is INT64. */
+function integerValues(node: JsonSchemaNode): boolean {
+  const values = node.const !== undefined ? [node.const] : (node.enum ?? []);
+  return values.length > 0 && values.every((v) => Number.isInteger(v));
 }
 
 function typeOfConst(node: JsonSchemaNode): string | undefined {

@@ -13,4 +13,6 @@ export interface EventError {
   event_id: string | null;
   field_path: string | null;
   reason: string;
+  /** Set when the event's schema_version is not one the collector accepts (the reason lists those it does). */
+  code?: 'unsupported_schema_version';
 }

@@ -8,8 +8,19 @@ export const ONLINE_ORDER_EVENT_TYPES = ['order.placed', 'order.updated', 'order
 export const ORDER_STATUSES = ['accepted', 'preparing', 'ready', 'out_for_delivery', 'completed'] as const;
 export const CANCEL_REASONS = ['customer_request', 'store_closed', 'payment_failed', 'out_of_stock', 'delivery_failed'] as const;
 
+/**
+ * The versions of this contract accepted side by side. Version 2 adds optional fields to
+ * `order.placed` (`delivery_note`, `service_fee_cents`) and keeps every version 1 field, so both land
+ * in the one raw table (the new columns NULLABLE, NULL for version 1). See docs/contracts.md.
+ */
+export const ONLINE_ORDER_SCHEMA_VERSIONS = [1, 2] as const;
+export type OnlineOrderSchemaVersion = (typeof ONLINE_ORDER_SCHEMA_VERSIONS)[number];
+/** Fields version 2 added; a version 1 event carrying one is refused (it would be a v2 event mislabelled). */
+export const ONLINE_ORDER_V2_FIELDS = ['delivery_note', 'service_fee_cents'] as const;
+
 const envelope = {
   ...eventEnvelope,
+  schema_version: z.literal(ONLINE_ORDER_SCHEMA_VERSIONS).describe('Contract version of this record: 1, or 2 (order.placed may carry delivery_note and service_fee_cents)'),
   order_id: orderId,
   channel: z.enum(['web', 'app', 'aggregator']).describe('Online channel the order came through'),
 };
@@ -53,6 +64,9 @@ export const orderPlaced = z.strictObject({
   }),
   customer: customerContact,
   delivery_address: deliveryAddress.nullable().describe('Delivery address; null for pick-up'),
+  // Version 2 (optional, so version 1 events stay valid and the raw columns are NULLABLE).
+  delivery_note: z.string().min(1).max(500).meta(PII_META).optional().describe('Free-text note from the customer for the store or the courier (schema_version 2; PII, pseudonymised by the collector)'),
+  service_fee_cents: cents('Service fee the ordering platform charges the store for this order (schema_version 2); not part of total_cents').optional(),
 });
 
 export const orderUpdated = z.strictObject({
@@ -78,6 +92,11 @@ export const orderRefunded = z.strictObject({
 export function onlineOrderConsistency(event: z.infer<typeof onlineOrderEventShape>): ConsistencyIssue[] {
   if (event.event_type !== 'order.placed') return [];
   const issues = checkOrderTotals(event.lines, event.totals);
+  if (event.schema_version === 1) {
+    for (const field of ONLINE_ORDER_V2_FIELDS) {
+      if (event[field] !== undefined) issues.push({ path: [field], message: `${field} is a schema_version 2 field; send it with schema_version 2` });
+    }
+  }
   if (event.fulfilment === 'delivery' && event.delivery_address === null) {
     issues.push({ path: ['delivery_address'], message: 'a delivery order needs a delivery address' });
   }

@@ -13,6 +13,7 @@ import { Landing } from './components/landing';
 import { Observability } from './components/observability';
 import { Schedules } from './components/schedules';
 import { Services } from './components/services';
+import { Serving } from './components/serving';
 import { Transform } from './components/transform';
 import { Warehouse } from './components/warehouse';
 import type { StackContext } from './components/context';
@@ -65,7 +66,8 @@ export function deployPizzaflow(config: InfraConfig, repoRoot: string, secretVal
   const after = { dependsOn: [apis, identity] };
   const emails = identity.emails;
   const secretValues = Object.fromEntries(catalog.secrets.map((s) => [s.name, secretValue(s.configKey)]));
-  const services = new Services('pizzaflow-services', { context, catalog, emails, grants, artifactsDir: path.join(repoRoot, ARTIFACTS_DIR), secretValues, protect, logLevel: config.logLevel }, after);
+  const serving = new Serving('pizzaflow-serving', { context, emails, highAvailability: protect, protect }, after);
+  const services = new Services('pizzaflow-services', { context, catalog, emails, grants, artifactsDir: path.join(repoRoot, ARTIFACTS_DIR), secretValues, protect, logLevel: config.logLevel, serving: serving.access }, after);
   const ingestion = new Ingestion('pizzaflow-ingestion', { context, catalog, emails, grants, services: services.services, pubsubAgent: apis.agents.pubsub }, after);
   const landing = new Landing('pizzaflow-landing', { context, catalog, emails, grants, topics: ingestion.topics, storageAgent: apis.agents.storage, protect }, after);
   const warehouse = new Warehouse('pizzaflow-warehouse', { context, catalog, emails, grants, teamGrants: teams, merchantPrincipals: config.merchantPrincipals, martsBuilt: config.metricMartsBuilt, protect }, after);

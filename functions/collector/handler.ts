@@ -8,6 +8,7 @@ import { fastValidator, type FastValidator } from '../../contracts/fast-validato
 import { onlineOrderEvent } from '../../contracts/online-order';
 import { pseudonymise, pseudonymiseInPlace } from '../../contracts/pii';
 import { TOPICS } from '../../contracts/catalog/platform';
+import { ACCEPTED_SCHEMA_VERSIONS, unsupportedSchemaVersion } from '../../contracts/schema-versions';
 import { API_KEY_HEADER, type KeyRing } from '../runtime/api-keys';
 import { type MerchantScope } from '../runtime/config';
 import { MAX_EVENTS_PER_BATCH, SIGNATURE_HEADER, TIMESTAMP_HEADER, type EventError } from '../../contracts/collector-protocol';
@@ -235,6 +236,11 @@ function validateBatch(
   events.forEach((event, index) => {
     const record = event !== null && typeof event === 'object' && !Array.isArray(event) ? (event as Record<string, unknown>) : undefined;
     const eventId = typeof record?.event_id === 'string' ? record.event_id : null;
+    const unsupported = unsupportedSchemaVersion(record, ACCEPTED_SCHEMA_VERSIONS[pii.stream]);
+    if (unsupported !== undefined) {
+      errors.push({ index, event_id: eventId, field_path: 'schema_version', reason: unsupported, code: 'unsupported_schema_version' });
+      return;
+    }
     const verdict = validate(event);
     if (!verdict.ok) {
       errors.push({ index, event_id: eventId, field_path: verdict.path, reason: verdict.reason });

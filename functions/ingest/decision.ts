@@ -6,12 +6,12 @@ import { createHash } from 'node:crypto';
 import { piiPaths } from '../../contracts/bigquery-schema';
 import type { PlatformCatalog } from '../../contracts/catalog';
 import { TOPICS } from '../../contracts/catalog/platform';
-import { SCHEMA_VERSION } from '../../contracts/common';
 import { deliveryEvent } from '../../contracts/delivery';
 import { fastValidator, type FastValidator } from '../../contracts/fast-validator';
 import { onlineOrderEvent } from '../../contracts/online-order';
 import type { RejectedEvent } from '../../contracts/ops';
 import { maskPiiText, plainPiiPaths, pseudonymiseRecord } from '../../contracts/pii';
+import { ACCEPTED_SCHEMA_VERSIONS, unsupportedSchemaVersion } from '../../contracts/schema-versions';
 import { shortSubscription, type PushedMessage } from './push-message';
 
 export type Flow = 'online_orders' | 'delivery_events' | 'dead_letter';
@@ -26,12 +26,21 @@ export interface IngestContext {
   nowMs: number;
   /** Topic named by a CloudEvent's source, when the trigger was one. */
   topic?: string;
+  /**
+   * The schema versions accepted per flow; each flow defaults to its contract's
+   * (ACCEPTED_SCHEMA_VERSIONS). Narrower only to run ingest as a deployment of an older contract
+   * would (the upgrade drill in test/integration/ops/version-upgrade-replay.test.ts).
+   */
+  acceptedVersions?: AcceptedVersions;
 }
+
+export type AcceptedVersions = Partial<Record<Exclude<Flow, 'dead_letter'>, readonly number[]>>;
 
 interface FlowSpec {
   table: RawTable;
   validate: FastValidator;
   pii: readonly string[];
+  versions: readonly number[];
 }
 
 const ONLINE_PII = piiPaths(onlineOrderEvent);
@@ -39,8 +48,8 @@ const DELIVERY_PII = piiPaths(deliveryEvent);
 const ANY_PII = [...new Set([...ONLINE_PII, ...DELIVERY_PII])];
 
 const FLOWS: Record<Exclude<Flow, 'dead_letter'>, () => FlowSpec> = {
-  online_orders: () => ({ table: 'online_order_events', validate: fastValidator('online-order'), pii: ONLINE_PII }),
-  delivery_events: () => ({ table: 'delivery_events', validate: fastValidator('delivery'), pii: DELIVERY_PII }),
+  online_orders: () => ({ table: 'online_order_events', validate: fastValidator('online-order'), pii: ONLINE_PII, versions: ACCEPTED_SCHEMA_VERSIONS['online-order'] }),
+  delivery_events: () => ({ table: 'delivery_events', validate: fastValidator('delivery'), pii: DELIVERY_PII, versions: ACCEPTED_SCHEMA_VERSIONS.delivery }),
 };
 
 const TOPIC_FLOWS: Record<string, Flow> = {
@@ -78,8 +87,9 @@ export function decideIngest(msg: PushedMessage, flow: Flow, ctx: IngestContext)
     return reject(msg, flow, ctx, { reason_code: 'invalid_json', reason: `invalid JSON: ${(err as Error).message}`, field_path: null }, undefined);
   }
   const record = value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
-  if (record && typeof record.schema_version === 'number' && record.schema_version !== SCHEMA_VERSION) {
-    return reject(msg, flow, ctx, { reason_code: 'unsupported_schema_version', reason: `schema_version: ${record.schema_version} is not supported (expected ${SCHEMA_VERSION})`, field_path: 'schema_version' }, value, spec.pii);
+  const unsupported = unsupportedSchemaVersion(record, ctx.acceptedVersions?.[flow] ?? spec.versions);
+  if (unsupported !== undefined) {
+    return reject(msg, flow, ctx, { reason_code: 'unsupported_schema_version', reason: unsupported, field_path: 'schema_version' }, value, spec.pii);
   }
   const verdict = spec.validate(value);
   if (!verdict.ok) return reject(msg, flow, ctx, { reason_code: 'schema_violation', reason: verdict.reason, field_path: verdict.path }, value, spec.pii);

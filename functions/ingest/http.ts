@@ -4,7 +4,7 @@
 // not a Pub/Sub delivery, 503 for a transient failure (Pub/Sub redelivers with backoff).
 import { traceFields, type Logger } from '../runtime/logger';
 import { RetryableError } from '../runtime/errors';
-import type { Flow } from './decision';
+import type { AcceptedVersions, Flow } from './decision';
 import { ingestMessage, type IngestSinks } from './ingest';
 import { decodePushBody, PushFormatError, topicFromCloudEventSource, type PushedMessage } from './push-message';
 
@@ -28,6 +28,8 @@ export interface IngestHttpDeps {
   /** Project whose Cloud Trace the request's X-Cloud-Trace-Context names (log lines join its trace). */
   project?: string;
   now?: () => number;
+  /** Asked for every message: the schema versions accepted per flow (undefined: each contract's). */
+  acceptedVersions?: () => AcceptedVersions | undefined;
 }
 
 /** The push body and the CloudEvent's topic, whichever way the delivery came. */
@@ -71,7 +73,7 @@ export function createIngestHttpHandler(deps: IngestHttpDeps): (req: IngestHttpR
       return { status: 400, body: { error: 'bad_request', message: 'unknown subscription' } };
     }
     try {
-      const outcome = await ingestMessage(msg, flow, { piiKey: deps.piiKey, nowMs: now() }, deps.sinks);
+      const outcome = await ingestMessage(msg, flow, { piiKey: deps.piiKey, nowMs: now(), acceptedVersions: deps.acceptedVersions?.() }, deps.sinks);
       if (outcome.status === 'rejected') log.info({ messageId: msg.messageId, eventId: outcome.eventId, reasonCode: outcome.reasonCode, fieldPath: outcome.fieldPath, flow }, 'event rejected');
       return { status: 204 };
     } catch (err) {

@@ -4,9 +4,11 @@ import * as ff from '@google-cloud/functions-framework';
 import { DATASETS, FUNCTIONS, loadCatalog } from '../../contracts/catalog';
 import { loadConfig } from '../runtime/config';
 import { ConfigError } from '../runtime/errors';
-import { createLogger } from '../runtime/logger';
+import { createLogger, type Logger } from '../runtime/logger';
 import { writerClient } from '../runtime/clients';
-import { routerFor, type RawTable } from './decision';
+import { liveEffect } from '../runtime/live-counters';
+import { createLiveStore, type LiveCounterStore } from '../runtime/live-store';
+import { routerFor, type AcceptedVersions, type RawTable } from './decision';
 import { createIngestHttpHandler } from './http';
 import type { IngestSinks, RowSink } from './ingest';
 import { createRawWriter, type RawRow } from './raw-writer';
@@ -26,15 +28,18 @@ function wire(): Wired {
   const writer = (table: string) => createRawWriter({ client, table: `projects/${config.project}/datasets/${DATASETS.raw}/tables/${table}`, log, appendTimeoutMs });
   const schema = (name: string) => catalog.tables.find((t) => t.dataset === DATASETS.raw && t.name === name)!.schema;
   const writers = { online_order_events: writer('online_order_events'), delivery_events: writer('delivery_events'), rejected_events: writer('rejected_events') };
+  // Live counters (best effort): only when a serving store is configured.
+  const live = config.servingStore ? createLiveStore({ ...config.servingStore, log }) : undefined;
+  const orders = faultable('online_order_events', writers.online_order_events);
   const sinks: IngestSinks = {
-    raw: { online_order_events: faultable('online_order_events', writers.online_order_events), delivery_events: faultable('delivery_events', writers.delivery_events) },
+    raw: { online_order_events: live ? counting(orders, live, log) : orders, delivery_events: faultable('delivery_events', writers.delivery_events) },
     rejected: writers.rejected_events,
     schemas: { online_order_events: schema('online_order_events'), delivery_events: schema('delivery_events'), rejected_events: schema('rejected_events') },
   };
   return {
-    handler: createIngestHttpHandler({ sinks, piiKey: config.piiKey, route: routerFor(catalog), log, project: config.project }),
+    handler: createIngestHttpHandler({ sinks, piiKey: config.piiKey, route: routerFor(catalog), log, project: config.project, acceptedVersions: () => pinnedVersions }),
     close: async () => {
-      await Promise.allSettled(Object.values(writers).map((w) => w.close()));
+      await Promise.allSettled([...Object.values(writers).map((w) => w.close()), live?.close()]);
       client.close();
       // WriterClient.close() closes its connections, not the gRPC channel under them.
       await client.getClient().close();
@@ -61,6 +66,42 @@ function faultable(table: RawTable, sink: RowSink): RowSink {
     write: (rows) => {
       const err = rawWriteFault?.(table, rows);
       return err ? Promise.reject(err) : sink.write(rows);
+    },
+  };
+}
+
+/**
+ * Contract pinning for upgrade drills run in-process (test/integration/ops/version-upgrade-replay.test.ts):
+ * while set, ingest accepts only these schema versions, as a deployment still running an older
+ * contract would; `undefined` restores each contract's own (the upgrade). Nothing in the deployed
+ * function sets it; it is reachable only from code in the same process.
+ */
+let pinnedVersions: AcceptedVersions | undefined;
+
+export function setAcceptedSchemaVersions(versions: AcceptedVersions | undefined): void {
+  pinnedVersions = versions;
+}
+
+/**
+ * Counts the written rows into the live counters once the raw write succeeded. The counters are
+ * best effort (the settled marts are the truth): a store that fails or is late is logged, and the
+ * message is acknowledged as usual. Idempotent per event, so a redelivery counts nothing.
+ */
+export function counting(sink: RowSink, live: Pick<LiveCounterStore, 'apply'>, log: Logger, now: () => number = Date.now): RowSink {
+  return {
+    write: async (rows) => {
+      await sink.write(rows);
+      const nowMs = now();
+      for (const row of rows) {
+        const effect = liveEffect(row, nowMs);
+        if (!effect) continue;
+        try {
+          await live.apply(effect, nowMs);
+        } catch (err) {
+          // The ids only: never the row (it is a customer's order).
+          log.warn({ merchantId: effect.merchantId, eventId: effect.eventId, err: (err as Error).message }, 'live counters not updated');
+        }
+      }
     },
   };
 }

@@ -11,6 +11,7 @@ import { loadConfig, type Config } from '../runtime/config';
 import { createLogger, type Logger } from '../runtime/logger';
 import { createKeyRing, type KeyRing } from '../runtime/api-keys';
 import { bigqueryClient } from '../runtime/clients';
+import { createLiveStore, type LiveCounterStore } from '../runtime/live-store';
 import { createVersionTracker } from './metrics/cache';
 import { createMetricsHandler, type MetricsHandler } from './metrics/handler';
 import { createBigQuerySource } from './metrics/source';
@@ -19,7 +20,7 @@ import { createRequestListener, startServer, type RunningServer } from './server
 export { createKeyRing, type KeyRing } from '../runtime/api-keys';
 export { createVersionTracker, ResultCache, type VersionTracker } from './metrics/cache';
 export { METRICS, type Granularity, type MetricDefinition, type MetricQuery } from './metrics/catalog';
-export { createMetricsHandler, type MetricsAnswer, type MetricsHandler, type MetricsRequest, type MetricsResponse } from './metrics/handler';
+export { createMetricsHandler, LIVE_METRIC, type LiveReader, type MetricsAnswer, type MetricsHandler, type MetricsRequest, type MetricsResponse } from './metrics/handler';
 export { parseMetricParams, MAX_RANGE_DAYS, type MetricParams } from './metrics/params';
 export { createBigQuerySource, plainValue, type DataVersion, type MetricRow, type MetricsSource } from './metrics/source';
 export { createRequestListener, startServer, defaultDashboardDir, type RunningServer } from './server';
@@ -39,30 +40,41 @@ export interface MetricsServiceOptions {
   cacheEntries?: number;
 }
 
-/** The metrics handler over BigQuery, from configuration (both ways of serving use it). */
-function metricsHandlerFrom(options: Omit<MetricsServiceOptions, 'port' | 'host'>): MetricsHandler {
+/** The metrics handler over BigQuery and the serving store, from configuration (both ways of serving use it). */
+function metricsHandlerFrom(options: Omit<MetricsServiceOptions, 'port' | 'host'>): { handler: MetricsHandler; live: LiveCounterStore | undefined } {
   const { config } = options;
   const bigquery = options.bigquery ?? bigqueryClient(config);
   const source = createBigQuerySource({ bigquery, project: config.project, location: config.location });
-  return createMetricsHandler({
+  const live = config.servingStore ? createLiveStore({ ...config.servingStore, log: options.log }) : undefined;
+  const handler = createMetricsHandler({
     source,
     keys: options.keys ?? createKeyRing(config.merchantApiKeys, 'PIZZAFLOW_MERCHANT_API_KEYS'),
     versions: createVersionTracker(source, { checkIntervalMs: options.runCheckMs ?? 5_000 }),
     project: config.project,
     log: options.log,
     cacheEntries: options.cacheEntries,
+    ...(live ? { live } : {}),
   });
+  return { handler, live };
 }
 
 export async function startMetricsService(options: MetricsServiceOptions): Promise<RunningServer> {
-  return startServer({ handler: metricsHandlerFrom(options), log: options.log, port: options.port, host: options.host });
+  const { handler, live } = metricsHandlerFrom(options);
+  const server = await startServer({ handler, log: options.log, port: options.port, host: options.host });
+  return {
+    ...server,
+    close: async () => {
+      await server.close();
+      await live?.close();
+    },
+  };
 }
 
 function wire(): RequestListener {
   const config = loadConfig();
   const log = createLogger(FUNCTIONS.metricsApi, { level: config.logLevel });
   if (Object.keys(config.merchantApiKeys).length === 0) log.warn({}, 'PIZZAFLOW_MERCHANT_API_KEYS is empty: every metrics request will get 401');
-  return createRequestListener({ handler: metricsHandlerFrom({ config, log }), log });
+  return createRequestListener({ handler: metricsHandlerFrom({ config, log }).handler, log });
 }
 
 let wired: RequestListener | undefined;

@@ -84,6 +84,15 @@ const ConfigSchema = z.object({
   // the age below the manifest lookback (62 days) so a re-upload is always recognised.
   PIZZAFLOW_POS_MAX_AGE_DAYS: z.coerce.number().int().min(1).max(60).default(30),
   PIZZAFLOW_POS_MAX_FUTURE_HOURS: z.coerce.number().int().min(1).max(24 * 7).default(24),
+  // The serving store (Memorystore for Redis; a local redis-server): live counters. Unset: none kept.
+  PIZZAFLOW_REDIS_URL: z
+    .string()
+    .regex(/^rediss?:\/\/(:[^@\s]*@)?[A-Za-z0-9.\-[\]:]+:\d{1,5}\/?$/, 'expected redis://host:port or rediss://host:port (TLS)')
+    .optional(),
+  // Its AUTH string (Memorystore's, from Secret Manager), when not in the URL.
+  PIZZAFLOW_REDIS_PASSWORD: z.string().optional(),
+  // PEM of the store's server CA: a rediss:// store is verified against it.
+  PIZZAFLOW_REDIS_CA: z.string().optional(),
 });
 
 export interface Config {
@@ -120,6 +129,8 @@ export interface Config {
     maxAgeDays: number;
     maxFutureHours: number;
   };
+  /** The serving store (live counters), when configured. */
+  servingStore: { url: string; password?: string; ca?: string } | undefined;
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -156,6 +167,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       maxAgeDays: c.PIZZAFLOW_POS_MAX_AGE_DAYS,
       maxFutureHours: c.PIZZAFLOW_POS_MAX_FUTURE_HOURS,
     },
+    servingStore: c.PIZZAFLOW_REDIS_URL
+      ? { url: c.PIZZAFLOW_REDIS_URL, ...(c.PIZZAFLOW_REDIS_PASSWORD ? { password: c.PIZZAFLOW_REDIS_PASSWORD } : {}), ...(c.PIZZAFLOW_REDIS_CA ? { ca: c.PIZZAFLOW_REDIS_CA } : {}) }
+      : undefined,
   };
 }
 

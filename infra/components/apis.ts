@@ -25,6 +25,9 @@ export const REQUIRED_APIS: Readonly<Record<string, string>> = {
   'dataform.googleapis.com': 'the transform (repository, releases, workflows)',
   'monitoring.googleapis.com': 'alert policies',
   'logging.googleapis.com': 'log-based metrics',
+  'compute.googleapis.com': "the VPC network and the functions' subnet (Direct VPC egress)",
+  'servicenetworking.googleapis.com': 'private service access: the serving store on the VPC network',
+  'redis.googleapis.com': 'the serving store (Memorystore for Redis)',
 };
 
 export interface ApisArgs {

@@ -10,6 +10,7 @@ import type { FunctionDecl, PlatformCatalog, SecretDecl } from '../../contracts/
 import { grantsOfKind, type Grant } from '../builders/iam';
 import { ARTIFACT_REPOSITORY, PLATFORM_PRINCIPALS, secretId, serviceAccountMember, sourceBucketName } from '../builders/names';
 import { emailOf, type ServiceAccountEmails, type StackContext } from './context';
+import type { ServingAccess } from './serving';
 
 /** Cloud Functions runtime the buildpack builds for (Node.js 22 LTS; the artifacts declare node >= 20). */
 export const FUNCTION_RUNTIME = 'nodejs22';
@@ -27,6 +28,8 @@ export interface ServicesArgs {
   logLevel?: string;
   /** Protect secrets and the source bucket from `pulumi destroy` (prod). */
   protect: boolean;
+  /** The serving store: its clients get Direct VPC egress, its address and CA, and its AUTH secret. */
+  serving?: ServingAccess;
 }
 
 export interface DeployedService {
@@ -153,6 +156,7 @@ export class Services extends pulumi.ComponentResource {
       return { key: decl.env, projectId: project, secret: s.secret.secretId, version: s.version.version };
     });
     const isPublic = f.ingress === 'public';
+    const serving = this.args.serving?.clients.includes(f.name) ? this.args.serving : undefined;
     const fn = new gcp.cloudfunctionsv2.Function(
       `${this.prefix}-${f.name}`,
       {
@@ -179,11 +183,14 @@ export class Services extends pulumi.ComponentResource {
           // Pub/Sub push and Cloud Scheduler count as internal traffic; public functions check their own credentials.
           ingressSettings: isPublic ? 'ALLOW_ALL' : 'ALLOW_INTERNAL_ONLY',
           allTrafficOnLatestRevision: true,
-          environmentVariables: { GOOGLE_CLOUD_PROJECT: project, PIZZAFLOW_LOCATION: location, LOG_LEVEL: this.args.logLevel ?? 'info' },
-          secretEnvironmentVariables: secrets,
+          environmentVariables: { GOOGLE_CLOUD_PROJECT: project, PIZZAFLOW_LOCATION: location, LOG_LEVEL: this.args.logLevel ?? 'info', ...(serving?.env ?? {}) },
+          secretEnvironmentVariables: serving ? [...secrets, { key: serving.secretEnv.key, projectId: project, secret: serving.secretEnv.secret, version: serving.secretEnv.version }] : secrets,
+          // Direct VPC egress (no connector): private ranges (the serving store) go through the
+          // network, everything else (Google APIs, the internet) as before.
+          ...(serving ? { directVpcNetworkInterfaces: [{ network: serving.network, subnetwork: serving.subnetwork }], directVpcEgress: 'VPC_EGRESS_PRIVATE_RANGES_ONLY' } : {}),
         },
       },
-      { parent: this, dependsOn: accessors },
+      { parent: this, dependsOn: serving ? [...accessors, ...serving.dependsOn] : accessors },
     );
     return { function: fn, uri: fn.serviceConfig.apply((c) => c?.uri ?? '') };
   }

@@ -8,6 +8,9 @@ import { chromium, type Browser } from 'playwright-core';
 import { loadConfig } from '../../functions/runtime/config';
 import { createLogger } from '../../functions/runtime/logger';
 import { startMetricsService, type RunningServer } from '../../functions/metrics-api';
+import { liveEffect } from '../../functions/runtime/live-counters';
+import { createLiveStore } from '../../functions/runtime/live-store';
+import { startLocalRedis, type LocalRedis } from '../../tools/local/redis';
 import { buildFixture, PROJECT, type Fixture } from '../../tools/testing/marts-fixture';
 
 const CHROMIUM = '/usr/bin/chromium';
@@ -20,6 +23,7 @@ const CHARTS = ['sales-hourly', 'sales-daily', 'product-mix', 'delivery'];
 
 let fx: Fixture | undefined;
 let server: RunningServer | undefined;
+let redis: LocalRedis | undefined;
 let browser: Browser | undefined;
 let merchant: string;
 let merchantStores: Set<string>;
@@ -41,7 +45,17 @@ beforeAll(async () => {
   for (const m of storesOf.keys()) KEYS[m] = `key-${m}-secret`;
   merchant = [...storesOf.keys()].sort((a, b) => storesOf.get(b)!.size - storesOf.get(a)!.size || a.localeCompare(b))[0]!;
   merchantStores = storesOf.get(merchant)!;
-  const config = loadConfig({ GOOGLE_CLOUD_PROJECT: PROJECT, BIGQUERY_EMULATOR_HOST: fx.emulator.url, PIZZAFLOW_MERCHANT_API_KEYS: Object.entries(KEYS).map(([m, k]) => `${m}=${k}`).join(',') });
+  // The serving store, with one order of the current hour counted for the merchant's first store.
+  redis = await startLocalRedis();
+  const live = createLiveStore({ url: redis.url, log });
+  // The page must read the hour the order is counted in: in an hour's last minute, wait for the next.
+  const left = 3_600_000 - (Date.now() % 3_600_000);
+  if (left < 60_000) await new Promise((r) => setTimeout(r, left + 50));
+  const now = Date.now();
+  const placed = { event_type: 'order.placed', event_id: 'e2e-live-1', order_id: 'e2e-o-1', merchant_id: merchant, store_id: [...merchantStores].sort()[0]!, event_time: new Date(now).toISOString(), lines: [{ quantity: 2, unit_price_cents: 1000, discount_cents: 0 }] };
+  await live.apply(liveEffect(placed, now)!, now);
+  await live.close();
+  const config = loadConfig({ GOOGLE_CLOUD_PROJECT: PROJECT, BIGQUERY_EMULATOR_HOST: fx.emulator.url, PIZZAFLOW_MERCHANT_API_KEYS: Object.entries(KEYS).map(([m, k]) => `${m}=${k}`).join(','), PIZZAFLOW_REDIS_URL: redis.url });
   server = await startMetricsService({ config, log, port: 0 });
   browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS, timeout: 30_000 });
 }, 180_000);
@@ -51,6 +65,7 @@ afterAll(async () => {
     await browser?.close();
   } finally {
     await server?.close();
+    await redis?.close();
     await fx?.close();
   }
 });
@@ -104,5 +119,10 @@ test("the dashboard draws every chart from the merchant's data, and a screenshot
   expect(new Set(freshStores)).toEqual(merchantStores);
   await expect(page.locator('#freshness p').first().textContent()).resolves.toMatch(/^last transform run \d{4}-\d{2}-\d{2}/);
   await expect(page.locator('#status').textContent()).resolves.toContain(`${merchant}: ${merchantStores.size} stores`);
+
+  // The live hour, from the serving store: the one order counted above, and the total row.
+  await page.waitForSelector('body[data-live]', { timeout: 10_000 });
+  expect(await page.locator('body').getAttribute('data-live')).toBe('true');
+  expect(await page.locator('#live tr').nth(1).locator('td').allTextContents()).toEqual([[...merchantStores].sort()[0], '1', '2', '$20']);
   await page.close();
 }, 60_000);

@@ -16,6 +16,7 @@ interface DemoCliOptions {
   start?: string;
   seed: string;
   faults: string;
+  v2From?: string;
   rate: string;
   dataDir?: string;
   keepRunning?: boolean;
@@ -63,6 +64,7 @@ export function registerDemoCommand(program: Command): void {
     .option('--start <iso>', 'simulated start, on a UTC hour (default: yesterday 15:00 UTC)')
     .option('--seed <n>', 'generator seed', '7')
     .option('--faults <rate>', 'fault rate: share of events and POS files damaged, duplicated or late (0-1)', '0.01')
+    .option('--v2-from <iso>', 'online order producers switch from schema_version 1 to 2 at this simulated time (default: version 1 throughout)')
     .option('--rate <x>', 'clock speed while nothing scheduled is running: simulated seconds per real second', '20000')
     .option('--data-dir <dir>', 'keep the data set and the emulators\' state here (must be empty; default: a temporary folder, removed)')
     .option('--keep-running', 'after the report, keep the platform (and the dashboard) up until Ctrl-C')
@@ -75,6 +77,7 @@ export function registerDemoCommand(program: Command): void {
       if (Number.isNaN(Date.parse(start)) || Date.parse(start) % 3_600_000 !== 0) throw new UsageError(`--start must be an ISO 8601 time on a UTC hour, not "${start}"`);
       const rate = numberOption('--rate', o.rate, 1, 100_000);
       const faultRate = numberOption('--faults', o.faults, 0, 1);
+      if (o.v2From !== undefined && Number.isNaN(Date.parse(o.v2From))) throw new UsageError(`--v2-from must be an ISO 8601 time, not "${o.v2From}"`);
       const seed = integerOption('--seed', o.seed, 0);
       let workDir: string;
       if (o.dataDir) {
@@ -94,6 +97,7 @@ export function registerDemoCommand(program: Command): void {
           start,
           seed,
           faultRate,
+          ...(o.v2From !== undefined ? { v2From: o.v2From } : {}),
           rate,
           workDir,
           inMemory: !o.dataDir,

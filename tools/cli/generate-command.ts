@@ -14,6 +14,7 @@ interface RawOptions {
   seed: string;
   out: string;
   faults: string;
+  v2From?: string;
   json?: boolean;
 }
 
@@ -34,6 +35,7 @@ export function parseGenerateOptions(raw: RawOptions, nowMs: number): GenerateOp
     seed: integer('--seed', raw.seed),
     outDir: raw.out,
     faultRate,
+    ...(raw.v2From !== undefined ? { v2From: raw.v2From } : {}),
   };
 }
 
@@ -81,6 +83,7 @@ export function registerGenerateCommand(program: Command): void {
     .option('--seed <n>', 'seed: the same arguments always give byte-identical output', '1')
     .option('--out <dir>', 'output directory (its generated sub-folders are replaced)', './out/generated')
     .option('--faults <rate>', 'fault rate from 0 to 1, per real event and per POS file', '0')
+    .option('--v2-from <iso>', 'online orders switch from schema_version 1 to 2 at this time (default: version 1 throughout)')
     .option('--json', 'print the summary as JSON')
     .addHelpText(
       'after',

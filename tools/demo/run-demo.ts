@@ -25,6 +25,8 @@ export interface DemoOptions {
   start: string;
   seed: number;
   faultRate: number;
+  /** Online order producers switch to schema_version 2 at this simulated time (ISO 8601); absent: version 1 throughout. */
+  v2From?: string;
   /** Simulated seconds per real second while no scheduled run is going. */
   rate: number;
   /** Where the data set and the emulators' state go (fresh). */
@@ -97,7 +99,7 @@ export async function runDemo(o: DemoOptions): Promise<DemoReport> {
   const dataDir = join(o.workDir, 'data');
   o.onProgress?.({ phase: 'generating' });
   await generate(
-    { stores: o.stores, hours: o.hours, start: o.start, seed: o.seed, outDir: dataDir, faultRate: o.faultRate },
+    { stores: o.stores, hours: o.hours, start: o.start, seed: o.seed, outDir: dataDir, faultRate: o.faultRate, ...(o.v2From !== undefined ? { v2From: o.v2From } : {}) },
     { onProgress: (generation) => o.onProgress?.({ phase: 'generating', generation }) },
   );
   const truth = readTruth(dataDir);

@@ -28,7 +28,7 @@ export function writeExpectedAtEnd(run: Run): ExpectedTotals {
   writeJson(join(expectedDir, deliveryDailyFile), deliveryDaily);
   writeJson(join(expectedDir, promotionsFile), promotions);
   const totals = {
-    range: { start: iso(startMs), end: iso(endMs), hours: options.hours, stores: options.stores, seed: options.seed, fault_rate: options.faultRate },
+    range: { start: iso(startMs), end: iso(endMs), hours: options.hours, stores: options.stores, seed: options.seed, fault_rate: options.faultRate, v2_from: options.v2From ?? null },
     date_basis: 'hourly rows: UTC hour of the order; daily rows: store-local business date',
     events: {
       online: c.onlineEvents,

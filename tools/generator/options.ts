@@ -11,6 +11,11 @@ export interface GenerateOptions {
   outDir: string;
   /** Probability (0-1) that a real event, or a POS file, gets a fault. */
   faultRate: number;
+  /**
+   * From this time (ISO 8601) online order producers send schema_version 2 (service_fee_cents, and
+   * sometimes delivery_note, on order.placed); absent: version 1 throughout.
+   */
+  v2From?: string;
 }
 
 export class GenerateOptionsError extends Error {}
@@ -26,6 +31,7 @@ export function validateOptions(o: GenerateOptions): void {
   const ms = Date.parse(o.start);
   if (Number.isNaN(ms)) fail(`--start is not an ISO 8601 time: ${o.start}`);
   if (ms % HOUR_MS !== 0) fail(`--start must be on a UTC hour boundary: ${o.start}`);
+  if (o.v2From !== undefined && Number.isNaN(Date.parse(o.v2From))) fail(`--v2-from is not an ISO 8601 time: ${o.v2From}`);
 }
 
 /** The previous UTC midnight: the default start. */

@@ -30,6 +30,9 @@ export const PROVIDERS: Readonly<Record<Provider, ProviderProfile>> = {
 export const PROMISE_DELIVERY_MS = 45 * MINUTE_MS;
 const PROMISE_PICKUP_MS = 20 * MINUTE_MS;
 const CUSTOMER_DELIVERY_FEE_CENTS = 399;
+/** Schema version 2's service fee: what the ordering platform charges the store, in bps of net sales, by channel. */
+export const SERVICE_FEE_BPS: Readonly<Record<OnlineOrder['channel'], number>> = { web: 0, app: 500, aggregator: 1500 };
+const DELIVERY_NOTES = ['Ring the bell twice', 'Leave it at the door', 'Call on arrival', 'Back entrance, blue gate', 'No contact delivery please', 'Extra napkins please'];
 export const CANCEL_RATE = 0.02;
 export const REFUND_RATE = 0.005;
 export const VOID_RATE = 0.01;
@@ -44,6 +47,8 @@ export interface StoreDay {
   closeMs: number;
   /** End of the generated range: nothing is scheduled at or after it except online lifecycles. */
   rangeEndMs: number;
+  /** From this time (UTC ms) the store's online producer sends schema_version 2; null: version 1 throughout. */
+  v2FromMs: number | null;
 }
 
 export interface Timed<E> {
@@ -80,6 +85,8 @@ export interface OnlineOrder {
   cancelled: boolean;
   refunded: boolean;
   lines: SoldLine[];
+  /** The order.placed event's service_fee_cents: null when it was sent as schema_version 1. */
+  serviceFeeCents: number | null;
   events: Timed<OnlineOrderEvent>[];
   deliveryEvents: Timed<DeliveryEvent>[];
   delivery: DeliveryOutcome | null;
@@ -182,12 +189,15 @@ export function buildOnlineOrder(day: StoreDay, rng: Prng, orderNumber: number, 
   const who = customer(day, rng);
   const method = rng.weighted(['card', 'wallet', 'voucher'] as const, [80, 18, 2]);
   const promisedMs = placedMs + (isDelivery ? PROMISE_DELIVERY_MS : PROMISE_PICKUP_MS);
+  // Version 2 fields come from their own stream, so switching versions leaves every other draw as it was.
+  const isV2 = (atMs: number): boolean => day.v2FromMs !== null && atMs >= day.v2FromMs;
+  const v2 = isV2(placedMs) ? versionTwoFields(day, orderNumber, isDelivery, channel, subtotal - discount) : null;
 
   const events: Timed<OnlineOrderEvent>[] = [];
   const deliveryEvents: Timed<DeliveryEvent>[] = [];
   let seq = 0;
   const envelope = (atMs: number) => ({
-    schema_version: 1 as const,
+    schema_version: isV2(atMs) ? (2 as const) : (1 as const),
     event_id: `${orderId}-e${++seq}`,
     event_time: iso(atMs),
     merchant_id: store.merchant_id,
@@ -208,6 +218,7 @@ export function buildOnlineOrder(day: StoreDay, rng: Prng, orderNumber: number, 
       payment: { method, status: method === 'card' ? 'authorized' : 'captured' },
       customer: who.contact,
       delivery_address: isDelivery ? who.address : null,
+      ...v2,
     },
   });
   const status = (atMs: number, s: 'accepted' | 'ready' | 'out_for_delivery' | 'completed'): void => {
@@ -313,10 +324,21 @@ export function buildOnlineOrder(day: StoreDay, rng: Prng, orderNumber: number, 
     cancelled: cancelled || failed,
     refunded,
     lines: sold,
+    serviceFeeCents: v2 ? v2.service_fee_cents : null,
     events,
     deliveryEvents,
     delivery,
   };
+}
+
+/**
+ * What a schema_version 2 order.placed adds: the platform's service fee (SERVICE_FEE_BPS of net
+ * sales, half away from zero; 0 on the web) and, on some delivery orders, a note for the courier.
+ */
+function versionTwoFields(day: StoreDay, orderNumber: number, isDelivery: boolean, channel: OnlineOrder['channel'], netCents: number): { service_fee_cents: number; delivery_note?: string } {
+  const service_fee_cents = Number(roundHalfAwayFromZero(BigInt(netCents * SERVICE_FEE_BPS[channel]), 10_000n));
+  const notes = createPrng(day.seed, 'delivery-note', day.profile.index, orderNumber);
+  return isDelivery && notes.chance(0.4) ? { service_fee_cents, delivery_note: notes.pick(DELIVERY_NOTES) } : { service_fee_cents };
 }
 
 function payments(rng: Prng, total: number): PosTransaction['payments'] {

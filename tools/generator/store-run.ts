@@ -59,6 +59,7 @@ export class StoreRun {
       assortment: this.assortment!,
       closeMs: hourMs + (CLOSE_HOUR - local.hour) * HOUR_MS,
       rangeEndMs: this.run.endMs,
+      v2FromMs: this.run.options.v2From === undefined ? null : Date.parse(this.run.options.v2From),
     };
     const windows: WindowWork[] = [0, 1, 2, 3].map(() => ({ transactions: [], needs: RAW_MATERIALS.map(() => 0) }));
     const count = this.rng.poisson(expectedOrders(this.profile, local.hour, local.weekday));
@@ -77,7 +78,7 @@ export class StoreRun {
         if (sale.made) for (const l of sale.lines) addRecipe(w.needs, l.productIndex, l.quantity);
         if (sale.counted) {
           c.counted++;
-          this.run.truth.addOrder(this.profile, 'pos', local.date, sale.lines);
+          this.run.truth.addOrder(this.profile, 'pos', local.date, sale.lines, null);
         }
       } else {
         const order = buildOnlineOrder(day, this.rng, ++this.orderNumber, t, channel);
@@ -90,7 +91,7 @@ export class StoreRun {
         if (order.made) for (const l of order.lines) addRecipe(w.needs, l.productIndex, l.quantity);
         if (order.counted) {
           c.counted++;
-          this.run.truth.addOrder(this.profile, channel, local.date, order.lines);
+          this.run.truth.addOrder(this.profile, channel, local.date, order.lines, order.serviceFeeCents);
         }
         if (order.delivery) this.run.truth.addDelivery(this.profile, order.delivery);
       }

@@ -22,6 +22,8 @@ export interface StoreHourlyRow {
   net_sales_cents: number;
   cost_cents: number;
   gross_margin_cents: number;
+  /** Sum of the counted orders' service_fee_cents (schema_version 2); null when none carried one (SQL's SUM). */
+  service_fee_cents: number | null;
 }
 
 export interface ProductDailyRow {
@@ -71,8 +73,9 @@ interface Money {
   gross: number;
   discount: number;
   cost: number;
+  serviceFee: number | null;
 }
-const emptyMoney = (): Money => ({ orders: 0, units: 0, gross: 0, discount: 0, cost: 0 });
+const emptyMoney = (): Money => ({ orders: 0, units: 0, gross: 0, discount: 0, cost: 0, serviceFee: null });
 
 function addLines(m: Money, lines: readonly SoldLine[]): void {
   m.orders++;
@@ -138,8 +141,11 @@ export class Truth {
     }));
   }
 
-  /** A counted order (neither cancelled nor refunded; for POS neither voided nor refunded). */
-  addOrder(profile: StoreProfile, channel: Channel, localDate: string, lines: readonly SoldLine[]): void {
+  /**
+   * A counted order (neither cancelled nor refunded; for POS neither voided nor refunded), with its
+   * service fee when it was placed as schema_version 2 (null otherwise).
+   */
+  addOrder(profile: StoreProfile, channel: Channel, localDate: string, lines: readonly SoldLine[], serviceFeeCents: number | null): void {
     let byChannel = this.hour.get(profile.index);
     if (!byChannel) {
       byChannel = new Map();
@@ -151,6 +157,7 @@ export class Truth {
       byChannel.set(channel, m);
     }
     addLines(m, lines);
+    if (serviceFeeCents !== null) m.serviceFee = (m.serviceFee ?? 0) + serviceFeeCents;
 
     let day = this.storeDay.get(profile.index);
     if (!day) {
@@ -226,6 +233,7 @@ export class Truth {
           net_sales_cents: m.gross - m.discount,
           cost_cents: m.cost,
           gross_margin_cents: m.gross - m.discount - m.cost,
+          service_fee_cents: m.serviceFee,
         });
       }
     }

@@ -24,12 +24,25 @@ export const TYPES = {
   secretVersion: 'gcp:secretmanager/secretVersion:SecretVersion',
   function: 'gcp:cloudfunctionsv2/function:Function',
   account: 'gcp:serviceaccount/account:Account',
+  redisInstance: 'gcp:redis/instance:Instance',
 } as const;
+
+/** The local serving store (tools/local/redis.ts) that answers for the program's Memorystore instance. */
+export interface LocalServingStore {
+  host: string;
+  port: number;
+  password: string;
+}
+
+/** Without a local store (`pizzaflow bootstrap`): a redis-server of your own on the default port, no password. */
+export const DEFAULT_LOCAL_SERVING_STORE: LocalServingStore = { host: '127.0.0.1', port: 6379, password: '' };
 
 export interface LocalTargets {
   project: string;
   /** The local URL a function is served at (its Cloud Run URL in GCP). */
   functionUrl(name: string): string;
+  /** The redis-server that stands for Memorystore (default DEFAULT_LOCAL_SERVING_STORE). */
+  servingStore?: LocalServingStore;
 }
 
 /** Outputs as the local platform has them: local URLs, the service accounts' emails, resource ids. */
@@ -44,6 +57,14 @@ export function localComputeState(targets: LocalTargets): ComputeState {
       case TYPES.function: {
         const uri = targets.functionUrl(String(inputs.name));
         return { url: uri, serviceConfig: { ...(inputs.serviceConfig as Record<string, unknown>), uri } };
+      }
+      case TYPES.redisInstance: {
+        // Memorystore answered by the local redis-server: its address and password (AUTH string).
+        // It speaks plain TCP on loopback, so there is no server CA: the program then gives the
+        // functions a redis:// URL instead of rediss:// (docs/local-stack.md).
+        const store = targets.servingStore ?? DEFAULT_LOCAL_SERVING_STORE;
+        const id = `projects/${project}/locations/${String(inputs.region ?? 'local')}/instances/${String(inputs.name)}`;
+        return { id, host: store.host, port: store.port, authString: store.password, serverCaCerts: [], currentLocationId: 'local', readEndpoint: '', readEndpointPort: 0 };
       }
       case TYPES.topic:
         return { id: `projects/${project}/topics/${String(inputs.name)}` };
@@ -240,13 +261,36 @@ async function ensureTable(bigquery: BigQuery, t: Recorded): Promise<Change> {
     await table.create(wanted);
     return { kind: 'table', name, action: 'created' };
   }
-  // Clustering may change in place (BigQuery allows it); the local table follows the program.
+  // What BigQuery changes in place, the local table follows: clustering, and columns the program
+  // added (NULLABLE or REPEATED: the compatibility gate refuses anything else), appended after the
+  // existing ones as BigQuery adds them, every existing row kept with the new columns NULL.
   const [meta] = await table.getMetadata();
+  const update: Record<string, unknown> = {};
+  const details: string[] = [];
+  const current = (meta.schema?.fields ?? []) as SchemaField[];
+  const declared = (wanted.schema as { fields: SchemaField[] }).fields;
+  const added = declared.filter((f) => !current.some((c) => c.name.toLowerCase() === f.name.toLowerCase()));
+  if (added.length > 0) {
+    update.schema = { fields: [...current, ...added] };
+    details.push(`columns added: ${added.map((f) => f.name).join(', ')}`);
+  }
   const now = (meta.clustering?.fields ?? []) as string[];
   const want = ((wanted.clustering as { fields: string[] } | undefined)?.fields ?? []) as string[];
-  if (now.join(',') === want.join(',')) return { kind: 'table', name, action: 'unchanged' };
-  await table.setMetadata({ clustering: { fields: want } });
-  return { kind: 'table', name, action: 'updated', detail: `clustering ${now.join(',') || '(none)'} → ${want.join(',') || '(none)'}` };
+  if (now.join(',') !== want.join(',')) {
+    update.clustering = { fields: want };
+    details.push(`clustering ${now.join(',') || '(none)'} → ${want.join(',') || '(none)'}`);
+  }
+  if (details.length === 0) return { kind: 'table', name, action: 'unchanged' };
+  await table.setMetadata(update);
+  return { kind: 'table', name, action: 'updated', detail: details.join('; ') };
+}
+
+/** A column as the tables API returns it. */
+interface SchemaField {
+  name: string;
+  type?: string;
+  mode?: string;
+  fields?: SchemaField[];
 }
 
 /** One line per change, then a summary; "nothing to do" on a second run. */

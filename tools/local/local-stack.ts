@@ -3,7 +3,7 @@
 // emulators. Secrets are the stack's secret configuration, taken from the environment the platform
 // runs with (its printed local defaults when unset), as `pulumi config set --secret` would hold them.
 import { loadCatalog } from '../../contracts/catalog';
-import { applyProgram, localAnswerCall, localComputeState, type ApplyClients, type AppliedProgram } from './apply-program';
+import { applyProgram, localAnswerCall, localComputeState, type ApplyClients, type AppliedProgram, type LocalServingStore } from './apply-program';
 import { renderProgram, stackConfig, type RenderedProgram } from './render-program';
 
 export const LOCAL_STACK = 'local';
@@ -18,6 +18,8 @@ export interface LocalStackOptions {
   functionsUrl: string;
   /** Edits the stack configuration before rendering (tests break the program this way). */
   editConfig?: (config: Record<string, string>) => void;
+  /** The local redis-server that answers for the program's Memorystore instance (tools/local/redis.ts). */
+  servingStore?: LocalServingStore;
 }
 
 /** Secret configuration keys → values, from the variables each catalog secret is read from. */
@@ -40,7 +42,7 @@ export async function renderLocalStack(o: LocalStackOptions): Promise<RenderedPr
     config,
     secrets: localSecrets(o.env),
     repoRoot: o.repoRoot,
-    computeState: localComputeState({ project: config['gcp:project']!, functionUrl: (name) => `${base}/${name}` }),
+    computeState: localComputeState({ project: config['gcp:project']!, functionUrl: (name) => `${base}/${name}`, ...(o.servingStore ? { servingStore: o.servingStore } : {}) }),
     answerCall: localAnswerCall,
   });
 }

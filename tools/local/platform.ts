@@ -1,7 +1,8 @@
 // The whole platform on one machine: the three emulators; the Pulumi program's `local` stack applied
 // to them (topics, push subscriptions to the local host, buckets, datasets, tables, secrets); the
 // three ingestion functions on one local host with the environment and secrets the program declares;
-// the metrics API with the dashboard; and the catalog's schedules on a real or accelerated clock.
+// the metrics API with the dashboard; the serving store (a local redis-server standing for
+// Memorystore); and the catalog's schedules on a real or accelerated clock.
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { compileProject } from '../dataform';
@@ -20,6 +21,7 @@ import { startMetricsService, type KeyRing, type RunningServer } from '../../fun
 import { startEmulatorsProcess } from './emulators-process';
 import { localDefaults } from './environment';
 import { programJobs } from './jobs';
+import { startLocalRedis } from './redis';
 
 export interface LocalPorts {
   pubsub: number;
@@ -115,6 +117,10 @@ export async function startLocalPlatform(o: LocalPlatformOptions): Promise<Local
       emulatorLines = child.lines;
     }
 
+    // The serving store (Memorystore in Google Cloud): a redis-server on a free loopback port.
+    const redis = await startLocalRedis();
+    closers.push(() => redis.close());
+
     const functions = await startFunctionsHost({ host: '127.0.0.1', port: o.ports.functions });
     closers.push(() => functions.close());
     env.PIZZAFLOW_FUNCTIONS_URL = functions.url;
@@ -123,7 +129,7 @@ export async function startLocalPlatform(o: LocalPlatformOptions): Promise<Local
 
     const clients = { pubsub: pubsubClient(emulatorConfig), storage: storageClient(emulatorConfig), bigquery: bigqueryClient(emulatorConfig) };
     closers.push(() => clients.pubsub.close());
-    const deployed = await deployLocalStack({ repoRoot: packageInfo().root, env, project, functionsUrl: functions.url, editConfig: o.editStackConfig }, clients);
+    const deployed = await deployLocalStack({ repoRoot: packageInfo().root, env, project, functionsUrl: functions.url, editConfig: o.editStackConfig, servingStore: redis }, clients);
     const bootstrapChanges = deployed.changes;
     // Cloud Run's invoker check: tokens signed by the Pub/Sub emulator (push) or by this process (the scheduler).
     const trustedKeys = [pushPublicKeyPem(), ...readPem(path.join(emulatorOptions.dataDir, 'pubsub-push-oidc.pem'))];
@@ -143,6 +149,8 @@ export async function startLocalPlatform(o: LocalPlatformOptions): Promise<Local
 
     const banner = [
       ...emulatorLines,
+      `ready redis ${redis.host}:${redis.port} (serving store: live counters)`,
+      `export PIZZAFLOW_REDIS_URL=${redis.url}`,
       `ready functions ${functions.url} (collector, ingest, pos-loader)`,
       `export PIZZAFLOW_FUNCTIONS_URL=${functions.url}`,
       `ready serve ${metrics.url} (dashboard ${metrics.url}/, API ${metrics.url}/v1/merchants/{merchant_id}/metrics/{metric})`,

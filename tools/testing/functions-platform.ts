@@ -1,7 +1,7 @@
-// The whole local platform in-process for integration tests: the three emulators on port 0, the
-// functions host, the environment that points the functions' clients at them, and the Pulumi
-// program's local stack applied to the emulators. Tests set process.env because the entry points
-// read configuration through loadConfig().
+// The whole local platform in-process for integration tests: the three emulators on port 0, a local
+// redis-server as the serving store, the functions host, the environment that points the functions'
+// clients at them, and the Pulumi program's local stack applied to the emulators. Tests set
+// process.env because the entry points read configuration through loadConfig().
 import { BigQuery } from '@google-cloud/bigquery';
 import { PubSub } from '@google-cloud/pubsub';
 import { Storage } from '@google-cloud/storage';
@@ -15,6 +15,7 @@ import { type Change } from '../local/apply-program';
 import { deployLocalStack, type LocalStackOptions } from '../local/local-stack';
 import { declaredEnvironment } from '../local/platform';
 import { startFunctionsHost, type FunctionsHost } from '../local/functions-host';
+import { startLocalRedis, type LocalRedis } from '../local/redis';
 
 export const PROJECT = 'pizzaflow-itest';
 export const PII_KEY = 'integration-test-pii-key-0123';
@@ -25,6 +26,8 @@ export interface Platform {
   pubsubEmu: PubsubEmulator;
   storageEmu: StorageEmulator;
   bigqueryEmu: RunningEmulator;
+  /** The serving store (the program's Memorystore instance, answered locally). */
+  redis: LocalRedis;
   host: FunctionsHost;
   pubsub: PubSub;
   storage: Storage;
@@ -40,6 +43,7 @@ export async function startPlatform(options: { editStackConfig?: LocalStackOptio
   const pubsubEmu = await startPubsub({ port: 0, project: PROJECT, logLevel: 'silent' });
   const storageEmu = await startStorage({ port: 0, inMemory: true, pubsubHost: pubsubEmu.url, logLevel: 'silent' });
   const bigqueryEmu = await startBigquery({ port: 0, grpcPort: 0, storageHost: storageEmu.url, project: PROJECT, logLevel: 'silent' });
+  const redis = await startLocalRedis();
   Object.assign(process.env, {
     GOOGLE_CLOUD_PROJECT: PROJECT,
     PUBSUB_EMULATOR_HOST: pubsubEmu.url,
@@ -56,7 +60,7 @@ export async function startPlatform(options: { editStackConfig?: LocalStackOptio
   const pubsub = new PubSub({ projectId: PROJECT, apiEndpoint: pubsubEmu.url });
   const storage = new Storage({ projectId: PROJECT, apiEndpoint: storageEmu.url });
   const bigquery = new BigQuery({ projectId: PROJECT, apiEndpoint: bigqueryEmu.url });
-  const deployed = await deployLocalStack({ repoRoot: packageInfo().root, env: process.env, project: PROJECT, functionsUrl: host.url, editConfig: options.editStackConfig }, { pubsub, storage, bigquery });
+  const deployed = await deployLocalStack({ repoRoot: packageInfo().root, env: process.env, project: PROJECT, functionsUrl: host.url, editConfig: options.editStackConfig, servingStore: redis }, { pubsub, storage, bigquery });
   // The functions get the environment the program declares for them (LOG_LEVEL, project, secrets).
   Object.assign(process.env, declaredEnvironment(deployed.functions), { LOG_LEVEL: 'error' });
   const bootstrapChanges = deployed.changes;
@@ -70,6 +74,7 @@ export async function startPlatform(options: { editStackConfig?: LocalStackOptio
     pubsubEmu,
     storageEmu,
     bigqueryEmu,
+    redis,
     host,
     pubsub,
     storage,
@@ -79,7 +84,7 @@ export async function startPlatform(options: { editStackConfig?: LocalStackOptio
     close: async () => {
       await pubsub.close();
       await host.close();
-      await Promise.allSettled([pubsubEmu.close(), storageEmu.close(), bigqueryEmu.close()]);
+      await Promise.allSettled([pubsubEmu.close(), storageEmu.close(), bigqueryEmu.close(), redis.close()]);
     },
   };
 }

@@ -70,6 +70,16 @@ export function missingRequired(fields: StorageField[], row: RawRow, prefix = ''
   return out;
 }
 
+/** Top-level columns some row sets (not undefined, not null) that the stream's schema lacks. */
+export function unknownColumns(fields: StorageField[], rows: readonly RawRow[]): string[] {
+  const known = new Set(fields.map((f) => (f.name ?? '').toLowerCase()));
+  const out = new Set<string>();
+  for (const row of rows) {
+    for (const [name, value] of Object.entries(row)) if (value !== undefined && value !== null && !known.has(name.toLowerCase())) out.add(name);
+  }
+  return [...out];
+}
+
 export function managedAppend(options: ManagedAppendOptions): ManagedAppend {
   const { client, table, log } = options;
   const connectTimeoutMs = options.connectTimeoutMs ?? 10_000;
@@ -104,10 +114,22 @@ export function managedAppend(options: ManagedAppendOptions): ManagedAppend {
   };
 
   const append = async (rows: RawRow[]): Promise<AppendResult> => {
-    const open = (current ??= connect());
+    let open = (current ??= connect());
     let response: protos.google.cloud.bigquery.storage.v1.IAppendRowsResponse;
     try {
-      const { writer, fields } = await open;
+      let opened = await open;
+      // The JSON writer encodes with the schema the stream opened with and would drop a column it
+      // does not know without a word. A row naming one means the table gained columns since (an
+      // additive contract change, docs/contracts.md): reopen once with its current schema; if the
+      // table still lacks them, fail (Pub/Sub redelivers) rather than lose the values.
+      if (unknownColumns(opened.fields, rows).length > 0) {
+        drop(open);
+        open = current ??= connect();
+        opened = await open;
+        const unknown = unknownColumns(opened.fields, rows);
+        if (unknown.length > 0) throw new Error(`rows carry columns the table does not have: ${unknown.join(', ')} (apply the table change before the contract that adds them)`);
+      }
+      const { writer, fields } = opened;
       const missing = rows.flatMap((row, index) => {
         const paths = missingRequired(fields, row);
         return paths.length ? [{ index, message: `Missing required field: ${paths.join(', ')}.` }] : [];

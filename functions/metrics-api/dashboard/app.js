@@ -224,6 +224,43 @@
     );
   }
 
+  // The current hour from the serving store, beside the settled series; refreshed every 30 s. Best
+  // effort: when the live counters do not answer, the section says so and the charts stay.
+  let liveTimer;
+  function drawLive(body) {
+    const box = target('live');
+    const hour = body.hour_at.replace('T', ' ').slice(0, 16);
+    box.appendChild(html('p', {}, `hour starting ${hour} UTC, as of ${body.as_of.replace('T', ' ').slice(11, 19)} (settled figures replace these after the next transform run)`));
+    if (!body.rows.length) return empty(box, 'No online order yet this hour.');
+    const total = body.rows.reduce((t, r) => ({ orders: t.orders + r.orders, units: t.units + r.units, net: t.net + r.net_sales_cents }), { orders: 0, units: 0, net: 0 });
+    table(
+      box,
+      [{ label: 'store' }, { label: 'orders', num: true }, { label: 'units', num: true }, { label: 'net sales', num: true }],
+      [...body.rows.map((r) => [r.store_id, r.orders, r.units, money(r.net_sales_cents)]), [{ text: 'all stores', cls: 'total' }, total.orders, total.units, money(total.net)]],
+    );
+  }
+
+  let liveLoad = 0;
+  async function loadLive(settings) {
+    window.clearTimeout(liveTimer);
+    // A newer load (another merchant, say) wins: an older answer arriving late is dropped.
+    const mine = ++liveLoad;
+    let body;
+    let failure;
+    try {
+      const res = await fetch(`/v1/merchants/${encodeURIComponent(settings.merchant)}/metrics/live`, { headers: { 'x-api-key': settings.key } });
+      body = await res.json();
+      if (!res.ok) failure = body.reason || body.error;
+    } catch (err) {
+      failure = err.message;
+    }
+    if (mine !== liveLoad) return;
+    if (failure === undefined) drawLive(body);
+    else empty(target('live'), `Live counters unavailable: ${failure}`);
+    document.body.dataset.live = failure === undefined ? 'true' : 'unavailable';
+    liveTimer = window.setTimeout(() => loadLive(settings), 30000);
+  }
+
   async function metric(settings, name, granularity) {
     const q = new URLSearchParams({ from: settings.from, to: settings.to });
     if (granularity) q.set('granularity', granularity);
@@ -239,6 +276,7 @@
     delete document.body.dataset.error;
     status.className = '';
     status.textContent = 'Loading…';
+    loadLive(settings);
     try {
       const [hourly, daily, mix, delivery, promotions, freshness, inventory] = await Promise.all([
         metric(settings, 'sales', 'hour'),

@@ -10,6 +10,16 @@ import { METRICS, type Granularity, type MetricDefinition } from './catalog';
 import { parseMetricParams } from './params';
 import { ConcurrencyLimiter, DEFAULT_MAX_CONCURRENT_QUERIES, DEFAULT_MAX_CONCURRENT_QUERIES_PER_KEY, DEFAULT_RATE_LIMIT, type RateLimit, TokenBuckets } from './limits';
 import type { DataVersion, MetricRow, MetricsSource } from './source';
+import { hourStart, type LiveStoreCounters } from '../../runtime/live-counters';
+
+/** The serving store's live counters, as the handler reads them (functions/runtime/live-store.ts). */
+export interface LiveReader {
+  read(merchantId: string, hourStartMs: number): Promise<LiveStoreCounters[]>;
+}
+
+/** The metric answered from the serving store: the current UTC hour's counters, per store. */
+export const LIVE_METRIC = 'live';
+const LIVE_SOURCE = 'serving store: live counters of the current UTC hour (best effort; the settled series are the truth)';
 
 export interface MetricsRequest {
   method: string;
@@ -57,6 +67,8 @@ export interface MetricsHandlerOptions {
   maxConcurrentQueriesPerKey?: number;
   /** The rate limiter's clock in ms (default Date.now; `now` above is the metrics' calendar). */
   clockMs?: () => number;
+  /** The live counters (`/metrics/live`); without them that metric answers 503. */
+  live?: LiveReader;
 }
 
 export type MetricsHandler = (request: MetricsRequest) => Promise<MetricsResponse>;
@@ -86,7 +98,10 @@ function decode(segment: string): string | undefined {
 /** GET /v1/metrics: the catalog, so a client (the dashboard) can discover what exists. */
 function listMetrics(): MetricsResponse {
   return json(200, {
-    metrics: [...METRICS.values()].map((m: MetricDefinition) => ({ name: m.name, description: m.description, granularities: m.granularities, source: m.source })),
+    metrics: [
+      ...[...METRICS.values()].map((m: MetricDefinition) => ({ name: m.name, description: m.description, granularities: m.granularities, source: m.source })),
+      { name: LIVE_METRIC, description: 'Orders, units and net sales of the current UTC hour per store, updated as orders arrive', granularities: [], source: LIVE_SOURCE },
+    ],
   });
 }
 
@@ -177,6 +192,22 @@ export function createMetricsHandler(options: MetricsHandlerOptions): MetricsHan
     return { rows: blocks.flatMap((b) => got.get(b.id) ?? []), hit: missing.length === 0 && awaited.length === 0 };
   }
 
+  /** The current hour's counters of the caller's stores (tenancy was checked: merchantId is the caller). */
+  async function liveAnswer(merchantId: string, query: URLSearchParams): Promise<MetricsResponse> {
+    const unknown = [...query.keys()];
+    if (unknown.length > 0) return problem(400, 'bad_request', `unknown parameter "${unknown[0]!.slice(0, 40)}"; ${LIVE_METRIC} takes none`);
+    if (!options.live) return problem(503, 'unavailable', 'live counters are not configured for this service');
+    const at = now();
+    const hour = hourStart(at.getTime());
+    try {
+      const rows = await options.live.read(merchantId, hour);
+      return json(200, { merchant_id: merchantId, metric: LIVE_METRIC, hour_at: new Date(hour).toISOString(), as_of: at.toISOString(), source: LIVE_SOURCE, rows });
+    } catch (err) {
+      log.error({ merchantId, metric: LIVE_METRIC, err: (err as Error).message }, 'live counters read failed');
+      return problem(503, 'unavailable', 'the live counters did not answer; retry later');
+    }
+  }
+
   return async (request) => {
     if (request.method !== 'GET' && request.method !== 'HEAD') return problem(405, 'method_not_allowed', 'only GET is supported');
     if (request.path === '/v1/metrics') return listMetrics();
@@ -193,6 +224,7 @@ export function createMetricsHandler(options: MetricsHandlerOptions): MetricsHan
     // Same answer for another merchant's id and for a malformed one: nothing is learnt by probing.
     if (merchantId !== caller) return problem(403, 'forbidden', 'this API key does not give access to that merchant');
 
+    if (decode(route[2]!) === LIVE_METRIC) return liveAnswer(merchantId, request.query);
     const metric = METRICS.get(decode(route[2]!) ?? '');
     if (!metric) return problem(400, 'bad_request', `unknown metric; expected one of ${[...METRICS.keys()].join(', ')}`);
     const parsed = parseMetricParams(metric, request.query, now());

@@ -61,6 +61,24 @@ describe('BigQuery emulator: datasets and tables', () => {
     await expect(table.get()).rejects.toMatchObject({ code: 404 });
   });
 
+  it('adds NULLABLE columns to a table with rows through setMetadata: the rows stay, NULL in the new columns, and new rows fill them', async () => {
+    const [ds] = await h.bq.createDataset(uniqueName('ds'));
+    const schema = [
+      { name: 'id', type: 'STRING', mode: 'REQUIRED' },
+      { name: 'ts', type: 'TIMESTAMP', mode: 'REQUIRED' },
+    ];
+    const [table] = await ds.createTable('events', { schema, timePartitioning: { type: 'DAY', field: 'ts' } });
+    await table.insert([{ id: 'v1', ts: '2026-12-01T10:00:00Z' }]);
+    await table.setMetadata({ schema: [...schema, { name: 'note', type: 'STRING', mode: 'NULLABLE' }, { name: 'fee_cents', type: 'INT64', mode: 'NULLABLE' }] });
+    await table.insert([{ id: 'v2', ts: '2026-12-01T11:00:00Z', note: 'ring twice', fee_cents: 120 }]);
+    const [rows] = await h.bq.query({ query: `SELECT id, note, fee_cents FROM \`${ds.id}.events\` ORDER BY id` });
+    expect(rows).toEqual([
+      { id: 'v1', note: null, fee_cents: null },
+      { id: 'v2', note: 'ring twice', fee_cents: 120 },
+    ]);
+    await expect(table.setMetadata({ schema: [...schema, { name: 'must', type: 'STRING', mode: 'REQUIRED' }] })).rejects.toMatchObject({ code: 400 });
+  });
+
   it('rejects invalid partitioning and unknown datasets', async () => {
     const [ds] = await h.bq.createDataset(uniqueName('ds'));
     await expect(ds.createTable('bad', { schema: [{ name: 'a', type: 'STRING' }], timePartitioning: { type: 'DAY', field: 'a' } })).rejects.toMatchObject({ code: 400 });

@@ -15,6 +15,8 @@ import { createRawTables, insertRows, loadReference, rawRowsOf, type RawRow, typ
 const PROJECT = 'pizzaflow-local';
 const START = '2026-11-23T00:00:00Z';
 const HOURS = 72;
+/** Online order producers switch from schema_version 1 to 2 here, mid trading day (US stores trade 15:00-07:00 UTC). */
+const V2_FROM = '2026-11-24T19:00:00Z';
 /** Rows ingested from here on arrive after the first run. */
 const CUTOFF_MS = Date.parse('2026-11-25T12:00:00Z');
 /** Late and duplicate copies are drawn from events of this UTC date on. */
@@ -88,7 +90,7 @@ async function load(rows: RawRows): Promise<void> {
 beforeAll(async () => {
   process.env.METADATA_SERVER_DETECTION = 'none';
   dir = mkdtempSync(join(tmpdir(), 'pizzaflow-dataform-'));
-  await generate({ stores: 3, hours: HOURS, start: START, seed: 11, outDir: dir, faultRate: 0.02 });
+  await generate({ stores: 3, hours: HOURS, start: START, seed: 11, outDir: dir, faultRate: 0.02, v2From: V2_FROM });
   const rows = await rawRowsOf(dir);
   const { first, second } = splitArrivals(rows);
   const newest = Math.max(...Object.values(second).flat().map(arrival));
@@ -127,10 +129,31 @@ describe('after a first run and an incremental run over late and duplicate rows'
       net_sales_cents: r.net_sales_cents,
       cost_cents: r.cost_cents,
       gross_margin_cents: r.gross_margin_cents,
+      service_fee_cents: r.service_fee_cents,
     }));
     const key = (r: Record<string, unknown>): string => `${r.store_id}|${r.hour}|${r.channel}`;
     expect(truth.length).toBeGreaterThan(100);
     expect(sortBy(mart, key)).toEqual(sortBy(truth, key));
+    // The producers switched versions mid-way: hours before it carry no service fee, hours after do.
+    const feeHours = truth.filter((r) => r.service_fee_cents !== null);
+    expect(feeHours.length).toBeGreaterThan(10);
+    expect(feeHours.every((r) => String(r.hour) >= V2_FROM.slice(0, 13))).toBe(true);
+    expect(truth.some((r) => r.channel !== 'pos' && r.service_fee_cents === null)).toBe(true);
+  });
+
+  test('service fees (schema_version 2 only): NULL on v1 and POS orders, and the daily merchant series sums to the truth', async () => {
+    const truth = expected<{ service_fee_cents: number | null }>('store_hourly');
+    const truthTotal = truth.reduce((sum, r) => sum + (r.service_fee_cents ?? 0), 0);
+    expect(truthTotal).toBeGreaterThan(0);
+    const [series] = await rowsOf(`select sum(service_fee_cents) as fees from \`${PROJECT}.marts.mart_merchant_timeseries\``);
+    expect(Number(series!.fees)).toBe(truthTotal);
+    const orders = await rowsOf(
+      `select source, placed_at >= timestamp '${V2_FROM}' as after_switch, countif(service_fee_cents is not null) as with_fee, count(*) as n from \`${PROJECT}.marts.fct_orders\` group by 1, 2 order by 1, 2`,
+    );
+    const byGroup = Object.fromEntries(orders.map((r) => [`${String(r.source)}|${String(r.after_switch)}`, [Number(r.with_fee), Number(r.n)]]));
+    expect(byGroup['online|false']![0]).toBe(0);
+    expect(byGroup['online|true']![0]).toBe(byGroup['online|true']![1]);
+    expect(byGroup['pos|true']![0]).toBe(0);
   });
 
   test('product mix by store-local business date equals the truth exactly', async () => {

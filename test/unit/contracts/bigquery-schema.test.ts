@@ -75,6 +75,11 @@ describe('deriveBigQuerySchema', () => {
     ]);
   });
 
+  it('derives INT64 for a literal of several integer versions (schema_version 1 or 2) and FLOAT64 when one is fractional', () => {
+    const schema = z.strictObject({ v: z.literal([1, 2]), f: z.literal([1, 2.5]), later: z.int().optional() });
+    expect(deriveBigQuerySchema(schema).map((f) => `${f.name}:${f.mode}:${f.type}`)).toEqual(['v:REQUIRED:INT64', 'f:REQUIRED:FLOAT64', 'later:NULLABLE:INT64']);
+  });
+
   it('refuses shapes BigQuery cannot hold', () => {
     expect(() => deriveBigQuerySchema(z.strictObject({ m: z.array(z.array(z.int())) }))).toThrow(SchemaDerivationError);
     expect(() => deriveBigQuerySchema(z.strictObject({ n: z.array(z.int().nullable()) }))).toThrow(/NULL elements/);
@@ -85,6 +90,6 @@ describe('deriveBigQuerySchema', () => {
   });
 
   it('finds the PII fields marked in the contract', () => {
-    expect(piiPaths(onlineOrderEvent)).toEqual(['customer.email', 'customer.name', 'customer.phone', 'delivery_address.line1']);
+    expect(piiPaths(onlineOrderEvent)).toEqual(['customer.email', 'customer.name', 'customer.phone', 'delivery_address.line1', 'delivery_note']);
   });
 });

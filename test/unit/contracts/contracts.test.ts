@@ -26,6 +26,13 @@ describe('contracts accept valid records', () => {
     expect(result.success).toBe(true);
   });
 
+  it('accepts online order events of schema_version 2, with and without its new fields, beside version 1', () => {
+    expect(onlineOrderEvent.safeParse({ ...orderPlaced(), schema_version: 2, delivery_note: 'Ring the bell twice', service_fee_cents: 250 }).success).toBe(true);
+    expect(onlineOrderEvent.safeParse({ ...orderPlaced(), schema_version: 2 }).success).toBe(true);
+    expect(onlineOrderEvent.safeParse({ ...orderUpdated(), schema_version: 2 }).success).toBe(true);
+    expect(onlineOrderEvent.safeParse(orderPlaced()).success).toBe(true);
+  });
+
   it('accepts a POS body line tagged with its record type', () => {
     expect(posBodyLine.safeParse({ record_type: 'transaction', ...posSale() }).success).toBe(true);
     expect(posBodyLine.safeParse({ record_type: 'inventory_movement', ...inventoryReceipt() }).success).toBe(true);
@@ -40,7 +47,11 @@ describe('contracts reject bad records with a reason naming the field', () => {
     ['unknown event type', 'online-order', broken(orderUpdated(), (r) => (r.event_type = 'order.teleported')), 'event_type'],
     ['unknown field', 'online-order', broken(orderUpdated(), (r) => (r.storeid = 's1')), 'storeid'],
     ['timestamp without zone', 'online-order', broken(orderUpdated(), (r) => (r.event_time = '2026-11-23 18:06:00')), 'event_time'],
-    ['wrong schema version', 'online-order', broken(orderUpdated(), (r) => (r.schema_version = 2)), 'schema_version'],
+    ['schema version nobody accepts', 'online-order', broken(orderUpdated(), (r) => (r.schema_version = 3)), 'schema_version'],
+    ['delivery schema version 2 (online orders only have one)', 'delivery', broken(deliveryEvent(), (r) => (r.schema_version = 2)), 'schema_version'],
+    ['a version 2 field on a version 1 order', 'online-order', broken(orderPlaced(), (r) => (r.service_fee_cents = 120)), 'service_fee_cents'],
+    ['a fractional service fee', 'online-order', broken(orderPlaced(), (r) => ((r.schema_version = 2), (r.service_fee_cents = 1.5))), 'service_fee_cents'],
+    ['an empty delivery note', 'online-order', broken(orderPlaced(), (r) => ((r.schema_version = 2), (r.delivery_note = ''))), 'delivery_note'],
     ['totals mismatch', 'online-order', broken(orderPlaced(), (r) => (r.totals.total_cents += 1)), 'totals.total_cents'],
     ['subtotal mismatch', 'online-order', broken(orderPlaced(), (r) => (r.lines[0].quantity = 3)), 'totals.subtotal_cents'],
     ['delivery without address', 'online-order', broken(orderPlaced(), (r) => (r.delivery_address = null)), 'delivery_address'],

@@ -2,10 +2,11 @@ import fc from 'fast-check';
 import { fastValidator } from '../../../contracts/fast-validator';
 import type { RecordKindName } from '../../../contracts/registry';
 import { validateJsonText, validateValue } from '../../../contracts/verdict';
-import { deliveryEvent, inventoryReceipt, orderPlaced, orderUpdated, posSale } from '../../../contracts/examples';
+import { deliveryEvent, inventoryReceipt, orderPlaced, orderPlacedV2, orderUpdated, posSale } from '../../../contracts/examples';
 
 const samples: [RecordKindName, unknown][] = [
   ['online-order', orderPlaced()],
+  ['online-order', orderPlacedV2()],
   ['online-order', orderUpdated()],
   ['delivery', deliveryEvent()],
   ['pos-transaction', posSale()],

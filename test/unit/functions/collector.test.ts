@@ -1,7 +1,7 @@
 import { createKeyRing } from '../../../functions/runtime/api-keys';
 import { createCollectorHandler, piiPseudonymiser, type CollectorRequest, type OutboundMessage, type Publisher } from '../../../functions/collector/handler';
 import { ReplayCache, signWebhook, verifyWebhookSignature } from '../../../functions/collector/signature';
-import { deliveryEvent, orderPlaced, orderUpdated } from '../../../contracts/examples';
+import { deliveryEvent, orderPlaced, orderPlacedV2, orderUpdated } from '../../../contracts/examples';
 import { piiPaths } from '../../../contracts/bigquery-schema';
 import { onlineOrderEvent } from '../../../contracts/online-order';
 import { isPseudonym, PiiKeyError, pseudonymise, pseudonymiseRecord } from '../../../contracts/pii';
@@ -79,6 +79,25 @@ describe('collector: online order events', () => {
     expect(res.status).toBe(400);
     expect(res.body.errors).toEqual([{ index: 1, event_id: 'evt-bad', field_path: 'channel', reason: expect.stringContaining('channel') }]);
     expect(publisher.calls).toHaveLength(0);
+  });
+
+  it('publishes schema_version 2 events with the delivery note pseudonymised, and refuses version 3 naming the versions accepted', async () => {
+    const { handle, publisher } = setup();
+    const res = await handle(orderReq({ events: [orderPlacedV2(), orderPlaced()] }));
+    expect(res).toEqual({ status: 202, body: { accepted: ['evt-0001-v2', 'evt-0001'] } });
+    const m = publisher.calls[0]!.messages[0]!;
+    expect(m.attributes.schema_version).toBe('2');
+    const published = JSON.parse(m.data.toString()) as Record<string, unknown>;
+    expect(published.service_fee_cents).toBe(116);
+    expect(published.delivery_note).toBe(pseudonymise('Ring the bell twice, Ada', PII_KEY));
+    expect(m.data.toString()).not.toContain('Ring the bell');
+
+    const refused = await handle(orderReq({ events: [orderPlaced(), { ...orderUpdated(), event_id: 'evt-v3', schema_version: 3 }] }));
+    expect(refused.status).toBe(400);
+    expect(refused.body.errors).toEqual([{ index: 1, event_id: 'evt-v3', field_path: 'schema_version', reason: 'schema_version 3 is not supported; accepted: 1, 2', code: 'unsupported_schema_version' }]);
+    const delivery = await handle(webhookReq({ ...deliveryEvent(), schema_version: 2 }));
+    expect(delivery.body.errors).toEqual([expect.objectContaining({ reason: 'schema_version 2 is not supported; accepted: 1', code: 'unsupported_schema_version' })]);
+    expect(publisher.calls).toHaveLength(1);
   });
 
   it('answers 400 for invalid JSON or an empty batch', async () => {

@@ -1,6 +1,6 @@
 import { piiPaths } from '../../../contracts/bigquery-schema';
 import { loadCatalog } from '../../../contracts/catalog';
-import { deliveryEvent, orderPlaced } from '../../../contracts/examples';
+import { deliveryEvent, orderPlaced, orderPlacedV2 } from '../../../contracts/examples';
 import { onlineOrderEvent } from '../../../contracts/online-order';
 import { isPseudonym, pseudonymise, pseudonymiseRecord } from '../../../contracts/pii';
 import { rejectedEvent } from '../../../contracts/ops';
@@ -138,7 +138,31 @@ describe('decideIngest', () => {
     const d = decideIngest(decode('{"event_id": "x",'), 'online_orders', ctx);
     expect(d).toMatchObject({ kind: 'rejected', row: { reason_code: 'invalid_json', payload: '{"event_id": "x",', field_path: null } });
     const v2 = decideIngest(decode({ ...deliveryEvent(), schema_version: 2 }), 'delivery_events', ctx);
-    expect(v2).toMatchObject({ kind: 'rejected', row: { reason_code: 'unsupported_schema_version', field_path: 'schema_version', source: 'delivery_events' } });
+    expect(v2).toMatchObject({ kind: 'rejected', row: { reason_code: 'unsupported_schema_version', reason: 'schema_version 2 is not supported; accepted: 1', field_path: 'schema_version', source: 'delivery_events' } });
+  });
+
+  it('lands online orders of schema_version 1 and 2 side by side and refuses 3 naming the versions accepted', () => {
+    const v2 = pseudonymiseRecord(orderPlacedV2(), piiPaths(onlineOrderEvent), KEY);
+    const landed = decideIngest(decode(v2), 'online_orders', ctx);
+    expect(landed).toMatchObject({ kind: 'raw', table: 'online_order_events', row: { schema_version: 2, service_fee_cents: 116, delivery_note: pseudonymise('Ring the bell twice, Ada', KEY) } });
+    expect(decideIngest(decode(publishedOrder()), 'online_orders', ctx).kind).toBe('raw');
+    const v3 = decideIngest(decode({ ...v2, schema_version: 3 }), 'online_orders', ctx);
+    expect(v3).toMatchObject({ kind: 'rejected', row: { reason_code: 'unsupported_schema_version', reason: 'schema_version 3 is not supported; accepted: 1, 2', field_path: 'schema_version' } });
+  });
+
+  it('with acceptedVersions pinned to [1] (a deployment of the version 1 contract) refuses version 2, which the default accepts', () => {
+    const v2 = pseudonymiseRecord(orderPlacedV2(), piiPaths(onlineOrderEvent), KEY);
+    const pinned = decideIngest(decode(v2), 'online_orders', { ...ctx, acceptedVersions: { online_orders: [1] } });
+    expect(pinned).toMatchObject({ kind: 'rejected', row: { reason_code: 'unsupported_schema_version', reason: 'schema_version 2 is not supported; accepted: 1' } });
+    expect(JSON.stringify(pinned)).not.toContain('Ring the bell');
+    expect(decideIngest(decode(v2), 'online_orders', ctx).kind).toBe('raw');
+  });
+
+  it('refuses plain text in the version 2 delivery note as unpseudonymised PII', () => {
+    const v2 = pseudonymiseRecord(orderPlacedV2(), piiPaths(onlineOrderEvent), KEY);
+    const d = decideIngest(decode({ ...v2, delivery_note: 'Ring the bell twice, Ada' }), 'online_orders', ctx);
+    expect(d).toMatchObject({ kind: 'rejected', row: { reason_code: 'pii_not_pseudonymised', field_path: 'delivery_note' } });
+    expect(JSON.stringify(d)).not.toContain('Ring the bell');
   });
 
   it('records a dead-lettered message as rejected with dead_lettered', () => {

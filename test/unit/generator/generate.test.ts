@@ -36,19 +36,23 @@ interface HourlyRow {
   net_sales_cents: number;
   cost_cents: number;
   gross_margin_cents: number;
+  service_fee_cents: number | null;
 }
 type Json = Record<string, any>;
 
 const dirs: Record<string, string> = {};
 const MODERATE = { stores: 8, hours: 30, start: '2026-03-06T12:00:00Z', seed: 11 };
+/** Mid trading day of the MODERATE range: online producers switch to schema_version 2 here. */
+const V2_FROM = '2026-03-06T20:00:00Z';
 
 beforeAll(async () => {
-  for (const name of ['a', 'b', 'c', 'clean', 'faulty']) dirs[name] = tempDir(name);
+  for (const name of ['a', 'b', 'c', 'clean', 'faulty', 'switched']) dirs[name] = tempDir(name);
   await run(dirs.a!);
   await run(dirs.b!);
   await run(dirs.c!, { seed: 2 });
   await run(dirs.clean!, MODERATE);
   await run(dirs.faulty!, { ...MODERATE, faultRate: 0.05 });
+  await run(dirs.switched!, { ...MODERATE, faultRate: 0.05, v2From: V2_FROM });
 });
 
 afterAll(() => {
@@ -263,10 +267,11 @@ function rederiveHourly(dir: string): Map<string, HourlyRow> {
     const key = `${e.store_id}|${hour}|${channel}`;
     let r = rows.get(key);
     if (!r) {
-      r = { store_id: e.store_id, merchant_id: e.merchant_id, hour, channel, orders: 0, units: 0, gross_sales_cents: 0, discount_cents: 0, net_sales_cents: 0, cost_cents: 0, gross_margin_cents: 0 };
+      r = { store_id: e.store_id, merchant_id: e.merchant_id, hour, channel, orders: 0, units: 0, gross_sales_cents: 0, discount_cents: 0, net_sales_cents: 0, cost_cents: 0, gross_margin_cents: 0, service_fee_cents: null };
       rows.set(key, r);
     }
     r.orders++;
+    if (typeof e.service_fee_cents === 'number') r.service_fee_cents = (r.service_fee_cents ?? 0) + e.service_fee_cents;
     for (const l of e.lines) {
       const gross = l.quantity * l.unit_price_cents;
       const c = l.quantity * cost.get(l.sku)!;
@@ -330,12 +335,30 @@ describe('truth', () => {
     }
   });
 
-  it.each(['clean', 'faulty'])('store_hourly re-derived from the files matches (%s)', (name) => {
+  it.each(['clean', 'faulty', 'switched'])('store_hourly re-derived from the files matches (%s)', (name) => {
     const dir = dirs[name]!;
     const expected = readJson<HourlyRow[]>(join(dir, 'expected/store_hourly.json'));
     const derived = rederiveHourly(dir);
     expect(derived.size).toBe(expected.length);
     for (const row of expected) expect(derived.get(`${row.store_id}|${row.hour}|${row.channel}`)).toEqual(row);
+  });
+
+  it('switches online orders to schema_version 2 at --v2-from, changing nothing else but the fees and notes', () => {
+    const online = (dir: string): Json[] => listFiles(dir).filter((f) => f.startsWith('online/')).flatMap((f) => ndjsonLines(join(dir, f)).map(parseOrNull)).filter((e): e is Json => e !== undefined && onlineOrderEvent.safeParse(e).success);
+    const events = online(dirs.switched!);
+    const before = events.filter((e) => e.event_time < V2_FROM);
+    const after = events.filter((e) => e.event_time >= V2_FROM);
+    expect(before.length).toBeGreaterThan(100);
+    expect(after.length).toBeGreaterThan(100);
+    expect(before.every((e) => e.schema_version === 1 && e.service_fee_cents === undefined)).toBe(true);
+    expect(after.every((e) => e.schema_version === 2)).toBe(true);
+    expect(after.filter((e) => e.event_type === 'order.placed').every((e) => Number.isInteger(e.service_fee_cents))).toBe(true);
+    expect(after.some((e) => typeof e.delivery_note === 'string')).toBe(true);
+    const withoutV2 = (e: Json): Json => ({ ...e, schema_version: 1, service_fee_cents: undefined, delivery_note: undefined });
+    expect(events.map(withoutV2)).toEqual(online(dirs.faulty!).map(withoutV2));
+    const hourly = readJson<HourlyRow[]>(join(dirs.switched!, 'expected/store_hourly.json'));
+    expect(hourly.filter((r) => Date.parse(r.hour) < Date.parse(V2_FROM)).every((r) => r.service_fee_cents === null)).toBe(true);
+    expect(hourly.filter((r) => Date.parse(r.hour) >= Date.parse(V2_FROM) && r.channel === 'aggregator').every((r) => (r.service_fee_cents ?? 0) > 0)).toBe(true);
   });
 
   it('counts real events once per flow', () => {

@@ -25,9 +25,10 @@ function platformRoles(catalog: PlatformCatalog): Record<string, string[]> {
       'roles/secretmanager.secretAccessor on secret:pizzaflow-webhook-secrets',
       'roles/secretmanager.secretAccessor on secret:pizzaflow-pii-key',
     ],
-    ingest: ['roles/secretmanager.secretAccessor on secret:pizzaflow-pii-key'],
+    // ingest and the metrics API also read the serving store's AUTH string (infra/components/serving.ts).
+    ingest: ['roles/secretmanager.secretAccessor on secret:pizzaflow-pii-key', 'roles/secretmanager.secretAccessor on secret:pizzaflow-redis-auth'],
     'pos-loader': ['roles/bigquery.jobUser on project'],
-    'metrics-api': ['roles/bigquery.jobUser on project', 'roles/secretmanager.secretAccessor on secret:pizzaflow-merchant-api-keys'],
+    'metrics-api': ['roles/bigquery.jobUser on project', 'roles/secretmanager.secretAccessor on secret:pizzaflow-merchant-api-keys', 'roles/secretmanager.secretAccessor on secret:pizzaflow-redis-auth'],
     'pubsub-push': pushTargets.map((f) => `roles/run.invoker on service:${f}`),
     scheduler: scheduled.map((f) => `roles/run.invoker on service:${f}`),
     dataform: [

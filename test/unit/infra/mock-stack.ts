@@ -29,6 +29,10 @@ export function stackConfig(stack: 'dev' | 'prod' | 'local'): Record<string, str
   return readStackConfig(REPO_ROOT, stack);
 }
 
+/** What the mock answers for the Memorystore instance's AUTH string and server CA. */
+export const MOCK_REDIS_AUTH = 'mock-memorystore-auth-string';
+export const MOCK_REDIS_CA = '-----BEGIN CERTIFICATE-----\nmock-memorystore-server-ca\n-----END CERTIFICATE-----';
+
 function computedState(type: string, inputs: Record<string, unknown>): Record<string, unknown> {
   const project = String(inputs.project ?? 'unset');
   switch (type) {
@@ -51,6 +55,9 @@ function computedState(type: string, inputs: Record<string, unknown>): Record<st
     }
     case 'gcp:secretmanager/secret:Secret':
       return { name: `projects/${PROJECT_NUMBER}/secrets/${String(inputs.secretId)}` };
+    case 'gcp:redis/instance:Instance':
+      // Memorystore with AUTH and TLS: a private address, the TLS port, and its server CA.
+      return { host: '10.20.0.3', port: 6378, authString: MOCK_REDIS_AUTH, serverCaCerts: [{ cert: MOCK_REDIS_CA }] };
     default:
       return {};
   }

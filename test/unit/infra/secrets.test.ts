@@ -3,7 +3,8 @@
 // secrets, each reference resolving to a secret with a version, after its accessor grant; no
 // resource input carries a secret value outside Pulumi's secret wrapper.
 import { loadCatalog } from '../../../contracts/catalog';
-import { renderStack, stackConfig, TEST_SECRETS, type Recorded, type RenderedStack } from './mock-stack';
+import { SERVING_STORE_CLIENTS } from '../../../infra/components/serving';
+import { MOCK_REDIS_AUTH, renderStack, stackConfig, TEST_SECRETS, type Recorded, type RenderedStack } from './mock-stack';
 
 // Pulumi's wire marker of a secret value (`@pulumi/pulumi` runtime/rpc: specialSigKey / specialSecretSig).
 const SIG_KEY = '4dabf18193072939515e22adb298388d';
@@ -27,7 +28,8 @@ function plainStrings(value: unknown): string[] {
   return [];
 }
 
-const secretValues = Object.values(TEST_SECRETS);
+// The configured secrets, and the serving store's AUTH string (an output of the Memorystore instance).
+const secretValues = [...Object.values(TEST_SECRETS), MOCK_REDIS_AUTH];
 
 test('no resource input holds a secret value in plain text', () => {
   const leaks = dev.resources.flatMap((r: Recorded) => plainStrings(r.inputs).filter((s) => secretValues.some((v) => s.includes(v))).map(() => `${r.type} ${r.name}`));
@@ -53,8 +55,10 @@ test('every secret reference of every function resolves to a declared secret wit
   for (const f of catalog.functions) {
     const rendered = functions.find((r) => r.inputs.name === f.name)!;
     const refs = (rendered.inputs.serviceConfig as { secretEnvironmentVariables?: { key: string; secret: string; version: string }[] }).secretEnvironmentVariables ?? [];
-    // Exactly the catalog's secrets, under the variables the runtime config reads.
-    expect(refs.map((r) => r.key).sort()).toEqual(f.secrets.map((name) => catalog.secrets.find((s) => s.name === name)!.env).sort());
+    // Exactly the catalog's secrets, under the variables the runtime config reads, plus the serving
+    // store's AUTH string for the functions that use the store (a resource output, not configuration).
+    const serving = SERVING_STORE_CLIENTS.includes(f.name) ? ['PIZZAFLOW_REDIS_PASSWORD'] : [];
+    expect(refs.map((r) => r.key).sort()).toEqual([...f.secrets.map((name) => catalog.secrets.find((s) => s.name === name)!.env), ...serving].sort());
     for (const ref of refs) {
       const secret = secrets.find((r) => r.inputs.secretId === ref.secret);
       expect(secret).toBeDefined();
@@ -71,8 +75,8 @@ test('the collector has its API keys, webhook secrets and the PII key; ingest ha
       .map((r) => r.key)
       .sort();
   expect(envOf('collector')).toEqual(['PIZZAFLOW_API_KEYS', 'PIZZAFLOW_PII_KEY', 'PIZZAFLOW_WEBHOOK_SECRETS']);
-  expect(envOf('ingest')).toEqual(['PIZZAFLOW_PII_KEY']);
-  expect(envOf('metrics-api')).toEqual(['PIZZAFLOW_MERCHANT_API_KEYS']);
+  expect(envOf('ingest')).toEqual(['PIZZAFLOW_PII_KEY', 'PIZZAFLOW_REDIS_PASSWORD']);
+  expect(envOf('metrics-api')).toEqual(['PIZZAFLOW_MERCHANT_API_KEYS', 'PIZZAFLOW_REDIS_PASSWORD']);
   expect(envOf('pos-loader')).toEqual([]);
 });
 

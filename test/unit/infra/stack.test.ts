@@ -2,7 +2,7 @@
 // catalog declares it, and the security rules hold (pulumi/examples testing-unit-ts-mocks-jest).
 // Expectations come from the catalog (contracts/catalog) and the stack files, not from infra/.
 import { bucketName, loadCatalog, tableRef, type PlatformCatalog } from '../../../contracts/catalog';
-import { PROJECT_NUMBER, renderStack, stackConfig, type Recorded, type RenderedStack } from './mock-stack';
+import { MOCK_REDIS_CA, PROJECT_NUMBER, renderStack, stackConfig, type Recorded, type RenderedStack } from './mock-stack';
 
 const PUBSUB_AGENT = `serviceAccount:service-${PROJECT_NUMBER}@gcp-sa-pubsub.iam.gserviceaccount.com`;
 const DAY_MS = 86_400_000;
@@ -52,7 +52,7 @@ describe('every catalog entity has its resource', () => {
 
   test('each component is a pizzaflow:gcp ComponentResource', () => {
     const components = dev.resources.filter((r) => r.type.startsWith('pizzaflow:gcp:')).map((r) => r.type);
-    expect(components.sort()).toEqual(['Apis', 'Identity', 'Ingestion', 'Landing', 'Observability', 'Schedules', 'Services', 'Transform', 'Warehouse'].map((c) => `pizzaflow:gcp:${c}`).sort());
+    expect(components.sort()).toEqual(['Apis', 'Identity', 'Ingestion', 'Landing', 'Observability', 'Schedules', 'Services', 'Serving', 'Transform', 'Warehouse'].map((c) => `pizzaflow:gcp:${c}`).sort());
   });
 });
 
@@ -177,6 +177,33 @@ describe('functions', () => {
       expect(job.schedule).toBe(s.cron);
       expect(job.timeZone).toBe(s.timeZone);
       expect(job.httpTarget).toEqual(expect.objectContaining({ uri: `${url}${s.target.path}`, oidcToken: { serviceAccountEmail: expect.stringMatching(/^pf-scheduler@/), audience: url } }));
+    }
+  });
+});
+
+describe('serving store', () => {
+  test.each([['dev'], ['prod']] as const)('%s: Memorystore with AUTH and TLS on the VPC network through private service access; HA in prod', (stack) => {
+    const rendered = stack === 'dev' ? dev : prod;
+    const [redis] = rendered.ofType('gcp:redis/instance:Instance');
+    const [network] = rendered.ofType('gcp:compute/network:Network');
+    const [range] = rendered.ofType('gcp:compute/globalAddress:GlobalAddress');
+    const [peering] = rendered.ofType('gcp:servicenetworking/connection:Connection');
+    expect(redis!.inputs).toMatchObject({ authEnabled: true, transitEncryptionMode: 'SERVER_AUTHENTICATION', connectMode: 'PRIVATE_SERVICE_ACCESS', authorizedNetwork: network!.id, reservedIpRange: range!.inputs.name, tier: stack === 'prod' ? 'STANDARD_HA' : 'BASIC' });
+    expect(range!.inputs).toMatchObject({ purpose: 'VPC_PEERING', network: network!.id });
+    expect(peering!.inputs).toMatchObject({ network: network!.id, service: 'servicenetworking.googleapis.com', reservedPeeringRanges: [range!.inputs.name] });
+  });
+
+  test('ingest and the metrics API reach it by Direct VPC egress, over TLS against its CA, with its AUTH string as a secret; no other function does', () => {
+    const functions = by(dev.ofType('gcp:cloudfunctionsv2/function:Function'), 'name');
+    const [subnet] = dev.ofType('gcp:compute/subnetwork:Subnetwork');
+    for (const f of devCatalog.functions) {
+      const service = functions.get(f.name)!.serviceConfig as { environmentVariables: Record<string, string>; secretEnvironmentVariables: { key: string; secret: string }[]; directVpcNetworkInterfaces?: { subnetwork: string }[]; directVpcEgress?: string };
+      const client = f.name === 'ingest' || f.name === 'metrics-api';
+      expect([f.name, service.directVpcNetworkInterfaces?.map((i) => i.subnetwork)]).toEqual([f.name, client ? [subnet!.id] : undefined]);
+      expect(service.directVpcEgress).toBe(client ? 'VPC_EGRESS_PRIVATE_RANGES_ONLY' : undefined);
+      expect(service.environmentVariables.PIZZAFLOW_REDIS_URL).toBe(client ? 'rediss://10.20.0.3:6378' : undefined);
+      expect(service.environmentVariables.PIZZAFLOW_REDIS_CA).toBe(client ? MOCK_REDIS_CA : undefined);
+      expect(service.secretEnvironmentVariables.filter((s) => s.key === 'PIZZAFLOW_REDIS_PASSWORD').map((s) => s.secret)).toEqual(client ? ['pizzaflow-redis-auth'] : []);
     }
   });
 });

@@ -1,7 +1,9 @@
 // The local stack's resource handler without sockets: secrets resolve from the program's secret
 // versions, a reference without a version stops the function naming both, and functions sharing
 // the local host must agree on every variable they both declare.
-import { localFunctions, MissingSecretError, secretStore, TYPES } from '../../../tools/local/apply-program';
+import { DEFAULT_LOCAL_SERVING_STORE, localComputeState, localFunctions, MissingSecretError, secretStore, TYPES } from '../../../tools/local/apply-program';
+import { RedisNotInstalledError, startLocalRedis } from '../../../tools/local/redis';
+import { storeAddress } from '../../../infra/components/serving';
 import { declaredEnvironment } from '../../../tools/local/platform';
 import type { Recorded, RenderedProgram } from '../../../tools/local/render-program';
 
@@ -49,4 +51,22 @@ test('a reference to a secret with no version stops the function, naming the sec
 test('functions on the one local host must agree on shared variables', () => {
   expect(declaredEnvironment({ a: { name: 'a', env: { X: '1', Y: '2' } }, b: { name: 'b', env: { X: '1', Z: '3' } } })).toEqual({ X: '1', Y: '2', Z: '3' });
   expect(() => declaredEnvironment({ a: { name: 'a', env: { LOG_LEVEL: 'info' } }, b: { name: 'b', env: { LOG_LEVEL: 'warn' } } })).toThrow('functions a and b declare LOG_LEVEL differently');
+});
+
+test("Memorystore is answered by the local redis-server: its address and password, no server CA, so a redis:// URL", () => {
+  const answer = localComputeState({ project: 'p', functionUrl: (n) => `http://127.0.0.1:1/${n}`, servingStore: { host: '127.0.0.1', port: 40123, password: 'pw' } });
+  const state = answer(TYPES.redisInstance, 'svc-redis', { name: 'pizzaflow-serving', region: 'us-central1', authEnabled: true, transitEncryptionMode: 'SERVER_AUTHENTICATION' });
+  expect(state).toMatchObject({ host: '127.0.0.1', port: 40123, authString: 'pw', serverCaCerts: [] });
+  const s = state as { host: string; port: number; serverCaCerts: { cert?: string }[] };
+  expect(storeAddress(s.host, s.port, s.serverCaCerts)).toEqual({ url: 'redis://127.0.0.1:40123', ca: '' });
+  // In Google Cloud: TLS against the instance's CA (two while it rotates).
+  expect(storeAddress('10.0.0.3', 6378, [{ cert: 'A' }, { cert: 'B' }])).toEqual({ url: 'rediss://10.0.0.3:6378', ca: 'A\nB' });
+  // Without a local store (`pizzaflow bootstrap`): your own redis-server on the default port.
+  expect(localComputeState({ project: 'p', functionUrl: () => '' })(TYPES.redisInstance, 'r', {})).toMatchObject({ host: DEFAULT_LOCAL_SERVING_STORE.host, port: 6379 });
+});
+
+test('without redis-server the local store fails saying to run npm run setup', async () => {
+  const failed = startLocalRedis({ command: '/nonexistent/redis-server' });
+  await expect(failed).rejects.toBeInstanceOf(RedisNotInstalledError);
+  await expect(failed).rejects.toThrow('npm run setup');
 });

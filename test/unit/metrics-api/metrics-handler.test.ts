@@ -13,6 +13,7 @@ import {
   type MetricsHandler,
   type MetricsRequest,
   type MetricsSource,
+  type LiveReader,
 } from '../../../functions/metrics-api';
 
 const silent = createLogger('test', { destination: new Writable({ write: (_c, _e, cb) => cb() }), level: 'fatal' });
@@ -131,7 +132,7 @@ describe('parameters', () => {
     expect((await handle(get('/v1/merchants/m0001', 'key-one'))).status).toBe(404);
     expect((await handle({ ...get('/v1/merchants/m0001/metrics/sales', 'key-one'), method: 'POST' })).status).toBe(405);
     const list = await handle(get('/v1/metrics'));
-    expect((list.body as { metrics: { name: string }[] }).metrics.map((m) => m.name)).toEqual([...METRICS.keys()]);
+    expect((list.body as { metrics: { name: string }[] }).metrics.map((m) => m.name)).toEqual([...METRICS.keys(), 'live']);
   });
 
   test("a warehouse failure is a 503 without the warehouse's error text", async () => {
@@ -181,5 +182,45 @@ describe('cache', () => {
     clock.t = 5_000;
     expect((await handle(get(path, 'key-one'))).headers['x-cache']).toBe('miss');
     expect(source.versionChecks).toBe(2);
+  });
+});
+
+describe('live: the current hour from the serving store', () => {
+  const reads: [string, number][] = [];
+  const live: LiveReader = {
+    read: async (merchantId, hourStartMs) => {
+      reads.push([merchantId, hourStartMs]);
+      if (merchantId === 'm0002') throw new Error('ECONNREFUSED 10.0.0.3:6378');
+      return [{ store_id: 's0001', hour_at: new Date(hourStartMs).toISOString(), orders: 2, units: 5, net_sales_cents: 4200 }];
+    },
+  };
+  const handler = (withLive: boolean) =>
+    createMetricsHandler({
+      source: new FakeSource(),
+      keys: createKeyRing({ m0001: 'key-one', m0002: 'key-two' }),
+      versions: createVersionTracker(new FakeSource(), { checkIntervalMs: 0 }),
+      project: 'pizzaflow-local',
+      log: silent,
+      now: () => new Date('2026-11-24T12:34:56Z'),
+      ...(withLive ? { live } : {}),
+    });
+
+  test("the caller's stores for the current UTC hour, and only the caller's (401 and 403 first)", async () => {
+    reads.length = 0;
+    const handle = handler(true);
+    const out = await handle(get('/v1/merchants/m0001/metrics/live', 'key-one'));
+    expect(out.status).toBe(200);
+    expect(out.body).toMatchObject({ merchant_id: 'm0001', metric: 'live', hour_at: '2026-11-24T12:00:00.000Z', as_of: '2026-11-24T12:34:56.000Z', rows: [{ store_id: 's0001', orders: 2, units: 5, net_sales_cents: 4200 }] });
+    expect((await handle(get('/v1/merchants/m0001/metrics/live'))).status).toBe(401);
+    expect((await handle(get('/v1/merchants/m0002/metrics/live', 'key-one'))).status).toBe(403);
+    expect(reads).toEqual([['m0001', Date.parse('2026-11-24T12:00:00Z')]]);
+  });
+
+  test('400 for any parameter; 503 without the store or when it fails, without its error text', async () => {
+    expect((await handler(true)(get('/v1/merchants/m0001/metrics/live?from=2026-11-01', 'key-one'))).status).toBe(400);
+    const failed = await handler(true)(get('/v1/merchants/m0002/metrics/live', 'key-two'));
+    expect(failed.status).toBe(503);
+    expect(JSON.stringify(failed.body)).not.toContain('10.0.0.3');
+    expect((await handler(false)(get('/v1/merchants/m0001/metrics/live', 'key-one'))).status).toBe(503);
   });
 });
