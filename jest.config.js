@@ -14,6 +14,10 @@ module.exports = {
     "^@pizzaflow/emulators$": "<rootDir>/emulators/index.ts",
     '^teeny-request$': '<rootDir>/node_modules/teeny-request' },
   testTimeout: 30000,
+  // Jest's default (cores - 1) is one worker on a 2-core CI machine, and an integration suite
+  // keeps about one core busy (its in-process emulators run DuckDB on one thread, most of the rest
+  // is waiting on sockets): two workers there use both cores. More cores keep jest's default.
+  maxWorkers: Math.max(2, require('node:os').availableParallelism() - 1),
   // In CI, a handle left open by a client library must not keep the run alive past its results.
   forceExit: process.env.CI === 'true',
 };

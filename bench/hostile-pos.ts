@@ -9,11 +9,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { inventoryReceipt, posSale } from '../contracts/examples';
-import type { LoadManifestEntry } from '../contracts/ops';
 import type { PosFileHeader } from '../contracts/pos';
-import type { LandedObject, LoadJobPlan } from '../functions/pos-loader/plan';
-import { runPosLoader, type PlanRecord, type PosLoaderPorts } from '../functions/pos-loader/run';
+import type { LandedObject } from '../functions/pos-loader/plan';
+import { runPosLoader } from '../functions/pos-loader/run';
 import { gzipPosFile, posFileText } from '../tools/generator/pos-file';
+import { World } from '../tools/testing/pos-loader-world';
 import { writeReport } from './report';
 
 const NOW = Date.parse('2026-11-23T17:30:00Z');
@@ -47,53 +47,16 @@ const CASES: Record<string, () => { bytes: Buffer; size?: number; what: string }
   too_large_by_metadata: () => ({ bytes: Buffer.alloc(1), size: 5 * 2 ** 30, what: 'an object of 5 GiB (metadata): never downloaded' }),
 };
 
-class MemoryPorts implements PosLoaderPorts {
-  landing = new Map<string, { generation: string; bytes: Buffer; size: number }>();
-  staging = new Map<string, string>();
-  plans = new Map<string, string>();
-  manifest: LoadManifestEntry[] = [];
-  jobs = new Set<string>();
+/** The unit tests' in-memory world, marking when each object is read and where it went. */
+class MemoryPorts extends World {
   marks = new Map<string, { readAt?: number; movedAt?: number; to?: string; reason?: string }>();
-  private gen = 0;
-  put(name: string, bytes: Buffer, size = bytes.length): void {
-    this.landing.set(name, { generation: String(++this.gen), bytes, size });
-  }
-  async listLanding(): Promise<LandedObject[]> {
-    return [...this.landing].map(([name, v]) => ({ bucket: 'landing', name, generation: v.generation, size: v.size }));
-  }
-  async readObject(o: LandedObject): Promise<Buffer> {
+  override async readObject(o: LandedObject): Promise<Buffer> {
     this.marks.set(o.name, { ...this.marks.get(o.name), readAt: performance.now() });
-    return this.landing.get(o.name)!.bytes;
+    return super.readObject(o);
   }
-  async readManifest() {
-    return this.manifest;
-  }
-  async writeStaging(name: string, text: string) {
-    this.staging.set(name, text);
-  }
-  async readStaging(name: string) {
-    return this.staging.get(name)!;
-  }
-  async readPlans() {
-    return [...this.plans].map(([name, text]) => ({ name, record: JSON.parse(text) as unknown }));
-  }
-  async writePlan(plan: PlanRecord) {
-    this.plans.set(`_plans/${plan.planId}.json`, JSON.stringify(plan));
-  }
-  async deletePlan(planId: string) {
-    this.plans.delete(`_plans/${planId}.json`);
-  }
-  async runLoadJob(job: LoadJobPlan): Promise<'loaded' | 'existing'> {
-    if (this.jobs.has(job.jobId)) return 'existing';
-    this.jobs.add(job.jobId);
-    return 'loaded';
-  }
-  async moveObject(o: LandedObject, to: string, metadata: Record<string, string>) {
+  override async moveObject(o: LandedObject, to: string, metadata: Record<string, string>): Promise<void> {
     this.marks.set(o.name, { ...this.marks.get(o.name), movedAt: performance.now(), to, reason: metadata.pizzaflow_reason_code ?? metadata.pizzaflow_status });
-    this.landing.delete(o.name);
-  }
-  async appendManifest(rows: LoadManifestEntry[]) {
-    this.manifest.push(...rows);
+    await super.moveObject(o, to, metadata);
   }
 }
 

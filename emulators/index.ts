@@ -18,3 +18,4 @@ export { start as startStorage, type StorageEmulator, type StorageEmulatorOption
 export { start as startBigquery, type RunningEmulator as BigqueryEmulator, type StartOptions as BigqueryEmulatorOptions } from './bigquery';
 export { EMULATOR_NAMES, parseOnly, readyLines, registerEmulatorsCommand, startEmulators, type EmulatorName, type EmulatorsOptions } from './cli';
 export { EmulatorUsageError } from './lib/cli-options';
+export { IDLE_KEEP_ALIVE_MS, keepIdleConnectionsLikeGoogle } from './lib/keep-alive';

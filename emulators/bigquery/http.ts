@@ -4,6 +4,7 @@ import { type IncomingMessage, type ServerResponse, createServer, type Server } 
 import { gunzipSync } from 'node:zlib';
 import { type Logger } from '../lib/logger';
 import { type HostCheck, hostCheck, refuseForeignHost } from '../lib/host-check';
+import { keepIdleConnectionsLikeGoogle } from '../lib/keep-alive';
 import { BqError } from './errors';
 import { type Router } from './routes';
 
@@ -11,7 +12,7 @@ const MAX_BODY = 256 * 1024 * 1024;
 
 /** `allowHost`: which Host headers are served (DNS rebinding protection); default loopback names only. */
 export function createHttpServer(router: Router, log: Logger, allowHost: HostCheck = hostCheck(undefined)): Server {
-  return createServer((req, res) => {
+  const server = createServer((req, res) => {
     if (!refuseForeignHost(allowHost, req, res)) {
       log.warn({ method: req.method, path: req.url?.split('?')[0] }, 'refused a request for a foreign Host');
       return;
@@ -21,6 +22,7 @@ export function createHttpServer(router: Router, log: Logger, allowHost: HostChe
       if (!res.headersSent) send(res, 500, new BqError(500, 'internalError', 'Internal error').toJSON());
     });
   });
+  return keepIdleConnectionsLikeGoogle(server);
 }
 
 async function handle(router: Router, log: Logger, req: IncomingMessage, res: ServerResponse): Promise<void> {

@@ -2,6 +2,7 @@
 // request never takes the server down: anything unexpected is logged and answers 500.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { type HostCheck, hostCheck, refuseForeignHost } from '../lib/host-check';
+import { keepIdleConnectionsLikeGoogle } from '../lib/keep-alive';
 import * as buckets from './buckets';
 import { GcsError } from './errors';
 import { type Context, sendError } from './http';
@@ -26,7 +27,7 @@ export function createStorageServer(svc: Services, fallbackBase: () => string, a
   });
   // Uploads of large objects may take a while on a loaded machine.
   server.requestTimeout = 0;
-  return server;
+  return keepIdleConnectionsLikeGoogle(server);
 }
 
 async function handle(svc: Services, fallbackBase: () => string, req: IncomingMessage, res: ServerResponse): Promise<void> {

@@ -201,6 +201,10 @@ export function gcpPorts(o: GcpPortsOptions): PosLoaderPorts {
         return 'existing';
       }
     },
+    async loadJobExists(jobId) {
+      const [exists] = await o.bigquery.job(jobId).exists();
+      return exists;
+    },
     async moveObject(obj, to: Destination, metadata) {
       const source = landing.file(obj.name, { generation: Number(obj.generation) });
       const destBucket: Bucket = o.storage.bucket(to === 'archive' ? o.buckets.archive : o.buckets.quarantine);

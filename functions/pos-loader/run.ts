@@ -97,6 +97,8 @@ export interface PosLoaderPorts {
    * Throws LoadJobRejected when BigQuery refused the job's data, another error otherwise.
    */
   runLoadJob(job: LoadJobPlan): Promise<'loaded' | 'existing'>;
+  /** Whether BigQuery has a job with this id (done, running or refused). */
+  loadJobExists(jobId: string): Promise<boolean>;
   /** Copies to the destination bucket with metadata, then deletes this generation; a no-op when already gone. */
   moveObject(o: LandedObject, to: Destination, metadata: Record<string, string>): Promise<void>;
   appendManifest(rows: LoadManifestEntry[]): Promise<void>;
@@ -167,6 +169,8 @@ export async function runPosLoader(ports: PosLoaderPorts, options: { now: () => 
   for (const plan of plans) {
     log?.warn({ planId: plan.planId, files: plan.files.length, attempts: plan.attempts ?? 0 }, 'finishing an interrupted plan');
     try {
+      const restamped = await restampUnsentJobs(ports, plan, new Date(options.now()).toISOString());
+      if (restamped > 0) log?.info({ planId: plan.planId, jobs: restamped }, 'staged the jobs BigQuery never received again, stamped with this run');
       await executePlan(ports, plan, summary, log);
       summary.recovered += plan.files.length;
     } catch (err) {
@@ -248,6 +252,42 @@ export async function runPosLoader(ports: PosLoaderPorts, options: { now: () => 
   await ports.writePlan(record);
   await executePlan(ports, record, summary, log);
   return summary;
+}
+
+/**
+ * A recovered plan's jobs that BigQuery never received are staged again with this run's time as
+ * `ingested_at`, and so get new ids; the plan is written with them before any runs. The transform
+ * reads raw by arrival from its watermark less a short lookback (20 minutes), so rows stamped when
+ * the interrupted run planned them, an hour before, would land behind the watermark and never
+ * reach staging. Jobs BigQuery has (done, running or refused) keep their id: their rows are in raw
+ * already, or the job's own outcome decides. Returns how many jobs were staged again.
+ */
+export async function restampUnsentJobs(ports: PosLoaderPorts, plan: PlanRecord, ingestedAt: string): Promise<number> {
+  const tag = `at${Date.parse(ingestedAt).toString(36)}`;
+  let restamped = 0;
+  const jobs: LoadJobPlan[] = [];
+  for (const job of plan.jobs) {
+    if (await ports.loadJobExists(job.jobId)) {
+      jobs.push(job);
+      continue;
+    }
+    const source = `${job.sources[0]!.replace(/\.ndjson$/, '')}.${tag}.ndjson`;
+    const jobId = loadJobId(job.table, job.windowStart, [source]);
+    let text = '';
+    for (const s of job.sources) {
+      for (const line of (await ports.readStaging(s)).split('\n')) {
+        if (line) text += `${JSON.stringify({ ...(JSON.parse(line) as Record<string, unknown>), ingested_at: ingestedAt, load_job_id: jobId })}\n`;
+      }
+    }
+    await ports.writeStaging(source, text);
+    jobs.push({ ...job, jobId, sources: [source] });
+    restamped += 1;
+  }
+  if (restamped > 0) {
+    plan.jobs = jobs;
+    await ports.writePlan(plan);
+  }
+  return restamped;
 }
 
 function refusal(code: QuarantineCode, reason: string): PosFileVerdict {

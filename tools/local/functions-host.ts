@@ -6,6 +6,7 @@ import { createServer, type IncomingMessage, type RequestListener, type Server, 
 import type { AddressInfo } from 'node:net';
 import { getTestServer } from '@google-cloud/functions-framework/testing';
 import { FUNCTIONS } from '../../contracts/catalog';
+import { keepIdleConnectionsLikeGoogle } from '@pizzaflow/emulators';
 
 /** Cloud Run's decision for a request to function `name` (tools/local/cloud-run-front.ts). */
 export type AccessCheck = (name: string, authorization: string | undefined) => { ok: true } | { ok: false; status: number; reason: string };
@@ -54,6 +55,8 @@ export async function startFunctionsHost(options: { host?: string; port?: number
     req.url = m[2]!.startsWith('/') ? m[2]! : `/${m[2]!}`;
     listener(req, res);
   });
+  // Cloud Run's front end, like the emulators, outlives the clients' idle pools (no reuse race).
+  keepIdleConnectionsLikeGoogle(server);
   const host = options.host ?? '127.0.0.1';
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

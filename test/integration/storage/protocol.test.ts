@@ -5,6 +5,7 @@
 // https://cloud.google.com/storage/docs/performing-resumable-uploads.
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { Agent, get } from 'node:http';
 import path from 'node:path';
 import { startStorage as start, type StorageEmulator } from '@pizzaflow/emulators';
 
@@ -24,6 +25,25 @@ describe('Cloud Storage emulator wire protocol', () => {
     await emu?.close();
     rmSync(dataDir, { recursive: true, force: true });
   });
+
+  it('keeps an idle kept-alive connection open past the 5 s after which Node clients drop theirs, so a client never reuses a socket the server is closing', async () => {
+    const agent = new Agent({ keepAlive: true, maxSockets: 1, timeout: 60_000 });
+    const ask = (): Promise<{ status: number; reused: boolean }> =>
+      new Promise((resolve, reject) => {
+        const req = get(`${emu.url}/storage/v1/b/${bucket}`, { agent }, (res) => {
+          res.resume();
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, reused: req.reusedSocket }));
+        });
+        req.on('error', reject);
+      });
+    try {
+      expect(await ask()).toEqual({ status: 200, reused: false });
+      await new Promise((r) => setTimeout(r, 5_500)); // past Node's default server keepAliveTimeout (5 s)
+      expect(await ask()).toEqual({ status: 200, reused: true });
+    } finally {
+      agent.destroy();
+    }
+  }, 20_000);
 
   it('answers errors in the JSON API envelope', async () => {
     const res = await fetch(`${emu.url}/storage/v1/b/${bucket}/o/missing`);

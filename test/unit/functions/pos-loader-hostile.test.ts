@@ -9,7 +9,7 @@ import { checkPlanRecord } from '../../../functions/pos-loader/plan-record';
 import { loadJobId } from '../../../functions/pos-loader/plan';
 import { DEFAULT_LIMITS, LoadJobRejected, runPosLoader, type PlanRecord } from '../../../functions/pos-loader/run';
 import { loadConfig } from '../../../functions/runtime/config';
-import { file, header, World } from './pos-loader-world';
+import { file, header, World } from '../../../tools/testing/pos-loader-world';
 
 const now = () => Date.parse('2026-11-23T17:30:00Z');
 const window = { now: now(), maxAgeMs: 30 * 86_400_000, maxFutureMs: 24 * 3_600_000 };

@@ -4,7 +4,7 @@
 import type { LoadManifestEntry } from '../../../contracts/ops';
 import { CLOCK_SKEW_MS, contentLookups, objectsLookup, recordedLookups, recordedObjects, takeUnrecorded, type ListedObject, type ManifestLookup } from '../../../functions/pos-loader/manifest-lookup';
 import { runPosLoader } from '../../../functions/pos-loader/run';
-import { file, World } from './pos-loader-world';
+import { file, World } from '../../../tools/testing/pos-loader-world';
 
 const now = () => Date.parse('2026-11-23T17:30:00Z');
 const HOUR = 3_600_000;

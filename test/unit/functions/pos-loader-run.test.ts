@@ -1,5 +1,5 @@
-import { runPosLoader } from '../../../functions/pos-loader/run';
-import { file, World } from './pos-loader-world';
+import { restampUnsentJobs, runPosLoader } from '../../../functions/pos-loader/run';
+import { file, World } from '../../../tools/testing/pos-loader-world';
 
 const now = () => Date.parse('2026-11-23T17:30:00Z');
 
@@ -50,5 +50,37 @@ describe('runPosLoader', () => {
     expect(w.rows.pos_transactions.map((r) => r.store_id).sort()).toEqual(['s1', 's2']);
     expect(w.rows.inventory_movements.map((r) => r.store_id).sort()).toEqual(['s1', 's2']);
     expect(w.manifest.map((m) => m.object_name).sort()).toEqual(['pos/store=s1/1700.ndjson.gz', 'pos/store=s2/1700.ndjson.gz']);
+  });
+
+  it('stages the jobs BigQuery never received again with the recovering run\'s ingested_at, and keeps the jobs it had', async () => {
+    const w = new World();
+    w.put('pos/store=s1/1700.ndjson.gz', file('s1'));
+    const first = Date.parse('2026-11-23T17:30:00Z');
+    w.failAfterJobs = true; // the pos_transactions job is received, then the run dies before inventory_movements
+    await expect(runPosLoader(w, { now: () => first })).rejects.toThrow('crash after the load job');
+    const planned = w.planRecords()[0]!.jobs;
+    const inventoryJob = planned.find((j) => j.table === 'inventory_movements')!.jobId;
+    w.failAfterJobs = false;
+    const later = first + 60 * 60_000; // an hour later: far behind a 20-minute transform lookback
+    const s = await runPosLoader(w, { now: () => later });
+    expect(s.recovered).toBe(1);
+    expect(w.rows.pos_transactions.map((r) => r.ingested_at)).toEqual([new Date(first).toISOString()]);
+    expect(w.rows.inventory_movements.map((r) => r.ingested_at)).toEqual([new Date(later).toISOString()]);
+    const loadedBy = w.rows.inventory_movements[0]!.load_job_id as string;
+    expect(loadedBy).not.toBe(inventoryJob);
+    expect(w.jobs.has(inventoryJob)).toBe(false);
+    expect(w.manifest[0]!.load_job_id!.split(',').sort()).toEqual([planned.find((j) => j.table === 'pos_transactions')!.jobId, loadedBy].sort());
+    expect(w.plans.size).toBe(0);
+  });
+
+  it('restamps nothing when every job of the recovered plan reached BigQuery', async () => {
+    const w = new World();
+    w.put('pos/store=s1/1700.ndjson.gz', file('s1'));
+    w.failAfterJobs = true;
+    await expect(runPosLoader(w, { now })).rejects.toThrow('crash after the load job');
+    const record = w.planRecords()[0]!;
+    for (const j of record.jobs) w.jobs.add(j.jobId); // as if both jobs had been received
+    expect(await restampUnsentJobs(w, record, '2026-11-23T19:00:00.000Z')).toBe(0);
+    expect(record.jobs.map((j) => j.jobId)).toEqual(w.planRecords()[0]!.jobs.map((j) => j.jobId));
   });
 });

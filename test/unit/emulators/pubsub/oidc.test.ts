@@ -20,6 +20,19 @@ describe('push OIDC tokens', () => {
     expect(pushJwks().keys[0]).toMatchObject({ kty: 'RSA', alg: 'RS256', use: 'sig' });
   });
 
+  test('reuses a token for the same audience and identity until 5 minutes before it expires, then signs a new one', () => {
+    const reuse = { audience: 'https://reuse.example/push', email: claims.email };
+    const first = signPushToken(reuse, 1_900_000_000);
+    expect(signPushToken(reuse, 1_900_000_000 + 3_600 - 301)).toBe(first);
+    expect(signPushToken({ ...reuse, audience: 'https://other.example/push' }, 1_900_000_001)).not.toBe(first);
+    const renewed = signPushToken(reuse, 1_900_000_000 + 3_600 - 300);
+    expect(renewed).not.toBe(first);
+    expect(verifyPushToken(renewed, { audience: reuse.audience, nowSeconds: 1_900_003_500 }).exp).toBe(1_900_006_900);
+    // A clock set back before the cached token's iat gets a fresh token, never one issued in its future.
+    const earlier = signPushToken(reuse, 1_899_990_000);
+    expect(verifyPushToken(earlier, { audience: reuse.audience, nowSeconds: 1_899_990_001 }).iat).toBe(1_899_990_000);
+  });
+
   test('rejects wrong audience, wrong email, expiry, tampering and foreign keys', () => {
     const token = signPushToken(claims, 1_800_000_000);
     const now = 1_800_000_010;

@@ -1,15 +1,15 @@
-// An in-memory world for the POS loader's unit tests: landing objects (with sizes), staging and plan
+// An in-memory world for the POS loader's unit tests and bench/hostile-pos: landing objects (with sizes), staging and plan
 // records (in the "archive" bucket), BigQuery jobs (409 on a reused id; a job refused when a staged
 // row carries `register_id: "POISON"`, as BigQuery refuses a whole job for one bad row) and rows.
 // The manifest answers keyed lookups as the BigQuery port does: rows recorded since the lookup's
 // bound, by object name, or loaded rows matching each content column against its own list (a
 // superset the run must match exactly); every lookup and the rows it returned are kept.
-import { inventoryReceipt, posSale } from '../../../contracts/examples';
-import type { LoadManifestEntry } from '../../../contracts/ops';
-import type { PosFileHeader } from '../../../contracts/pos';
-import { gzipPosFile, posFileText } from '../../../tools/generator/pos-file';
-import type { LandedObject, LoadJobPlan } from '../../../functions/pos-loader/plan';
-import { LoadJobRejected, type ListedObject, type ManifestLookup, type PlanRecord, type PosLoaderPorts } from '../../../functions/pos-loader/run';
+import { inventoryReceipt, posSale } from '../../contracts/examples';
+import type { LoadManifestEntry } from '../../contracts/ops';
+import type { PosFileHeader } from '../../contracts/pos';
+import { gzipPosFile, posFileText } from '../generator/pos-file';
+import type { LandedObject, LoadJobPlan } from '../../functions/pos-loader/plan';
+import { LoadJobRejected, type ListedObject, type ManifestLookup, type PlanRecord, type PosLoaderPorts } from '../../functions/pos-loader/run';
 
 export const header = (store: string, start = '2026-11-23T17:00:00Z', merchant = 'm0001'): PosFileHeader => ({
   record_type: 'header',
@@ -102,6 +102,9 @@ export class World implements PosLoaderPorts {
     this.rows[job.table]!.push(...rows);
     if (this.failAfterJobs) throw new Error('crash after the load job');
     return 'loaded';
+  }
+  async loadJobExists(jobId: string): Promise<boolean> {
+    return this.jobs.has(jobId) || this.failedJobs.has(jobId);
   }
   async moveObject(o: LandedObject, to: string, metadata: Record<string, string>) {
     const cur = this.landing.get(o.name);
