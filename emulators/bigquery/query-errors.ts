@@ -18,6 +18,9 @@ export function mapDuckError(projectId: string, message: string): BqError {
   const schema = /Schema with name "?([^\s"!]+)"? does not exist/.exec(message);
   if (schema) return new BqError(404, 'notFound', `Not found: Dataset ${projectId}:${schema[1]} was not found in location US`);
   if (/already exists/i.test(message)) return new BqError(409, 'duplicate', `Already Exists: ${message.replace(/^[A-Za-z ]+Error: /, '')}`);
+  // A refusal raised inside DuckDB by a rewrite (DATE - DATE) is the emulator's 501, as in translation.
+  const refused = /([^:]*is not supported by the BigQuery emulator[^\n]*)/.exec(message);
+  if (refused) return new BqError(501, 'notImplemented', refused[1].trim());
   // DuckDB appends the offending line and a caret: BigQuery's message is the first line only.
   return invalidQuery(message.replace(/\nLINE [^]*$/, '').trim());
 }

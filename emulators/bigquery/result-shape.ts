@@ -1,6 +1,7 @@
 // A query result's schema as BigQuery reports it: DuckDB's columns as BigQuery fields, the
 // ingestion-time pseudo column hidden unless asked for, numeric types as ZetaSQL resolved them.
-import { type DuckDBType, type DuckDBValue } from '@duckdb/node-api';
+import { DuckDBArrayValue, DuckDBListValue, DuckDBStructValue, type DuckDBType, type DuckDBValue } from '@duckdb/node-api';
+import { invalidQuery } from './errors';
 import { type FieldSchema, fieldFromDuck } from './schema';
 import { PARTITIONTIME_COLUMN } from './sql/rewrites/partition-pseudo-columns';
 
@@ -17,7 +18,27 @@ export function shapeResult(names: string[], types: DuckDBType[], rows: DuckDBVa
   const keep = names.map((n) => !(hidePartitionTime && n.toUpperCase() === PARTITIONTIME_COLUMN));
   const schema = names.map((n, i) => fieldFromDuck(n, types[i])).filter((_, i) => keep[i]);
   const out = keep.every(Boolean) ? rows : rows.map((r) => r.filter((_, i) => keep[i]));
+  if (schema.some(holdsArray)) for (const row of out) schema.forEach((f, i) => refuseNullElements(f, row[i]));
   return { schema, rows: out };
+}
+
+function holdsArray(f: FieldSchema): boolean {
+  return f.mode === 'REPEATED' || (f.fields ?? []).some(holdsArray);
+}
+
+/**
+ * BigQuery fails a query whose result holds an ARRAY with a NULL element (ARRAY_AGG over NULLs,
+ * [1, NULL], ARRAY(SELECT …)); DuckDB's lists hold NULLs (https://cloud.google.com/bigquery/docs/reference/standard-sql/data-types#array_nulls).
+ */
+function refuseNullElements(f: FieldSchema, value: DuckDBValue | undefined): void {
+  if (value === null || value === undefined) return;
+  if (f.mode === 'REPEATED') {
+    const items = value instanceof DuckDBListValue || value instanceof DuckDBArrayValue ? value.items : [];
+    if (items.some((v) => v === null)) throw invalidQuery(`Array cannot have a null element; error in writing field ${f.name}`);
+    if (f.type === 'RECORD') for (const item of items) refuseNullElements({ ...f, mode: 'NULLABLE' }, item);
+  } else if (f.type === 'RECORD' && value instanceof DuckDBStructValue) {
+    for (const c of f.fields ?? []) refuseNullElements(c, value.entries[c.name]);
+  }
 }
 
 const NUMBERS = ['INTEGER', 'FLOAT', 'NUMERIC', 'BIGNUMERIC'];

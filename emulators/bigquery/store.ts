@@ -55,6 +55,7 @@ export class Store {
     if (dataDir) mkdirSync(dataDir, { recursive: true });
     const instance = await DuckDBInstance.create(':memory:');
     const conn = await instance.connect();
+    await refuseExtensions(conn);
     if (options.sandbox) await sandboxFileAccess(conn, [...options.sandbox, ...(dataDir ? [dataDir] : [])]);
     await conn.run("SET TimeZone = 'UTC'");
     await conn.run(`SET threads = ${threadsOption(options.threads)}`);
@@ -243,8 +244,8 @@ export function tablePath(projectId: string, datasetId: string, tableId: string)
 
 /**
  * DuckDB's own sandbox: file access only under `dirs` (allowed_directories), spilling inside the
- * first one, no extension installed or loaded, then enable_external_access = false. Once that is
- * off DuckDB refuses to turn it back on or to change allowed_directories/allowed_paths/temp_directory
+ * first one, then enable_external_access = false (extensions are off in any case: refuseExtensions).
+ * Once that is off DuckDB refuses to turn it back on or to change allowed_directories/allowed_paths/temp_directory
  * (checked in test/unit/emulators/bigquery/sandbox.test.ts), so statements cannot undo it.
  * lock_configuration is not set: the planner toggles disabled_optimizers per statement (plan-scans.ts).
  */
@@ -259,7 +260,18 @@ async function sandboxFileAccess(conn: DuckDBConnection, dirs: readonly string[]
   const spill = join(real[0]!, 'duckdb-spill');
   await conn.run(`SET allowed_directories = [${real.map(literal).join(', ')}]`);
   await conn.run(`SET temp_directory = ${literal(spill)}`);
-  await conn.run('SET autoinstall_known_extensions = false');
-  await conn.run('SET autoload_known_extensions = false');
   await conn.run('SET enable_external_access = false');
+}
+
+/**
+ * No DuckDB extension is ever installed or loaded at run time, sandbox or not: a function DuckDB
+ * knows from an extension it lacks (NET.HOST's inet) would otherwise be downloaded from the
+ * internet. The settings are the database's (every connection's); the extensions statically built
+ * in (core_functions, icu, json, parquet) are already loaded. Checked in
+ * test/unit/emulators/bigquery/extensions.test.ts.
+ */
+async function refuseExtensions(conn: DuckDBConnection): Promise<void> {
+  await conn.run('SET GLOBAL autoinstall_known_extensions = false');
+  await conn.run('SET GLOBAL autoload_known_extensions = false');
+  await conn.run('SET GLOBAL allow_community_extensions = false');
 }

@@ -19,6 +19,12 @@ import {
   castToStringAsBigQuery,
 } from './rewrites/function-fidelity';
 import { niladicCallsWithoutParentheses } from './rewrites/niladic-calls';
+import { bytesLiteralsAsHex } from './rewrites/bytes-literals';
+import { floatLiteralsAsDouble } from './rewrites/float-literals';
+import { usingColumnsFirst } from './rewrites/join-using';
+import { arraySubqueryWithSetOperation, expandMissingFunctions, refuseMissingFunctions, supplyMissingFunctions } from './rewrites/missing-functions';
+import { castToInt64Checked, dateMinusDateRefused, divisionByZeroFails, expandRaisedErrors } from './rewrites/raise-errors';
+import { expandTimestampResults, formatPatterns, parseTime, timestampResults } from './rewrites/timestamp-results';
 import { markSafeCalls, safeMarkerToTry } from './rewrites/safe-functions';
 import { markTypeNames, placeholdersToDuckDb } from './rewrites/type-names';
 import { regexpContainsPartial } from './rewrites/regexp-contains';
@@ -45,6 +51,7 @@ type Rewrite = (tokens: Token[]) => Token[];
 const BEFORE: Rewrite[] = [
   splitBacktickPaths,
   markSafeCalls,
+  refuseMissingFunctions,
   jsonValueAsScalar,
   countIfAsCount,
   formatAsPrintf,
@@ -57,6 +64,15 @@ const BEFORE: Rewrite[] = [
   regexpExtractGroups,
   substrPositionFromOne,
   castToStringAsBigQuery,
+  castToInt64Checked,
+  timestampResults,
+  formatPatterns,
+  parseTime,
+  supplyMissingFunctions,
+  arraySubqueryWithSetOperation,
+  bytesLiteralsAsHex,
+  floatLiteralsAsDouble,
+  usingColumnsFirst,
   timestampDiffTruncates,
   weekTruncFromNamedDay,
   markWeekNumber,
@@ -66,7 +82,23 @@ const BEFORE: Rewrite[] = [
   markTypeNames,
   markUnnest,
 ];
-const AFTER: Rewrite[] = [niladicCallsWithoutParentheses, safeMarkerToTry, placeholdersToDuckDb, regexpContainsPartial, expandUnnest, isoWeekToDuckDb, dayOfWeekFromOne, expandWeekNumber, expandFunctionFidelity];
+const AFTER: Rewrite[] = [
+  niladicCallsWithoutParentheses,
+  safeMarkerToTry,
+  placeholdersToDuckDb,
+  regexpContainsPartial,
+  expandUnnest,
+  isoWeekToDuckDb,
+  dayOfWeekFromOne,
+  expandWeekNumber,
+  expandFunctionFidelity,
+  expandTimestampResults,
+  expandRaisedErrors,
+  expandMissingFunctions,
+  // Last: they check the operands of every subtraction and division of the finished DuckDB statement.
+  dateMinusDateRefused,
+  divisionByZeroFails,
+];
 
 /** The GoogleSQL statement as polyglot should see it (also used by tests of single rewrites). */
 export function prepare(googleSql: string): string {

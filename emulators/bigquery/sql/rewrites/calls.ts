@@ -47,3 +47,44 @@ export function template(sql: string, ...parts: Token[][]): Token[] {
   }
   return out;
 }
+
+/** Replaces every call of `fn` (not x.fn) by what `rewrite` makes of it; undefined keeps the call. */
+export function mapCalls(tokens: Token[], fn: string, rewrite: (args: Token[][], all: Token[]) => Token[] | undefined): Token[] {
+  const out: Token[] = [];
+  for (let i = 0; i < tokens.length; i++) {
+    const call = callAt(tokens, i, fn);
+    // Calls nested in the arguments first.
+    const replaced = call ? rewrite(call.args.map((a) => mapCalls(a, fn, rewrite)), mapCalls(tokens.slice(call.open + 1, call.close), fn, rewrite)) : undefined;
+    if (!call || !replaced) {
+      out.push(tokens[i]);
+      continue;
+    }
+    out.push(...replaced);
+    i = call.close;
+  }
+  return out;
+}
+
+/** Tokens of an argument list joined by ', '. */
+export function list(args: Token[][]): Token[] {
+  return args.flatMap((a, i) => (i === 0 ? a : [{ kind: 'punct', text: ',' } as Token, { kind: 'ws', text: ' ' } as Token, ...a]));
+}
+
+/**
+ * Expands the marks a rewrite left for polyglot to pass through (PF_… calls) into DuckDB SQL: each
+ * name's template, with ARG0, ARG1, … its arguments (which may hold marks of their own).
+ */
+export function expandMarks(tokens: Token[], templates: Readonly<Record<string, string>>): Token[] {
+  const out: Token[] = [];
+  for (let i = 0; i < tokens.length; i++) {
+    const sql = tokens[i].kind === 'ident' ? templates[tokens[i].text.toUpperCase()] : undefined;
+    const call = sql === undefined ? undefined : callAt(tokens, i, tokens[i].text);
+    if (sql === undefined || !call) {
+      out.push(tokens[i]);
+      continue;
+    }
+    out.push(...template(sql, ...call.args.map((a) => expandMarks(a, templates))));
+    i = call.close;
+  }
+  return out;
+}

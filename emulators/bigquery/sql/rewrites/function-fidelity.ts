@@ -4,32 +4,9 @@
 import { unimplemented } from '../../errors';
 import { unquoteString } from '../ddl';
 import { type Token, isKeyword, matchClose, nextSignificant, prevSignificant } from '../tokens';
-import { callAt, template, trim } from './calls';
+import { callAt, list, mapCalls, template, trim } from './calls';
 
-const comma: Token = { kind: 'punct', text: ',' };
 const space: Token = { kind: 'ws', text: ' ' };
-
-/** Replaces every call of `fn` (not x.fn) by what `rewrite` makes of it; undefined keeps the call. */
-function mapCalls(tokens: Token[], fn: string, rewrite: (args: Token[][], all: Token[]) => Token[] | undefined): Token[] {
-  const out: Token[] = [];
-  for (let i = 0; i < tokens.length; i++) {
-    const call = callAt(tokens, i, fn);
-    // Calls nested in the arguments first.
-    const replaced = call ? rewrite(call.args.map((a) => mapCalls(a, fn, rewrite)), mapCalls(tokens.slice(call.open + 1, call.close), fn, rewrite)) : undefined;
-    if (!call || !replaced) {
-      out.push(tokens[i]);
-      continue;
-    }
-    out.push(...replaced);
-    i = call.close;
-  }
-  return out;
-}
-
-/** Tokens of an argument list joined by ', '. */
-function list(args: Token[][]): Token[] {
-  return args.flatMap((a, i) => (i === 0 ? a : [comma, space, ...a]));
-}
 
 // --- COUNTIF (https://cloud.google.com/bigquery/docs/reference/standard-sql/aggregate_functions#countif)
 // BigQuery counts the TRUE rows, 0 when there are none; DuckDB's COUNT_IF gives NULL over only NULLs.

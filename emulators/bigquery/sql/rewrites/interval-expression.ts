@@ -30,7 +30,13 @@ export function parenthesizeIntervalExpressions(tokens: Token[]): Token[] {
     const single = expr.length === 1 && (expr[0].kind === 'number' || expr[0].kind === 'string');
     const negative = expr.length === 2 && expr[0].text === '-' && expr[1].kind === 'number';
     const wrapped = expr[0]?.text === '(' && nextSignificant(tokens, i + 1) >= 0 && isClosedBy(expr);
-    if (expr.length === 0 || single || negative || wrapped) continue;
+    if (negative) {
+      // `INTERVAL -3 DAY`: polyglot keeps it and DuckDB cannot parse it; `INTERVAL '-3' DAY` it can.
+      out.push({ kind: 'ws', text: ' ' }, { kind: 'string', text: `'-${expr[1].text}'` }, { kind: 'ws', text: ' ' });
+      i = end - 1;
+      continue;
+    }
+    if (expr.length === 0 || single || wrapped) continue;
     out.push({ kind: 'ws', text: ' ' }, { kind: 'punct', text: '(' }, ...expr, { kind: 'punct', text: ')' }, { kind: 'ws', text: ' ' });
     i = end - 1;
   }

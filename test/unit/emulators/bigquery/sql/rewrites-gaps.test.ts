@@ -11,9 +11,9 @@ import { initTranslator, translate } from '../../../../../emulators/bigquery/sql
 const apply = (rewrite: (t: Token[]) => Token[], sql: string): string => join(rewrite(tokenize(sql)));
 
 describe('INTERVAL expressions', () => {
-  it('parenthesises a non-literal expression, leaves literals alone', () => {
+  it("parenthesises a non-literal expression, leaves literals alone, quotes a negative one (DuckDB cannot parse INTERVAL -2 HOUR)", () => {
     expect(apply(parenthesizeIntervalExpressions, 'SELECT DATE_ADD(d, INTERVAL n DAY), INTERVAL 1 DAY, INTERVAL -2 HOUR')).toBe(
-      'SELECT DATE_ADD(d, INTERVAL (n) DAY), INTERVAL 1 DAY, INTERVAL -2 HOUR',
+      "SELECT DATE_ADD(d, INTERVAL (n) DAY), INTERVAL 1 DAY, INTERVAL '-2' HOUR",
     );
     expect(apply(parenthesizeIntervalExpressions, "SELECT INTERVAL t.n * 2 MINUTE, INTERVAL '1' DAY, CAST(x AS INTERVAL)")).toBe(
       "SELECT INTERVAL (t.n * 2) MINUTE, INTERVAL '1' DAY, CAST(x AS INTERVAL)",
