@@ -20,24 +20,27 @@ export const materialId = identifier('Raw material or resale good id');
 /** BigQuery's TIMESTAMP and DATE range: 0001-01-01T00:00:00Z to 9999-12-31T23:59:59.999999Z (UTC). */
 export const BIGQUERY_MIN_TIME_MS = -62135596800000;
 export const BIGQUERY_MAX_TIME_MS = 253402300799999;
-const inBigQueryRange = (text: string): boolean => {
+/** The refinements below, exported so the hot-path validator (fast-validator.ts) applies them too. */
+export const inBigQueryRange = (text: string): boolean => {
   const ms = Date.parse(text);
   return Number.isFinite(ms) && ms >= BIGQUERY_MIN_TIME_MS && ms <= BIGQUERY_MAX_TIME_MS;
 };
-const rangeMessage = 'expected a time between 0001-01-01T00:00:00Z and 9999-12-31T23:59:59Z (BigQuery\'s range, after applying the offset)';
+export const TIMESTAMP_RANGE_MESSAGE = 'expected a time between 0001-01-01T00:00:00Z and 9999-12-31T23:59:59Z (BigQuery\'s range, after applying the offset)';
+export const inBigQueryDateRange = (text: string): boolean => !text.startsWith('0000-');
+export const DATE_RANGE_MESSAGE = 'expected a date between 0001-01-01 and 9999-12-31 (BigQuery\'s range)';
 
 /**
  * RFC 3339 timestamp with an explicit zone (Z or an offset), inside BigQuery's range once converted
  * to UTC (year 0000, or 9999-12-31T23:30:00-01:00, would make a whole load job fail). BigQuery type: TIMESTAMP.
  */
-export const timestamp = (what: string) => z.iso.datetime({ offset: true }).refine(inBigQueryRange, rangeMessage).describe(what);
+export const timestamp = (what: string) => z.iso.datetime({ offset: true }).refine(inBigQueryRange, TIMESTAMP_RANGE_MESSAGE).describe(what);
 export const eventTime = timestamp('When the event happened at the source (not when pizzaflow received it)');
 
 /** Calendar date YYYY-MM-DD. BigQuery type: DATE. */
 export const calendarDate = (what: string) =>
   z.iso
     .date()
-    .refine((d) => !d.startsWith('0000-'), 'expected a date between 0001-01-01 and 9999-12-31 (BigQuery\'s range)')
+    .refine(inBigQueryDateRange, DATE_RANGE_MESSAGE)
     .describe(what);
 
 const MAX_CENTS = 1_000_000_000; // ten million in major units: far above any single order

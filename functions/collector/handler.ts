@@ -79,8 +79,9 @@ export interface CollectorDeps {
   /** Applied to every accepted event before publishing: `piiPseudonymiser(key)` in every deployment. */
   pseudonymise: Pseudonymiser;
   /**
-   * client id → the merchants it may publish for. A client without an entry may publish for none;
-   * without the map at all every client is unrestricted (the configuration before bindings existed).
+   * client id → the merchants it may publish for. A client without an entry (or with an empty list)
+   * is refused with 403 before its body is read. Without the map at all every client is unrestricted:
+   * for tests and benchmarks only; the entry point always passes one (`collectorKeyBindings`).
    */
   merchantScopes?: Readonly<Record<string, MerchantScope>>;
   /** provider → webhook secret. */
@@ -115,6 +116,13 @@ export function createCollectorHandler(deps: CollectorDeps): CollectorHandler {
     return { status: 202, body: { accepted: ids } };
   };
 
+  /** Whether the client's key names any merchant (the entry point refuses to start otherwise; this keeps the handler closed too). */
+  const hasBinding = (client: string): boolean => {
+    if (!deps.merchantScopes) return true;
+    const scope = Object.prototype.hasOwnProperty.call(deps.merchantScopes, client) ? deps.merchantScopes[client] : undefined;
+    return scope === '*' || (scope !== undefined && scope.length > 0);
+  };
+
   const mayPublishFor = (client: string, merchant: unknown): boolean => {
     if (!deps.merchantScopes) return true;
     const scope = Object.prototype.hasOwnProperty.call(deps.merchantScopes, client) ? deps.merchantScopes[client] : undefined;
@@ -142,6 +150,7 @@ export function createCollectorHandler(deps: CollectorDeps): CollectorHandler {
   const orders = async (req: CollectorRequest): Promise<CollectorResponse> => {
     const client = deps.apiKeys.ownerOf(req.headers[API_KEY_HEADER]);
     if (!client) return { status: 401, body: { error: 'unauthenticated', message: `missing or unknown ${API_KEY_HEADER}` }, unread: true };
+    if (!hasBinding(client)) return { status: 403, body: { error: 'forbidden', field: 'merchant_id', message: 'this API key is bound to no merchant, so it may publish for none' }, unread: true };
     const read = await readBody(req);
     if (!read.ok) return read.response;
     const parsed = parseJsonBody(read.body);

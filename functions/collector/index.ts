@@ -13,6 +13,7 @@ import { pubsubPublisher } from './pubsub-publisher';
 import { ReplayCache } from './signature';
 import { installBodyGuard, isGuarded, originalContentType } from './body-guard';
 import { readCappedBody } from './body';
+import { API_KEYS_VARIABLE, collectorKeyBindings } from './key-bindings';
 
 interface Wired {
   handler: CollectorHandler;
@@ -22,16 +23,15 @@ interface Wired {
 function wire(): Wired {
   const config = loadConfig();
   if (!config.piiKey) throw new ConfigError('PIZZAFLOW_PII_KEY', 'required by the collector: PII is pseudonymised before it is published');
+  // A key without a merchant binding stops the collector here, before it accepts anything.
+  const merchantScopes = collectorKeyBindings(config);
   const pseudonymise = piiPseudonymiser(config.piiKey);
   const pubsub = pubsubClient(config);
   const log = createLogger(FUNCTIONS.collector, { level: config.logLevel });
-  if (config.apiKeysUnbound) {
-    log.warn('PIZZAFLOW_API_KEYS binds no client to merchants: every key may publish for every merchant; bind them as client[m0001|m0002]=key or hq[*]=key');
-  }
   const handler = createCollectorHandler({
-    apiKeys: createKeyRing(config.apiKeys, 'PIZZAFLOW_API_KEYS'),
+    apiKeys: createKeyRing(config.apiKeys, API_KEYS_VARIABLE),
     pseudonymise,
-    merchantScopes: config.apiKeyMerchants,
+    merchantScopes,
     webhookSecrets: config.webhookSecrets,
     publisher: pubsubPublisher(pubsub),
     replayCache: new ReplayCache(2 * config.webhookToleranceSeconds * 1000),

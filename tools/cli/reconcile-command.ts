@@ -1,5 +1,6 @@
 // `pizzaflow reconcile`: per source and hour, raw rows, distinct event ids and rejected rows by
-// reason; published messages (from a generator output) against what landed; POS rows per file in the
+// reason; published messages (from a generator output) against what landed; per source and day, the
+// rejected and dead-lettered events replayed into raw and those still lost; POS rows per file in the
 // manifest against raw. Exits 1 when anything is unaccounted for.
 import type { Command } from 'commander';
 import { loadCatalog } from '../../contracts/catalog';

@@ -51,7 +51,7 @@ export async function startPlatform(options: { editStackConfig?: LocalStackOptio
     BIGQUERY_EMULATOR_HOST: bigqueryEmu.url,
     BIGQUERY_STORAGE_EMULATOR_HOST: `${bigqueryEmu.grpcHost}:${bigqueryEmu.grpcPort}`,
     PIZZAFLOW_PII_KEY: PII_KEY,
-    PIZZAFLOW_API_KEYS: `portal=${API_KEY}`,
+    PIZZAFLOW_API_KEYS: `portal[*]=${API_KEY}`,
     PIZZAFLOW_WEBHOOK_SECRETS: `dashdrop=${WEBHOOK_SECRET}`,
     PIZZAFLOW_MERCHANT_API_KEYS: 'm0001=integration-merchant-key',
     METADATA_SERVER_DETECTION: 'none',

@@ -18,8 +18,8 @@ describe('reconcile', () => {
   it('accounts every published message as raw, rejected or dead-lettered', () => {
     const r = reconcile({ ...base(), published: { online_orders: 12, delivery_events: 5 } }, catalog);
     expect(r.ok).toBe(true);
-    expect(r.lines).toContain('online_orders: 10 raw + 2 rejected + 0 dead-lettered = 12 of 12 published');
-    expect(r.lines).toContain('delivery_events: 4 raw + 0 rejected + 1 dead-lettered = 5 of 5 published');
+    expect(r.lines).toContain('online_orders: 10 raw + 0 replayed + 2 still rejected + 0 still dead-lettered = 12 of 12 published');
+    expect(r.lines).toContain('delivery_events: 4 raw + 0 replayed + 0 still rejected + 1 still dead-lettered = 5 of 5 published');
     expect(r.lines.at(-1)).toBe('reconciled: everything is accounted for');
   });
 
@@ -30,7 +30,7 @@ describe('reconcile', () => {
     expect(doubled.problems).toEqual(['online_orders: 12 published but 13 accounted for (1 more than published)']);
     const r = reconcile({ ...input, redelivered: { online_orders: 1 }, published: { online_orders: 12, delivery_events: 5 } }, catalog);
     expect(r.ok).toBe(true);
-    expect(r.lines).toContain('online_orders: 11 raw + 2 rejected + 0 dead-lettered - 1 redelivered copies = 12 of 12 published');
+    expect(r.lines).toContain('online_orders: 11 raw + 0 replayed + 2 still rejected + 0 still dead-lettered - 1 redelivered copies = 12 of 12 published');
   });
 
   it('fails when published messages are missing', () => {
