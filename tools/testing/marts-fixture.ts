@@ -5,9 +5,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BigQuery } from '@google-cloud/bigquery';
 import { startBigquery as start, type BigqueryEmulator as RunningEmulator } from '@pizzaflow/emulators';
-import { compileProject, DataformRunError, runGraph, type RunReport } from '../dataform';
+import type { RunReport } from '../dataform';
 import { generate } from '../generator';
 import { createRawTables, insertRows, loadReference, rawRowsOf, type RawRow, type RawRows, type RawTable } from './raw-loader';
+import { runTransform } from './run-transform';
 
 export const PROJECT = 'pizzaflow-local';
 export const START = '2026-11-23T00:00:00Z';
@@ -41,18 +42,7 @@ export async function buildFixture(options: { stores?: number; seed?: number } =
   await createRawTables(bq);
   await loadReference(bq, dir);
   for (const table of Object.keys(rows) as RawTable[]) await insertRows(bq, table, rows[table]);
-  const run = async (o: { fullRefresh?: boolean; vars?: Record<string, string> } = {}): Promise<RunReport> => {
-    const graph = compileProject('dataform', { vars: { ...vars, ...o.vars } });
-    try {
-      return await runGraph({ bigquery: bq, graph, fullRefresh: o.fullRefresh, concurrency: 2 });
-    } catch (e) {
-      if (e instanceof DataformRunError) {
-        const failed = e.report.results.filter((r) => r.status === 'failed').map((r) => `${r.action}: ${r.error}`);
-        throw new Error(`dataform run failed:\n${failed.join('\n')}`, { cause: e });
-      }
-      throw e;
-    }
-  };
+  const run = (o: { fullRefresh?: boolean; vars?: Record<string, string> } = {}): Promise<RunReport> => runTransform(bq, { vars: { ...vars, ...o.vars }, fullRefresh: o.fullRefresh });
   await run();
   return {
     emulator,

@@ -8,9 +8,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BigQuery } from '@google-cloud/bigquery';
 import { startBigquery as start, type BigqueryEmulator as RunningEmulator } from '@pizzaflow/emulators';
-import { compileProject, runGraph, DataformRunError, type RunReport } from '../../../tools/dataform';
+import { compileProject, DataformRunError, runGraph, type RunReport } from '../../../tools/dataform';
 import { generate } from '../../../tools/generator';
 import { createRawTables, insertRows, loadReference, rawRowsOf, type RawRow, type RawRows, type RawTable } from '../../../tools/testing/raw-loader';
+import { runTransform } from '../../../tools/testing/run-transform';
 
 const PROJECT = 'pizzaflow-local';
 const START = '2026-11-23T00:00:00Z';
@@ -42,17 +43,7 @@ async function rowsOf(sql: string): Promise<Record<string, unknown>[]> {
 async function run(options: { fullRefresh?: boolean; vars?: Record<string, string> } = {}): Promise<RunReport> {
   // Each stream must be fresh at the newest arrival; POS stops at store close while late webhooks
   // keep coming, so the threshold spans the overnight gap of this data set (8 h).
-  const vars = { freshness_reference_at: freshnessReferenceAt, freshness_max_minutes: '480', ...options.vars };
-  const graph = compileProject('dataform', { vars });
-  try {
-    return await runGraph({ bigquery: bq, graph, fullRefresh: options.fullRefresh, concurrency: 2 });
-  } catch (e) {
-    if (e instanceof DataformRunError) {
-      const failed = e.report.results.filter((r) => r.status === 'failed').map((r) => `${r.action}: ${r.error} ${JSON.stringify(r.sampleRows ?? [])}`);
-      throw new Error(`dataform run failed:\n${failed.join('\n')}`, { cause: e });
-    }
-    throw e;
-  }
+  return runTransform(bq, { vars: { freshness_reference_at: freshnessReferenceAt, freshness_max_minutes: '480', ...options.vars }, fullRefresh: options.fullRefresh });
 }
 
 async function snapshot(): Promise<Record<string, string[]>> {

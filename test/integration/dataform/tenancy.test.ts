@@ -17,9 +17,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BigQuery } from '@google-cloud/bigquery';
 import { startBigquery as start, type BigqueryEmulator as RunningEmulator } from '@pizzaflow/emulators';
-import { compileProject, DataformRunError, runGraph, type RunReport } from '../../../tools/dataform';
+import type { RunReport } from '../../../tools/dataform';
 import { generate } from '../../../tools/generator';
 import { createRawTables, insertRows, loadReference, rawRowsOf, type RawRow, type RawRows, type RawTable } from '../../../tools/testing/raw-loader';
+import { runTransform } from '../../../tools/testing/run-transform';
 
 const PROJECT = 'pizzaflow-local';
 const START = '2026-11-23T00:00:00Z';
@@ -40,17 +41,8 @@ async function rowsOf(sql: string): Promise<Record<string, unknown>[]> {
   return (rows as Record<string, unknown>[]).map((r) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k, value(v)])));
 }
 
-async function run(options: { fullRefresh?: boolean } = {}): Promise<RunReport> {
-  const graph = compileProject('dataform', { vars });
-  try {
-    return await runGraph({ bigquery: bq, graph, fullRefresh: options.fullRefresh, concurrency: 2 });
-  } catch (e) {
-    if (e instanceof DataformRunError) {
-      const failed = e.report.results.filter((r) => r.status === 'failed').map((r) => `${r.action}: ${r.error} ${JSON.stringify(r.sampleRows ?? [])}`);
-      throw new Error(`dataform run failed:\n${failed.join('\n')}`, { cause: e });
-    }
-    throw e;
-  }
+function run(options: { fullRefresh?: boolean } = {}): Promise<RunReport> {
+  return runTransform(bq, { vars, fullRefresh: options.fullRefresh });
 }
 
 /** The colliding rows of the scenario, shaped after real generated rows of each merchant. */
