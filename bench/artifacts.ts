@@ -1,7 +1,8 @@
 // bench/artifacts: what each deploy artifact (tools/package) costs once the buildpack has installed
 // it, and how fast it starts.
-// (1) Unpacked size after `npm ci --omit=dev` in a clean folder outside the repository: index.js,
-//     node_modules, the whole folder; against the 50 MB budget per image.
+// (1) Unpacked size after `npm ci --omit=dev` in a clean folder outside the repository: index.js
+//     (our code and the npm packages it uses, inlined), node_modules (what stays installed: the
+//     functions framework), the whole folder; against the 50 MB budget per image.
 // (2) Cold start: from spawning the functions framework's binary to the first answered request
 //     (the service's own cheap request: a 401, 400, 405 or /healthz, which wires the clients where
 //     the service does so on its first request), median of ROUNDS. Baselines in the same run, measured
@@ -17,12 +18,12 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { startBigquery, startPubsub, startStorage } from '@pizzaflow/emulators';
 import { packageInfo } from '../functions/runtime/package-info';
-import { buildArtifacts, writeLockfile, type Artifact } from '../tools/package/build-artifacts';
+import { ARTIFACT_BUDGET_BYTES, buildArtifacts, writeLockfile, type Artifact } from '../tools/package/build-artifacts';
 import { buildpackLaunch, directoryBytes, installArtifact, removeTree, startFunction, type StartOptions } from '../tools/package/run-artifact';
 import { writeReport } from './report';
 
 const ROUNDS = 3;
-const LIMIT_BYTES = 50 * 1000 * 1000;
+const LIMIT_BYTES = ARTIFACT_BUDGET_BYTES;
 const PROJECT = 'pizzaflow-bench';
 
 /** Each service's first request: cheap, answered by our handler (not the framework's 404). */
@@ -93,7 +94,7 @@ async function main(): Promise<void> {
       BIGQUERY_EMULATOR_HOST: bigquery.url,
       BIGQUERY_STORAGE_EMULATOR_HOST: `${bigquery.grpcHost}:${bigquery.grpcPort}`,
       PIZZAFLOW_PII_KEY: 'bench-artifacts-pii-key-0123',
-      PIZZAFLOW_API_KEYS: 'portal=bench-key',
+      PIZZAFLOW_API_KEYS: 'portal[*]=bench-key',
       PIZZAFLOW_MERCHANT_API_KEYS: 'm0001=bench-merchant-key',
       METADATA_SERVER_DETECTION: 'none',
       LOG_LEVEL: 'warn',
@@ -124,10 +125,11 @@ async function main(): Promise<void> {
       return {
         service: a.name,
         dependencies: a.dependencies,
+        inlinedPackages: Object.keys(a.bundled).length,
         indexJsBytes: a.indexBytes,
         nodeModulesBytes,
         totalBytes,
-        withinLimit: totalBytes < LIMIT_BYTES,
+        withinLimit: totalBytes <= LIMIT_BYTES,
         installMs: installedDirs.get(a.name)!.installMs,
         largestPackages: largestPackages(path.join(dir, 'node_modules'), 6),
         coldStartMs: { artifact: round1(median(s.artifact)), dist: round1(median(s.dist)), hello: helloMs, samples: { artifact: s.artifact.map(round1), dist: s.dist.map(round1) } },
@@ -141,8 +143,8 @@ async function main(): Promise<void> {
         (r) =>
           `${r.service.padEnd(12)} ${r.indexJsBytes.toLocaleString('en-US').padStart(10)} ${`${mb(r.nodeModulesBytes)} MB`.padStart(13)} ${`${mb(r.totalBytes)} MB`.padStart(9)}  ${(r.withinLimit ? 'yes' : 'NO').padEnd(6)}  ${`${r.coldStartMs.artifact} ms`.padStart(9)} ${`${r.coldStartMs.dist} ms`.padStart(8)} ${`${helloMs} ms`.padStart(8)}`,
       ),
-      `${'hello'.padEnd(12)} ${'-'.padStart(10)} ${`${mb(directoryBytes(path.join(hello.dir, 'node_modules')))} MB`.padStart(13)} ${`${mb(helloBytes)} MB`.padStart(9)}  ${(helloBytes < LIMIT_BYTES ? 'yes' : 'NO').padEnd(6)}  ${`${helloMs} ms`.padStart(9)}`,
-      'largest packages:',
+      `${'hello'.padEnd(12)} ${'-'.padStart(10)} ${`${mb(directoryBytes(path.join(hello.dir, 'node_modules')))} MB`.padStart(13)} ${`${mb(helloBytes)} MB`.padStart(9)}  ${(helloBytes <= LIMIT_BYTES ? 'yes' : 'NO').padEnd(6)}  ${`${helloMs} ms`.padStart(9)}`,
+      'largest installed packages:',
       ...results.map((r) => `  ${r.service.padEnd(12)} ${r.largestPackages.map((p) => `${p.name} ${mb(p.bytes)}`).join(', ')}`),
     ];
     process.stdout.write(`${lines.join('\n')}\n`);
@@ -150,7 +152,7 @@ async function main(): Promise<void> {
       {
         benchmark: 'artifacts',
         description:
-          'Deploy artifacts after npm ci --omit=dev (bytes, apparent size) and cold start (spawn of functions-framework to the first answered request, median); baselines: the same service from the unbundled dist/ tree with the repository node_modules, and a one-line hello function with only the functions framework.',
+          'Deploy artifacts (npm packages inlined in index.js, the functions framework installed) after npm ci --omit=dev (bytes, apparent size) and cold start (spawn of functions-framework to the first answered request, median); baselines: the same service from the unbundled dist/ tree with the repository node_modules, and a one-line hello function with only the functions framework.',
         results: { limitBytes: LIMIT_BYTES, rounds: ROUNDS, packageMs, hello: { nodeModulesBytes: directoryBytes(path.join(hello.dir, 'node_modules')), totalBytes: helloBytes, coldStartMs: helloMs, samples: helloSamples.map(round1) }, artifacts: results },
       },
       path.join(repoRoot, 'bench', 'results'),

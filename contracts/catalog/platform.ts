@@ -309,7 +309,7 @@ export function platformCatalog(overrides: Partial<CatalogSettings> = {}): Platf
     ],
     secrets: [
       { name: SECRETS.piiKey, description: 'HMAC key that pseudonymises PII in the collector, before it is published (at least 16 characters)', env: 'PIZZAFLOW_PII_KEY', configKey: 'piiKey' },
-      { name: SECRETS.collectorApiKeys, description: 'Online-portal clients and their API keys: client=key,client2=key2', env: 'PIZZAFLOW_API_KEYS', configKey: 'collectorApiKeys' },
+      { name: SECRETS.collectorApiKeys, description: 'Online-portal clients, the merchants each may publish for and their API keys: hq[*]=key,shop[m0001|m0002]=key2', env: 'PIZZAFLOW_API_KEYS', configKey: 'collectorApiKeys' },
       { name: SECRETS.webhookSecrets, description: "Delivery providers' webhook HMAC secrets: provider=secret,…", env: 'PIZZAFLOW_WEBHOOK_SECRETS', configKey: 'webhookSecrets' },
       { name: SECRETS.merchantApiKeys, description: "Merchants' metrics API keys: merchant=key,…", env: 'PIZZAFLOW_MERCHANT_API_KEYS', configKey: 'merchantApiKeys' },
     ],

@@ -1,11 +1,12 @@
 // Transform: the Dataform repository, its release configuration and one workflow configuration per run
 // mode (incremental on the catalog's schedule, full refresh on demand), run as Dataform's own service
-// account (its BigQuery grants are applied by the Warehouse from the same plan).
+// account (its BigQuery grants are applied by the Warehouse from the same plan), and the suffixed
+// datasets its developer workspaces write to, with the same grant for that account as their base.
 import * as gcp from '@pulumi/gcp';
 import * as pulumi from '@pulumi/pulumi';
 import { DATASETS, type PlatformCatalog } from '../../contracts/catalog';
 import { releaseCompilation, workflowPlans } from '../builders/dataform';
-import { DATAFORM_REPOSITORY, PLATFORM_PRINCIPALS } from '../builders/names';
+import { DATAFORM_REPOSITORY, PLATFORM_PRINCIPALS, resourceSuffix } from '../builders/names';
 import { emailOf, type ServiceAccountEmails, type StackContext } from './context';
 
 export interface TransformArgs {
@@ -22,9 +23,27 @@ export interface TransformArgs {
   dataformAgent: pulumi.Output<string>;
 }
 
+/** A dataset a workspace compilation writes to: Dataform appends `_<suffix>` to every target's dataset. */
+export interface WorkspaceDataset {
+  /** The release's dataset it stands for. */
+  base: string;
+  id: string;
+}
+
+/**
+ * The datasets workspace runs write to: the suffixed twin of each dataset Dataform owns (its tables,
+ * views and assertions; the catalog gives Dataform's account dataEditor on exactly these). Sources
+ * (`declaration`s) keep their dataset: Dataform does not suffix them.
+ */
+export function workspaceDatasets(catalog: PlatformCatalog, schemaSuffix: string): WorkspaceDataset[] {
+  return catalog.datasets.filter((d) => d.ownedBy === 'dataform').map((d) => ({ base: d.id, id: `${d.id}_${schemaSuffix}` }));
+}
+
 export class Transform extends pulumi.ComponentResource {
   readonly repository: gcp.dataform.Repository;
   readonly workflowConfigs: Readonly<Record<string, gcp.dataform.RepositoryWorkflowConfig>>;
+  /** The workspace datasets by id. */
+  readonly workspaceDatasets: Readonly<Record<string, gcp.bigquery.Dataset>>;
 
   constructor(name: string, args: TransformArgs, opts?: pulumi.ComponentResourceOptions) {
     super('pizzaflow:gcp:Transform', name, {}, opts);
@@ -39,6 +58,7 @@ export class Transform extends pulumi.ComponentResource {
       { serviceAccountId: pulumi.interpolate`projects/${project}/serviceAccounts/${runner}`, role: 'roles/iam.serviceAccountTokenCreator', member: agent },
       { parent: this },
     );
+    this.workspaceDatasets = this.createWorkspaceDatasets(name, args);
     const dependsOn: pulumi.Resource[] = [actAs];
     if (args.git.tokenSecret) {
       dependsOn.push(
@@ -101,6 +121,40 @@ export class Transform extends pulumi.ComponentResource {
         ),
       ]),
     );
-    this.registerOutputs({ repository: this.repository.name, workflowConfigs: Object.keys(this.workflowConfigs) });
+    this.registerOutputs({ repository: this.repository.name, workflowConfigs: Object.keys(this.workflowConfigs), workspaceDatasets: Object.keys(this.workspaceDatasets) });
+  }
+
+  /**
+   * Workspace runs execute as the repository's account, which may not create datasets (it holds no
+   * project-level BigQuery role but jobUser), so the program creates them: same location and key as
+   * the release's, dataEditor for that account as on the base dataset, contents dropped on destroy
+   * (nothing in them is released data).
+   */
+  private createWorkspaceDatasets(name: string, args: TransformArgs): Record<string, gcp.bigquery.Dataset> {
+    const { project, location, kmsKeyName } = args.context;
+    const runner = emailOf(args.emails, PLATFORM_PRINCIPALS.dataform);
+    return Object.fromEntries(
+      workspaceDatasets(args.catalog, args.workspaceSchemaSuffix).map(({ base, id }) => {
+        const dataset = new gcp.bigquery.Dataset(
+          `${name}-${resourceSuffix(id)}`,
+          {
+            project,
+            datasetId: id,
+            location,
+            description: `Dataform developer workspaces' ${base} (workspaceCompilationOverrides.schemaSuffix); never read by the platform`,
+            labels: { purpose: 'dataform_workspace' },
+            deleteContentsOnDestroy: true,
+            ...(kmsKeyName ? { defaultEncryptionConfiguration: { kmsKeyName } } : {}),
+          },
+          { parent: this },
+        );
+        new gcp.bigquery.DatasetAccess(
+          `${name}-${resourceSuffix(id)}-${PLATFORM_PRINCIPALS.dataform}-dataEditor`,
+          { project, datasetId: dataset.datasetId, role: 'roles/bigquery.dataEditor', userByEmail: runner },
+          { parent: this },
+        );
+        return [id, dataset];
+      }),
+    );
   }
 }

@@ -36,6 +36,8 @@ function platformRoles(catalog: PlatformCatalog): Record<string, string[]> {
       ...catalog.datasets.map((d) => `${d.ownedBy === 'dataform' ? 'roles/bigquery.dataEditor' : 'roles/bigquery.dataViewer'} on dataset:${d.id}`),
       // The run record and the lease: Dataform's actions write these two ops tables and no other.
       ...catalog.tables.filter((t) => t.writtenBy === 'dataform').map((t) => `roles/bigquery.dataEditor on table:${t.dataset}.${t.name}`),
+      // Developer workspaces write the suffixed twins of the datasets it edits (neither stack sets the suffix).
+      ...catalog.datasets.filter((d) => d.ownedBy === 'dataform').map((d) => `roles/bigquery.dataEditor on dataset:${d.id}_workspace`),
     ],
     builder: ['roles/logging.logWriter on project', 'roles/storage.objectViewer on bucket:functions-source', 'roles/artifactregistry.writer on registry'],
   };
