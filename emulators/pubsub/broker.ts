@@ -1,5 +1,7 @@
-// The emulator's state: topics, subscriptions and the fan-out of published messages to them
-// (filters, dead-letter forwarding). Transport-free: server.ts maps gRPC calls onto it.
+// The emulator's state: topics, subscriptions, snapshots and the fan-out of published messages to
+// them (filters, dead-letter forwarding, topic retention, Seek). Transport-free: server.ts maps gRPC
+// calls onto it.
+import { randomBytes } from 'node:crypto';
 import { status } from '@grpc/grpc-js';
 import type { Logger } from '../lib/logger';
 import { DeliveryHub } from './delivery-hub';
@@ -7,7 +9,7 @@ import { alreadyExists, failedPrecondition, invalidArgument, notFound, unimpleme
 import type { FilterPredicate } from './filter';
 import { storeMessage, type StoredMessage } from './message';
 import { DELETED_TOPIC, parseName, type ResourceName } from './names';
-import { durationToMs, msToDuration, type PubsubMessage, type Subscription, type Topic } from './proto-types';
+import { durationToMs, msToDuration, type PubsubMessage, type Subscription, type Timestamp, type Topic } from './proto-types';
 import { PushDispatcher } from './push-dispatcher';
 import {
   backoffFor,
@@ -17,8 +19,20 @@ import {
   validateSubscription,
   type SubscriptionConfig,
 } from './subscription-config';
+import {
+  renderSnapshot,
+  retainedMessages,
+  seekToSnapshot,
+  seekToTime,
+  snapshotExpiry,
+  updateSnapshot,
+  type SeekOutcome,
+  type SnapshotResource,
+  type SnapshotState,
+} from './replay';
+import { DELETED_SCHEMA, SchemaRegistry, type SchemaSettings } from './schemas';
+import { fromSavedMessage, toSavedMessage, type SavedState } from './state-file';
 import { SubscriptionQueue } from './subscription-queue';
-import { fromSnapshotMessage, toSnapshotMessage, type Snapshot } from './snapshot';
 
 export const MAX_MESSAGES_PER_PUBLISH = 1000;
 const MAX_PUBLISH_BYTES = 10 * 1000 * 1000;
@@ -27,12 +41,20 @@ const MAX_ATTRIBUTE_KEY_BYTES = 256;
 const MAX_ATTRIBUTE_VALUE_BYTES = 1024;
 const MAX_ORDERING_KEY_BYTES = 1024;
 const TICK_MS = 25;
+/** Memory a topic's retained messages may use (topic message retention) before the oldest go early. */
+const DEFAULT_TOPIC_RETENTION_BYTES = 64 * 1024 * 1024;
 
 export interface TopicState {
   readonly ref: ResourceName;
   labels: Record<string, string>;
   retentionMs: number | null;
   readonly subscriptions: Set<SubscriptionState>;
+  readonly snapshots: Set<SnapshotState>;
+  /** With topic retention: every message published, oldest first, kept `retentionMs` for Seek. */
+  log: StoredMessage[];
+  logBytes: number;
+  /** schema_settings: messages are checked against the schema on publish. */
+  schema: Required<SchemaSettings> | null;
 }
 
 export interface SubscriptionState {
@@ -51,11 +73,16 @@ export interface BrokerOptions {
   /** Concurrent push requests per subscription. */
   pushConcurrency?: number;
   now?: () => number;
+  /** Bytes of messages a topic with retention keeps in memory; the oldest go first beyond it. */
+  topicRetentionBytes?: number;
 }
 
 export class Broker {
   private readonly topics = new Map<string, TopicState>();
   private readonly subscriptions = new Map<string, SubscriptionState>();
+  private readonly snapshots = new Map<string, SnapshotState>();
+  private readonly warnedRetention = new Set<string>();
+  readonly schemas: SchemaRegistry;
   private readonly log: Logger;
   private readonly now: () => number;
   private readonly ticker: NodeJS.Timeout;
@@ -65,6 +92,7 @@ export class Broker {
   constructor(private readonly options: BrokerOptions) {
     this.log = options.log;
     this.now = options.now ?? Date.now;
+    this.schemas = new SchemaRegistry(this.now);
     this.ticker = setInterval(() => this.tick(), TICK_MS);
     this.ticker.unref();
   }
@@ -73,7 +101,6 @@ export class Broker {
 
   createTopic(input: Topic): Topic {
     const ref = parseName('topics', input.name);
-    if (input.schemaSettings) throw unimplemented('Topic schemas (schema_settings)');
     if (input.ingestionDataSourceSettings) throw unimplemented('Import topics (ingestion_data_source_settings)');
     if (input.messageTransforms && input.messageTransforms.length > 0) throw unimplemented('Single message transforms');
     if (this.topics.has(ref.name)) throw alreadyExists(ref.id);
@@ -82,6 +109,10 @@ export class Broker {
       labels: { ...(input.labels ?? {}) },
       retentionMs: topicRetention(input),
       subscriptions: new Set(),
+      snapshots: new Set(),
+      log: [],
+      logBytes: 0,
+      schema: input.schemaSettings ? this.schemas.settings(input.schemaSettings as SchemaSettings) : null,
     };
     this.topics.set(ref.name, topic);
     this.log.debug({ topic: ref.name }, 'topic created');
@@ -98,8 +129,13 @@ export class Broker {
     for (const raw of paths) {
       const path = raw.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
       if (path === 'labels') topic.labels = { ...(input.labels ?? {}) };
-      else if (path === 'message_retention_duration') topic.retentionMs = topicRetention(input);
-      else if (path === 'schema_settings' || path === 'ingestion_data_source_settings' || path === 'message_transforms') {
+      else if (path === 'message_retention_duration') {
+        topic.retentionMs = topicRetention(input);
+        if (!topic.retentionMs) this.setTopicLog(topic, []);
+        for (const sub of topic.subscriptions) this.applyConfig(sub, sub.config);
+      } else if (path === 'schema_settings') {
+        topic.schema = input.schemaSettings ? this.schemas.settings(input.schemaSettings as SchemaSettings) : null;
+      } else if (path === 'ingestion_data_source_settings' || path === 'message_transforms') {
         throw unimplemented(`Updating ${path}`);
       } else throw invalidArgument(`Invalid update_mask provided in the UpdateTopicRequest: unknown field ${raw}.`);
     }
@@ -114,10 +150,17 @@ export class Broker {
     return [...this.topic(name).subscriptions].map((s) => s.ref.name);
   }
 
+  listTopicSnapshots(name: string | undefined): string[] {
+    const topic = this.topic(name);
+    this.expireSnapshots();
+    return [...topic.snapshots].map((s) => s.ref.name);
+  }
+
   deleteTopic(name: string | undefined): void {
     const topic = this.topic(name);
     this.topics.delete(topic.ref.name);
     for (const sub of topic.subscriptions) sub.topic = DELETED_TOPIC;
+    for (const snap of topic.snapshots) snap.topic = DELETED_TOPIC;
     this.log.debug({ topic: topic.ref.name }, 'topic deleted');
   }
 
@@ -125,6 +168,7 @@ export class Broker {
   publish(name: string | undefined, messages: PubsubMessage[]): string[] {
     const topic = this.topic(name);
     validatePublish(messages);
+    const schemaAttributes = topic.schema ? this.checkSchema(topic.schema, messages) : null;
     const publishTimeMs = this.now();
     const ids: string[] = new Array<string>(messages.length);
     for (let i = 0; i < messages.length; i++) {
@@ -132,9 +176,17 @@ export class Broker {
       const id = String(++this.lastMessageId);
       ids[i] = id;
       const data = m.data ? (Buffer.isBuffer(m.data) ? m.data : Buffer.from(m.data)) : Buffer.alloc(0);
-      this.fanOut(topic, storeMessage(id, data, { ...(m.attributes ?? {}) }, m.orderingKey ?? '', publishTimeMs));
+      const attributes = schemaAttributes ? { ...(m.attributes ?? {}), ...schemaAttributes[i] } : { ...(m.attributes ?? {}) };
+      this.fanOut(topic, storeMessage(id, data, attributes, m.orderingKey ?? '', publishTimeMs));
     }
     return ids;
+  }
+
+  /** DeleteSchema: topics using it then show `_deleted-schema_` and refuse publishes. */
+  deleteSchema(name: string | undefined): void {
+    const schema = this.schemas.get(name, 'BASIC').name!;
+    this.schemas.delete(schema);
+    for (const topic of this.topics.values()) if (topic.schema?.schema === schema) topic.schema = { ...topic.schema, schema: DELETED_SCHEMA };
   }
 
   // --- subscriptions ---
@@ -209,26 +261,141 @@ export class Broker {
     return sub;
   }
 
-  /** Topics, subscriptions and their unacknowledged messages, for a snapshot. */
-  exportState(): Omit<Snapshot, 'version'> {
+  // --- snapshots and seek (https://cloud.google.com/pubsub/docs/replay-overview) ---
+
+  /** Keeps the subscription's backlog now and every message its topic gets from now on. */
+  createSnapshot(name: string | undefined, subscription: string | undefined, labels: Record<string, string> | null | undefined): SnapshotResource {
+    const sub = this.subscription(subscription);
+    const ref = name ? parseName('snapshots', name) : parseName('snapshots', `projects/${sub.ref.project}/snapshots/snapshot-${randomBytes(8).toString('hex')}`);
+    this.expireSnapshots();
+    if (this.snapshots.has(ref.name)) throw alreadyExists(ref.id);
+    const topic = this.topics.get(sub.topic);
+    if (!topic || sub.config.detached) {
+      throw failedPrecondition(`The subscription has no topic to snapshot (subscription=${sub.ref.name}).`);
+    }
+    const now = this.now();
+    const backlog = sub.queue.messages();
+    const oldest = backlog.reduce<number | undefined>((min, m) => (min === undefined || m.publishTimeMs < min ? m.publishTimeMs : min), undefined);
+    const snapshot: SnapshotState = {
+      ref,
+      topic: topic.ref.name,
+      expireTimeMs: snapshotExpiry(oldest, now),
+      labels: { ...(labels ?? {}) },
+      messages: new Map(backlog.map((m) => [m.id, m])),
+    };
+    this.snapshots.set(ref.name, snapshot);
+    topic.snapshots.add(snapshot);
+    this.log.debug({ snapshot: ref.name, subscription: sub.ref.name, messages: backlog.length }, 'snapshot created');
+    return renderSnapshot(snapshot);
+  }
+
+  getSnapshot(name: string | undefined): SnapshotResource {
+    return renderSnapshot(this.snapshot(name));
+  }
+
+  listSnapshots(project: string): SnapshotResource[] {
+    this.expireSnapshots();
+    return [...this.snapshots.values()].filter((s) => s.ref.project === project).map(renderSnapshot);
+  }
+
+  updateSnapshot(input: SnapshotResource, paths: string[]): SnapshotResource {
+    const snapshot = this.snapshot(input.name);
+    updateSnapshot(snapshot, input, paths, this.now());
+    return renderSnapshot(snapshot);
+  }
+
+  deleteSnapshot(name: string | undefined): void {
+    this.removeSnapshot(this.snapshot(name));
+  }
+
+  /**
+   * Seek: to a time (retained messages published from then on are unacknowledged, older ones
+   * acknowledged) or to a snapshot (its acknowledgment state). Outstanding leases end and the
+   * unacknowledged messages are delivered again to pull, streaming and push subscribers.
+   */
+  seek(subscription: string | undefined, target: { time?: Timestamp | null; snapshot?: string }): void {
+    const sub = this.subscriptionForDelivery(subscription);
+    const topic = this.topics.get(sub.topic);
+    const retained = retainedMessages(
+      sub.queue.messages(),
+      sub.queue.acked(),
+      topic ? this.topicLog(topic).filter((m) => this.admits(sub, m)) : [],
+    );
+    let outcome: SeekOutcome;
+    if (target.snapshot) {
+      const snapshot = this.snapshot(target.snapshot);
+      if (snapshot.topic !== sub.topic || sub.topic === DELETED_TOPIC) {
+        throw invalidArgument(`The snapshot's topic (${snapshot.topic}) is not the subscription's topic (${sub.topic}).`);
+      }
+      outcome = seekToSnapshot(retained, snapshot, (m) => this.admits(sub, m));
+    } else if (target.time) {
+      outcome = seekToTime(retained, durationToMs(target.time) ?? 0);
+    } else {
+      throw invalidArgument('The SeekRequest must set either time or snapshot.');
+    }
+    sub.queue.reset(outcome.unacked, outcome.acked);
+    sub.hub.schedule();
+    this.log.debug({ subscription: sub.ref.name, unacked: outcome.unacked.length, acked: outcome.acked.length }, 'seek');
+  }
+
+  /** Topics, subscriptions, their messages and snapshots, for the state file. */
+  exportState(): Omit<SavedState, 'version'> {
+    this.expireSnapshots();
     return {
       lastMessageId: this.lastMessageId,
+      schemas: this.schemas.export(),
+      // Topic-retained messages are not saved: with a week's retention they would make every
+      // restart of local mode write and read the whole week's traffic.
       topics: [...this.topics.values()].map(renderTopic),
       subscriptions: [...this.subscriptions.values()]
         .filter((s) => s.topic !== DELETED_TOPIC && !s.config.detached)
-        .map((s) => ({ resource: this.render(s), messages: s.queue.messages().map(toSnapshotMessage) })),
+        .map((s) => ({
+          resource: this.render(s),
+          messages: s.queue.messages().map(toSavedMessage),
+          acked: s.queue.acked().map(toSavedMessage),
+        })),
+      snapshots: [...this.snapshots.values()]
+        .filter((s) => s.topic !== DELETED_TOPIC)
+        .map((s) => ({
+          name: s.ref.name,
+          topic: s.topic,
+          expireTimeMs: s.expireTimeMs,
+          labels: s.labels,
+          messages: [...s.messages.values()].map(toSavedMessage),
+        })),
     };
   }
 
-  /** Restores a snapshot into an empty broker. */
-  importState(snapshot: Snapshot): void {
-    for (const topic of snapshot.topics) this.createTopic(topic);
-    for (const { resource, messages } of snapshot.subscriptions) {
+  /** Restores a saved state into an empty broker. */
+  importState(state: SavedState): void {
+    this.schemas.import(state.schemas ?? []);
+    for (const topic of state.topics) {
+      const settings = topic.schemaSettings as SchemaSettings | null | undefined;
+      const deleted = settings?.schema === DELETED_SCHEMA;
+      this.createTopic(deleted ? { ...topic, schemaSettings: null } : topic);
+      if (deleted) this.topics.get(topic.name!)!.schema = settings as Required<SchemaSettings>;
+    }
+    for (const { resource, messages, acked } of state.subscriptions) {
       this.createSubscription(resource);
       const sub = this.subscription(resource.name);
-      for (const m of messages) sub.queue.enqueue(fromSnapshotMessage(m));
+      for (const m of messages) sub.queue.enqueue(fromSavedMessage(m));
+      sub.queue.restoreAcked((acked ?? []).map(fromSavedMessage));
     }
-    this.lastMessageId = Math.max(this.lastMessageId, snapshot.lastMessageId);
+    for (const saved of state.snapshots ?? []) {
+      const topic = this.topics.get(saved.topic);
+      if (!topic) continue;
+      const snapshot: SnapshotState = {
+        ref: parseName('snapshots', saved.name),
+        topic: saved.topic,
+        expireTimeMs: saved.expireTimeMs,
+        labels: saved.labels,
+        messages: new Map(saved.messages.map((m) => [m.id, fromSavedMessage(m)])),
+      };
+      this.snapshots.set(snapshot.ref.name, snapshot);
+      topic.snapshots.add(snapshot);
+    }
+    this.lastMessageId = Math.max(this.lastMessageId, state.lastMessageId);
+    this.expireSnapshots();
   }
 
   /** Stops timers, push deliveries and every stream (UNAVAILABLE, so clients reconnect). */
@@ -247,6 +414,66 @@ export class Broker {
     const topic = this.topics.get(ref.name);
     if (!topic) throw notFound(ref.id);
     return topic;
+  }
+
+  /** Every message must match the topic's schema, else the whole request is refused. */
+  private checkSchema(settings: Required<SchemaSettings>, messages: PubsubMessage[]): Array<Record<string, string>> {
+    return messages.map((m) => this.schemas.checkPublish(settings, m.data ? Buffer.from(m.data) : Buffer.alloc(0)));
+  }
+
+  private snapshot(name: string | undefined): SnapshotState {
+    const ref = parseName('snapshots', name);
+    this.expireSnapshots();
+    const snapshot = this.snapshots.get(ref.name);
+    if (!snapshot) throw notFound(ref.id);
+    return snapshot;
+  }
+
+  private removeSnapshot(snapshot: SnapshotState): void {
+    this.snapshots.delete(snapshot.ref.name);
+    this.topics.get(snapshot.topic)?.snapshots.delete(snapshot);
+  }
+
+  private expireSnapshots(): void {
+    const now = this.now();
+    for (const snapshot of this.snapshots.values()) {
+      if (snapshot.expireTimeMs <= now) {
+        this.removeSnapshot(snapshot);
+        this.log.debug({ snapshot: snapshot.ref.name }, 'snapshot expired');
+      }
+    }
+  }
+
+  /** The topic's retained messages (topic message retention), expired ones dropped. */
+  private topicLog(topic: TopicState): StoredMessage[] {
+    this.pruneTopicLog(topic, this.now());
+    return topic.log;
+  }
+
+  private pruneTopicLog(topic: TopicState, now: number): void {
+    if (!topic.retentionMs) return;
+    const oldest = now - topic.retentionMs;
+    const budget = this.options.topicRetentionBytes ?? DEFAULT_TOPIC_RETENTION_BYTES;
+    let drop = 0;
+    while (drop < topic.log.length && (topic.log[drop]!.publishTimeMs < oldest || topic.logBytes > budget)) {
+      topic.logBytes -= topic.log[drop]!.size;
+      drop++;
+    }
+    if (drop === 0) return;
+    if (topic.logBytes > 0 && topic.log[drop - 1]!.publishTimeMs >= oldest && !this.warnedRetention.has(topic.ref.name)) {
+      this.warnedRetention.add(topic.ref.name);
+      this.log.warn({ topic: topic.ref.name, budget }, 'topic retention over its memory budget: oldest messages dropped early');
+    }
+    topic.log.splice(0, drop);
+  }
+
+  private setTopicLog(topic: TopicState, log: StoredMessage[]): void {
+    topic.log = log;
+    topic.logBytes = log.reduce((n, m) => n + m.size, 0);
+  }
+
+  private admits(sub: SubscriptionState, msg: StoredMessage): boolean {
+    return !sub.config.filter || sub.filter(msg.attributes);
   }
 
   private newSubscription(ref: ResourceName, topic: string, config: SubscriptionConfig): SubscriptionState {
@@ -275,7 +502,8 @@ export class Broker {
     sub.config = config;
     sub.queue.configure({
       backoffMs: backoffFor(config),
-      retentionMs: config.retentionMs,
+      retentionMs: this.effectiveRetention(sub.topic, config),
+      retainAcked: config.retainAckedMessages,
       maxDeliveryAttempts: config.deadLetter?.maxDeliveryAttempts,
       deadLetter: config.deadLetter ? (msg, attempts) => this.deadLetter(sub, msg, attempts) : undefined,
     });
@@ -294,6 +522,14 @@ export class Broker {
     sub.hub.schedule();
   }
 
+  /**
+   * Messages of a topic with retention stay available to its subscriptions at least that long
+   * (Subscription.topic_message_retention_duration), whatever the subscription's own retention.
+   */
+  private effectiveRetention(topicName: string, config: SubscriptionConfig): number {
+    return Math.max(config.retentionMs, this.topics.get(topicName)?.retentionMs ?? 0);
+  }
+
   private removeSubscription(sub: SubscriptionState, code: status, details: string): void {
     sub.deleted = true;
     this.subscriptions.delete(sub.ref.name);
@@ -305,6 +541,12 @@ export class Broker {
   }
 
   private fanOut(topic: TopicState, msg: StoredMessage): void {
+    if (topic.retentionMs) {
+      topic.log.push(msg);
+      topic.logBytes += msg.size;
+      this.pruneTopicLog(topic, msg.publishTimeMs);
+    }
+    for (const snapshot of topic.snapshots) snapshot.messages.set(msg.id, msg);
     for (const sub of topic.subscriptions) {
       // Messages that do not match the filter are acknowledged on arrival: never delivered.
       if (sub.config.filter && !sub.filter(msg.attributes)) continue;
@@ -334,6 +576,7 @@ export class Broker {
 
   private tick(): void {
     const now = this.now();
+    if (this.snapshots.size > 0) this.expireSnapshots();
     for (const sub of this.subscriptions.values()) {
       if (!sub.queue.hasTimers) continue;
       try {
@@ -357,6 +600,7 @@ function renderTopic(t: TopicState): Topic {
     name: t.ref.name,
     labels: t.labels,
     messageRetentionDuration: t.retentionMs ? msToDuration(t.retentionMs) : null,
+    schemaSettings: t.schema,
     state: 'ACTIVE',
   };
 }

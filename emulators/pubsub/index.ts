@@ -5,7 +5,7 @@ import { createLogger } from '../lib/logger';
 import { Broker } from './broker';
 import { pushPublicKeyPem } from './oidc';
 import { startGrpcServer, type GrpcServer } from './server';
-import { readSnapshot, writeSnapshot } from './snapshot';
+import { readState, writeState } from './state-file';
 
 export { verifyPushToken, signPushToken, pushJwks, pushPublicKeyPem, PushTokenError, type PushTokenClaims } from './oidc';
 
@@ -29,6 +29,16 @@ export interface PubsubEmulatorOptions {
    * PIZZAFLOW_EMULATOR_ALLOWED_HOSTS); other calls get PERMISSION_DENIED (DNS rebinding protection).
    */
   allowedHosts?: string[];
+  /**
+   * The emulator's clock in ms (publish times, ack deadlines, retention, snapshot expiry); default
+   * Date.now. Tests pass a controllable one to step through days of retention.
+   */
+  clock?: () => number;
+  /**
+   * Memory per topic for messages kept by topic message retention (for Seek); beyond it the oldest
+   * are dropped before their time, with a warning. Default 64 MiB.
+   */
+  topicRetentionBytes?: number;
 }
 
 export interface PubsubEmulator {
@@ -45,14 +55,14 @@ export interface PubsubEmulator {
 export async function start(options: PubsubEmulatorOptions = {}): Promise<PubsubEmulator> {
   const host = options.host ?? 'localhost';
   const log = createLogger('pubsub-emulator', { level: options.logLevel ?? 'warn' });
-  const broker = new Broker({ log, pushConcurrency: options.pushConcurrency });
+  const broker = new Broker({ log, pushConcurrency: options.pushConcurrency, now: options.clock, topicRetentionBytes: options.topicRetentionBytes });
   const dataDir = options.dataDir;
   let grpc: GrpcServer;
   try {
-    const snapshot = dataDir ? readSnapshot(dataDir) : undefined;
-    if (snapshot) {
-      broker.importState(snapshot);
-      log.info({ dataDir, topics: snapshot.topics.length, subscriptions: snapshot.subscriptions.length }, 'state restored');
+    const state = dataDir ? readState(dataDir) : undefined;
+    if (state) {
+      broker.importState(state);
+      log.info({ dataDir, topics: state.topics.length, subscriptions: state.subscriptions.length }, 'state restored');
     }
     grpc = await startGrpcServer(broker, log, host, options.port ?? 0, hostCheck(host, options.allowedHosts ?? allowedHostsFromEnv()));
   } catch (err) {
@@ -64,9 +74,9 @@ export async function start(options: PubsubEmulatorOptions = {}): Promise<Pubsub
   log.info({ url }, 'pubsub emulator ready');
   let closing: Promise<void> | undefined;
   const close = async (): Promise<void> => {
-    // Snapshot before closing: closing clears push dispatchers and streams, not the queues.
+    // Save before closing: closing clears push dispatchers and streams, not the queues.
     try {
-      if (dataDir) writeSnapshot(dataDir, broker.exportState());
+      if (dataDir) writeState(dataDir, broker.exportState());
     } finally {
       await grpc.close();
     }

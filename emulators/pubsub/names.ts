@@ -1,8 +1,8 @@
-// Resource names: `projects/{project}/topics/{id}` and `projects/{project}/subscriptions/{id}`,
+// Resource names: `projects/{project}/{topics,subscriptions,snapshots,schemas}/{id}`,
 // checked with Pub/Sub's rules (https://cloud.google.com/pubsub/docs/pubsub-basics#resource_names).
 import { invalidArgument } from './errors';
 
-export type ResourceKind = 'topics' | 'subscriptions' | 'snapshots';
+export type ResourceKind = 'topics' | 'subscriptions' | 'snapshots' | 'schemas';
 
 export interface ResourceName {
   project: string;

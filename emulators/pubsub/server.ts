@@ -21,8 +21,10 @@ import type { Broker } from './broker';
 import type { Capacity, Consumer } from './delivery-hub';
 import { ApiError, invalidArgument, unimplemented } from './errors';
 import { parseProject } from './names';
-import type { FieldMask, PubsubMessage, ReceivedMessage, Subscription, Topic } from './proto-types';
+import type { FieldMask, PubsubMessage, ReceivedMessage, Subscription, Timestamp, Topic } from './proto-types';
 import { loadPubsubServices } from './protos';
+import type { SnapshotResource } from './replay';
+import type { SchemaResource } from './schemas';
 import { StreamSession, type StreamingPullCall } from './streaming-pull';
 import type { Delivery } from './subscription-queue';
 
@@ -56,7 +58,7 @@ export async function startGrpcServer(broker: Broker, log: Logger, host: string,
   const handlers = new Handlers(broker, log, sessions);
   server.addService(services.Publisher, implement('Publisher', services.Publisher, handlers.publisher(), log));
   server.addService(services.Subscriber, implement('Subscriber', services.Subscriber, handlers.subscriber(), log));
-  server.addService(services.SchemaService, implement('SchemaService', services.SchemaService, {}, log));
+  server.addService(services.SchemaService, implement('SchemaService', services.SchemaService, handlers.schemaService(), log));
   const bound = await new Promise<number>((resolve, reject) =>
     server.bindAsync(`${host}:${port}`, ServerCredentials.createInsecure(), (err, p) => (err ? reject(err) : resolve(p))),
   );
@@ -203,9 +205,9 @@ class Handlers {
         const { page, next } = paginate(b.listTopicSubscriptions(req.topic).sort(), req.pageSize, req.pageToken);
         return { subscriptions: page, nextPageToken: next };
       },
-      ListTopicSnapshots: (req: { topic: string }) => {
-        b.getTopic(req.topic);
-        return { snapshots: [], nextPageToken: '' };
+      ListTopicSnapshots: (req: { topic: string; pageSize: number; pageToken: string }) => {
+        const { page, next } = paginate(b.listTopicSnapshots(req.topic).sort(), req.pageSize, req.pageToken);
+        return { snapshots: page, nextPageToken: next };
       },
       DeleteTopic: (req: { topic: string }) => {
         b.deleteTopic(req.topic);
@@ -213,6 +215,44 @@ class Handlers {
       },
       DetachSubscription: (req: { subscription: string }) => {
         b.detachSubscription(req.subscription);
+        return {};
+      },
+    };
+  }
+
+  schemaService(): Record<string, Handler> {
+    const b = this.broker;
+    const r = b.schemas;
+    type Req = { name: string; view: string; pageSize: number; pageToken: string };
+    return {
+      CreateSchema: (req: { parent: string; schema: SchemaResource | null; schemaId: string }) => {
+        parseProject(req.parent);
+        return r.create(req.parent, req.schemaId, req.schema);
+      },
+      GetSchema: (req: Req) => r.get(req.name, req.view),
+      ListSchemas: (req: { parent: string; view: string; pageSize: number; pageToken: string }) => {
+        const { page, next } = paginate(r.list(parseProject(req.parent), req.view).sort(byName), req.pageSize, req.pageToken);
+        return { schemas: page, nextPageToken: next };
+      },
+      ListSchemaRevisions: (req: Req) => {
+        const { page, next } = paginate(r.listRevisions(req.name, req.view), req.pageSize, req.pageToken);
+        return { schemas: page, nextPageToken: next };
+      },
+      CommitSchema: (req: { name: string; schema: SchemaResource | null }) => r.commit(req.name, req.schema),
+      RollbackSchema: (req: { name: string; revisionId: string }) => r.rollback(req.name, req.revisionId),
+      DeleteSchemaRevision: (req: { name: string; revisionId: string }) => r.deleteRevision(req.name, req.revisionId),
+      DeleteSchema: (req: { name: string }) => {
+        b.deleteSchema(req.name);
+        return {};
+      },
+      ValidateSchema: (req: { parent: string; schema: SchemaResource | null }) => {
+        parseProject(req.parent);
+        r.validateSchema(req.schema);
+        return {};
+      },
+      ValidateMessage: (req: { parent: string; name: string; schema: SchemaResource | null; message: Buffer; encoding: string }) => {
+        parseProject(req.parent);
+        r.validateMessage({ name: req.name || undefined, schema: req.schema }, req.message ?? Buffer.alloc(0), req.encoding);
         return {};
       },
     };
@@ -252,6 +292,26 @@ class Handlers {
       },
       Pull: (req: { subscription: string; maxMessages: number; returnImmediately: boolean }, call: ServerUnaryCall<unknown, unknown>) =>
         this.pull(req, call),
+      CreateSnapshot: (req: { name: string; subscription: string; labels: Record<string, string> }) =>
+        b.createSnapshot(req.name, req.subscription, req.labels),
+      GetSnapshot: (req: { snapshot: string }) => b.getSnapshot(req.snapshot),
+      ListSnapshots: (req: { project: string; pageSize: number; pageToken: string }) => {
+        const all = b.listSnapshots(parseProject(req.project)).sort(byName);
+        const { page, next } = paginate(all, req.pageSize, req.pageToken);
+        return { snapshots: page, nextPageToken: next };
+      },
+      UpdateSnapshot: (req: { snapshot: SnapshotResource | null; updateMask: FieldMask | null }) => {
+        if (!req.snapshot) throw invalidArgument('The snapshot in the UpdateSnapshotRequest must be set.');
+        return b.updateSnapshot(req.snapshot, maskPaths(req.updateMask));
+      },
+      DeleteSnapshot: (req: { snapshot: string }) => {
+        b.deleteSnapshot(req.snapshot);
+        return {};
+      },
+      Seek: (req: { subscription: string; time?: Timestamp | null; snapshot?: string }) => {
+        b.seek(req.subscription, { time: req.time, snapshot: req.snapshot });
+        return {};
+      },
       StreamingPull: ((call: StreamingPullCall) => {
         const session = new StreamSession(call, b, this.log, (s) => this.sessions.delete(s));
         this.sessions.add(session);

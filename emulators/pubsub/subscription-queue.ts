@@ -1,6 +1,8 @@
 // One subscription's messages: the backlog, the leases handed to subscribers with their ack
 // deadlines, redelivery with retry-policy backoff, ordering keys and dead-letter hand-off.
-// Pure state: time comes from `now()` and `tick(now)`, so unit tests drive the clock.
+// With `retainAcked`, acknowledged messages are kept for the retention window so Seek can bring them
+// back (https://cloud.google.com/pubsub/docs/replay-overview). Pure state: time comes from `now()`
+// and `tick(now)`, so unit tests drive the clock.
 import { Deque } from './deque';
 import type { StoredMessage } from './message';
 import { TimerWheel, type Scheduled } from './timer-wheel';
@@ -56,7 +58,10 @@ export interface QueueOptions {
   maxDeliveryAttempts?: number;
   /** Forwards a message to the dead-letter topic; false keeps it here (topic missing). */
   deadLetter?: (message: StoredMessage, attempts: number) => boolean;
+  /** Retention from publish time, for unacknowledged and (with `retainAcked`) acknowledged messages. */
   retentionMs: number;
+  /** Keep acknowledged messages for `retentionMs` (retain_acked_messages), for seeking back. */
+  retainAcked?: boolean;
   now: () => number;
   /** Prefix making ack ids unique across subscriptions. */
   ackIdPrefix: string;
@@ -73,6 +78,9 @@ export class SubscriptionQueue {
   private seq = 0;
   private ackCounter = 0;
   private backlog = 0;
+  /** Acknowledged messages kept for Seek (retain_acked_messages), by message id. */
+  private retained = new Map<string, StoredMessage>();
+  private acksSincePrune = 0;
   /** Called (synchronously) when messages become deliverable. */
   onAvailable: () => void = () => {};
 
@@ -80,6 +88,7 @@ export class SubscriptionQueue {
 
   configure(options: Partial<Omit<QueueOptions, 'now' | 'ackIdPrefix'>>): void {
     this.options = { ...this.options, ...options };
+    if (!this.options.retainAcked) this.retained.clear();
   }
 
   /** Messages not yet acknowledged, leased or not. */
@@ -149,6 +158,7 @@ export class SubscriptionQueue {
     if (!lease) return;
     this.endLease(lease);
     this.settle(lease.entry);
+    if (this.options.retainAcked) this.retain(lease.entry.msg);
   }
 
   /** ModifyAckDeadline: 0 is a nack, anything else moves the deadline to now + seconds. */
@@ -180,13 +190,40 @@ export class SubscriptionQueue {
     if (available) this.onAvailable();
   }
 
-  /** Every unacknowledged message, leased or not, in publish order (for snapshots). */
+  /** Every unacknowledged message within retention, leased or not, in publish order. */
   messages(): StoredMessage[] {
     const entries: Entry[] = [...this.ready];
     for (const lease of this.leases.values()) entries.push(lease.entry);
     for (const key of this.keys.values()) entries.push(...key.pending);
     for (const item of this.wheel.items()) if (item.type === 'entry') entries.push(item);
-    return [...new Set(entries)].sort((a, b) => a.seq - b.seq).map((e) => e.msg);
+    const now = this.options.now();
+    return [...new Set(entries)]
+      .sort((a, b) => a.seq - b.seq)
+      .map((e) => e.msg)
+      .filter((m) => now - m.publishTimeMs <= this.options.retentionMs);
+  }
+
+  /** Acknowledged messages still retained (retain_acked_messages), in publish order. */
+  acked(): StoredMessage[] {
+    this.pruneRetained();
+    return [...this.retained.values()].sort(byPublishOrder);
+  }
+
+  /**
+   * Seek: the given messages become the backlog (unacknowledged, delivered again from attempt 1)
+   * and `acked` the retained acknowledged ones. Leases end: their ack ids go stale.
+   */
+  reset(unacked: StoredMessage[], acked: StoredMessage[]): void {
+    this.clear();
+    for (const m of [...unacked].sort(byPublishOrder)) this.enqueue(m);
+    if (this.options.retainAcked) for (const m of acked) this.retained.set(m.id, m);
+    this.pruneRetained();
+  }
+
+  /** Restores retained acknowledged messages (state file). */
+  restoreAcked(acked: StoredMessage[]): void {
+    if (!this.options.retainAcked) return;
+    for (const m of acked) this.retained.set(m.id, m);
   }
 
   /** Drops every message and lease (subscription deleted or detached). */
@@ -197,8 +234,20 @@ export class SubscriptionQueue {
     this.ready.clear();
     this.readyKeys.clear();
     this.keys.clear();
+    this.retained.clear();
     this.backlog = 0;
     for (const lease of leases) lease.owner?.released(lease);
+  }
+
+  private retain(msg: StoredMessage): void {
+    this.retained.set(msg.id, msg);
+    if (++this.acksSincePrune >= 1000) this.pruneRetained();
+  }
+
+  private pruneRetained(): void {
+    this.acksSincePrune = 0;
+    const oldest = this.options.now() - this.options.retentionMs;
+    for (const [id, m] of this.retained) if (m.publishTimeMs < oldest) this.retained.delete(id);
   }
 
   private newEntry(msg: StoredMessage, key: KeyState | null): Entry {
@@ -326,4 +375,9 @@ export class SubscriptionQueue {
     this.readyKeys.push(key);
     return true;
   }
+}
+
+/** Publish order: publish time, then message id (ids grow with publishing). */
+export function byPublishOrder(a: StoredMessage, b: StoredMessage): number {
+  return a.publishTimeMs - b.publishTimeMs || Number(a.id) - Number(b.id) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
 }

@@ -150,4 +150,42 @@ describe('SubscriptionQueue', () => {
     expect(data(q.take(10, Infinity, 1_000, null))).toEqual(['new']);
     expect(q.size).toBe(1);
   });
+
+  test('retain_acked_messages keeps acknowledged messages for the retention window only', () => {
+    const q = queue({ retentionMs: 60_000, retainAcked: true });
+    q.enqueue(msg('a'));
+    clock += 30_000;
+    q.enqueue(msg('b'));
+    for (const d of q.take(10, Infinity, 10_000, null)) q.ack(d.ackId);
+    expect(q.acked().map((m) => m.data.toString())).toEqual(['a', 'b']);
+    clock += 31_000;
+    expect(q.acked().map((m) => m.data.toString())).toEqual(['b']);
+    q.configure({ retainAcked: false });
+    expect(q.acked()).toEqual([]);
+  });
+
+  test('without retain_acked_messages nothing acknowledged is kept', () => {
+    const q = queue();
+    q.enqueue(msg('a'));
+    q.ack(q.take(1, Infinity, 10_000, null)[0]!.ackId);
+    expect(q.acked()).toEqual([]);
+  });
+
+  test('reset (seek) ends leases, redelivers from attempt 1 in publish order, ignores stale ack ids', () => {
+    const released: Lease[] = [];
+    const owner: LeaseOwner = { released: (l) => released.push(l) };
+    const q = queue({ retainAcked: true });
+    const [a, b, c] = [msg('a'), msg('b'), msg('c')];
+    [a, b, c].forEach((m) => q.enqueue(m));
+    const out = q.take(10, Infinity, 10_000, owner);
+    q.ack(out[0]!.ackId);
+    q.reset([c, a], [b]);
+    expect(released).toHaveLength(3);
+    q.ack(out[2]!.ackId); // stale: 'c' stays unacknowledged
+    const again = q.take(10, Infinity, 10_000, null);
+    expect(data(again)).toEqual(['a', 'c']);
+    expect(again.map((d) => d.attempt)).toEqual([1, 1]);
+    expect(q.size).toBe(2);
+    expect(q.acked().map((m) => m.data.toString())).toEqual(['b']);
+  });
 });
