@@ -26,7 +26,10 @@ export interface Backend {
   commitBlob(writer: BlobWriter, bucket: string, name: string, previous?: string): Promise<string>;
   /** Gives an existing blob to another object name (atomic move); returns the new key. */
   relocateBlob(blob: string, bucket: string, name: string, previous?: string): Promise<string>;
+  /** Moves the blob of a version that becomes noncurrent out of the live object's place; returns its new key. */
+  archiveBlob(blob: string, bucket: string, name: string, generation: string): Promise<string>;
   releaseBlob(blob: string): Promise<void>;
+  /** Saves a record; a live record and each noncurrent version (`timeDeleted` set) are kept apart. */
   saveObject(record: ObjectRecord): Promise<void>;
   /** Forgets the record only; the blob is released separately. */
   removeObject(record: ObjectRecord): Promise<void>;

@@ -3,7 +3,7 @@ import { type Context, readJson, sendEmpty, sendJson } from './http';
 import { invalid, required } from './errors';
 import { checkPreconditions, readPreconditions } from './preconditions';
 import { type BucketRecord } from './records';
-import { bucketResource, readBucketFields, validateBucketName } from './resources';
+import { bucketResource, mergePatch, readBucketFields, validateBucketName } from './resources';
 import { type Services } from './services';
 
 export async function insertBucket(ctx: Context, svc: Services): Promise<void> {
@@ -14,7 +14,7 @@ export async function insertBucket(ctx: Context, svc: Services): Promise<void> {
   const project = ctx.query.get('project');
   if (!project) throw required('project');
   const fields = readBucketFields(body, 'buckets.insert');
-  const now = new Date().toISOString();
+  const now = svc.store.nowIso();
   const record: BucketRecord = {
     name,
     project,
@@ -79,8 +79,10 @@ export async function patchBucket(ctx: Context, svc: Services, bucket: string, r
     }
     if (fields.storageClass) b.storageClass = fields.storageClass;
     for (const [k, v] of Object.entries(fields.stored)) {
-      if (v === null) delete b.stored[k];
-      else b.stored[k] = v;
+      // A patch merges into the stored value: patching publicAccessPrevention keeps uniformBucketLevelAccess.
+      const next = replace ? (v === null ? undefined : v) : mergePatch(b.stored[k], v);
+      if (next === undefined) delete b.stored[k];
+      else b.stored[k] = next;
     }
     if (fields.labels === null) b.labels = undefined;
     else if (fields.labels) b.labels = dropNulls({ ...(b.labels ?? {}), ...fields.labels });

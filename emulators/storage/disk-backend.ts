@@ -90,6 +90,7 @@ export class DiskBackend implements Backend {
     await rm(path.join(this.meta, 'buckets', `${name}.json`), { force: true });
     await rm(this.objectMetaDir(name), { recursive: true, force: true });
     await rm(path.join(this.meta, 'blobs', name), { recursive: true, force: true });
+    await rm(path.join(this.meta, 'versions', name), { recursive: true, force: true });
     // The bytes directory holds nothing but empty folders once the bucket is empty.
     await rm(path.join(this.dataDir, name), { recursive: true, force: true });
   }
@@ -116,6 +117,14 @@ export class DiskBackend implements Backend {
     return key;
   }
 
+  async archiveBlob(blob: string, bucket: string, name: string, generation: string): Promise<string> {
+    const key = path.join(META_DIR, 'versions', bucket, nameHash(name), generation);
+    await mkdir(path.dirname(path.join(this.dataDir, key)), { recursive: true });
+    await rename(path.join(this.dataDir, blob), path.join(this.dataDir, key));
+    await this.pruneEmptyDirs(blob);
+    return key;
+  }
+
   async releaseBlob(blob: string): Promise<void> {
     await rm(path.join(this.dataDir, blob), { force: true });
     await this.pruneEmptyDirs(blob);
@@ -124,11 +133,11 @@ export class DiskBackend implements Backend {
   async saveObject(record: ObjectRecord): Promise<void> {
     const dir = this.objectMetaDir(record.bucket);
     await mkdir(dir, { recursive: true });
-    await this.writeAtomically(path.join(dir, `${nameHash(record.name)}.json`), JSON.stringify(record));
+    await this.writeAtomically(path.join(dir, recordFile(record)), JSON.stringify(record));
   }
 
   async removeObject(record: ObjectRecord): Promise<void> {
-    await rm(path.join(this.objectMetaDir(record.bucket), `${nameHash(record.name)}.json`), { force: true });
+    await rm(path.join(this.objectMetaDir(record.bucket), recordFile(record)), { force: true });
   }
 
   read(blob: string, start?: number, end?: number): Readable {
@@ -183,6 +192,11 @@ export class DiskBackend implements Backend {
     await writeFile(temp, text);
     await rename(temp, file);
   }
+}
+
+/** `<sha256 of name>.json` for the live version, `<sha256>.<generation>.json` for a noncurrent one. */
+function recordFile(record: ObjectRecord): string {
+  return record.timeDeleted ? `${nameHash(record.name)}.${record.generation}.json` : `${nameHash(record.name)}.json`;
 }
 
 function nameHash(name: string): string {

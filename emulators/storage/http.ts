@@ -4,6 +4,7 @@ import { type IncomingMessage, type ServerResponse } from 'node:http';
 import { type Logger } from '../lib/logger';
 import { type BlobWriter } from './backend';
 import { GcsError, invalid } from './errors';
+import { applySelection, type Selection } from './fields';
 import { type Json } from './resources';
 
 export interface Context {
@@ -16,6 +17,8 @@ export interface Context {
   /** `upload` or `download` when the path carried that prefix. */
   surface: 'json' | 'upload' | 'download';
   log: Logger;
+  /** The `fields` selection (partial response), parsed before the request is handled. */
+  fields?: Selection;
 }
 
 const MAX_JSON = 1024 * 1024;
@@ -24,7 +27,7 @@ const MAX_JSON = 1024 * 1024;
 const JSON_TYPE = 'application/json; charset=utf-8';
 
 export function sendJson(ctx: Context, status: number, body: unknown, headers: Record<string, string | number> = {}): void {
-  const text = JSON.stringify(body);
+  const text = JSON.stringify(ctx.fields && status < 300 ? applySelection(body, ctx.fields) : body);
   ctx.res.writeHead(status, { 'content-type': JSON_TYPE, 'content-length': Buffer.byteLength(text), ...headers });
   ctx.res.end(ctx.method === 'HEAD' ? undefined : text);
 }
@@ -68,6 +71,36 @@ export function parseJsonObject(raw: Buffer): Json {
   }
   if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) throw new GcsError(400, 'badRequest', 'The request body must be a JSON object.');
   return parsed as Json;
+}
+
+/** Bodies up to this size that a refused request still sends are read and dropped, keeping the connection. */
+export const DRAIN_LIMIT = 16 * 1024 * 1024;
+
+/**
+ * After a request is refused before its body was read: drains a body of up to DRAIN_LIMIT bytes so
+ * the kept-alive connection can carry the next request, or says the connection must close (a
+ * larger body, or one still arriving past the limit). Returns true when the connection is reusable.
+ */
+export async function settleRefusedBody(req: IncomingMessage): Promise<boolean> {
+  if (req.readableEnded || req.destroyed) return !req.destroyed;
+  const declared = Number(headerString(req, 'content-length') ?? NaN);
+  if (Number.isFinite(declared) && declared > DRAIN_LIMIT) return false;
+  return new Promise<boolean>((resolve) => {
+    let seen = 0;
+    const done = (reusable: boolean): void => {
+      req.off('data', onData).off('end', onEnd).off('error', onError).off('close', onClose);
+      resolve(reusable);
+    };
+    const onData = (chunk: Buffer): void => {
+      seen += chunk.length;
+      if (seen > DRAIN_LIMIT) done(false);
+    };
+    const onEnd = (): void => done(true);
+    const onError = (): void => done(false);
+    const onClose = (): void => done(req.readableEnded);
+    req.on('data', onData).on('end', onEnd).on('error', onError).on('close', onClose);
+    req.resume();
+  });
 }
 
 /** Discards whatever body remains so the connection can be reused. */

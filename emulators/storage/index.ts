@@ -8,7 +8,7 @@ import { type Backend } from './backend';
 import { DiskBackend } from './disk-backend';
 import { MemoryBackend } from './memory-backend';
 import { Notifier } from './notifications';
-import { ObjectStore } from './object-store';
+import { type LifecycleSummary, ObjectStore } from './object-store';
 import { ResumableSessions } from './resumable';
 import { createStorageServer } from './server';
 import { allowedHostsFromEnv, hostCheck } from '../lib/host-check';
@@ -27,6 +27,13 @@ export interface StorageEmulatorOptions {
   logLevel?: string;
   /** Host header names served besides loopback and `host` (default PIZZAFLOW_EMULATOR_ALLOWED_HOSTS); others get 403. */
   allowedHosts?: string[];
+  /**
+   * The emulator's clock, milliseconds since the epoch (default Date.now): timestamps, generations
+   * and lifecycle ages follow it, so a test can move time forward and call runLifecycle().
+   */
+  clock?: () => number;
+  /** How often lifecycle rules run by themselves, in ms (default 60 000; 0 turns the sweep off). */
+  lifecycleIntervalMs?: number;
 }
 
 export interface StorageEmulator {
@@ -34,8 +41,12 @@ export interface StorageEmulator {
   url: string;
   host: string;
   port: number;
+  /** Applies every bucket's lifecycle rules now, at the emulator's clock (GCS runs them asynchronously). */
+  runLifecycle(): Promise<LifecycleSummary>;
   close(): Promise<void>;
 }
+
+export type { LifecycleSummary };
 
 export const DEFAULT_DATA_DIR = path.join('.pizzaflow', 'storage');
 
@@ -43,7 +54,7 @@ export async function start(options: StorageEmulatorOptions = {}): Promise<Stora
   const host = options.host ?? 'localhost';
   const log = createLogger('storage-emulator', { level: options.logLevel ?? 'warn' });
   const backend: Backend = options.inMemory ? new MemoryBackend() : new DiskBackend(path.resolve(options.dataDir ?? DEFAULT_DATA_DIR), log);
-  const store = await ObjectStore.open(backend, log);
+  const store = await ObjectStore.open(backend, log, options.clock ?? Date.now);
   const sessions = new ResumableSessions(store, log);
   let url = '';
   const pubsubHost = options.pubsubHost;
@@ -63,8 +74,21 @@ export async function start(options: StorageEmulatorOptions = {}): Promise<Stora
   url = `http://${hostPart}:${port}`;
   log.info({ url, backend: backend.kind, dataDir: backend instanceof DiskBackend ? backend.dataDir : undefined, pubsubHost }, 'storage emulator ready');
 
+  // One lifecycle run at a time: the periodic sweep and runLifecycle() share it.
+  let running: Promise<LifecycleSummary> | undefined;
+  const runLifecycle = (): Promise<LifecycleSummary> => {
+    const run = (running ?? Promise.resolve()).catch(() => undefined).then(() => store.applyLifecycle());
+    running = run;
+    return run;
+  };
+  const intervalMs = options.lifecycleIntervalMs ?? 60_000;
+  const sweeper = intervalMs > 0 ? setInterval(() => void runLifecycle().catch((err: unknown) => log.error({ err }, 'lifecycle run failed')), intervalMs) : undefined;
+  sweeper?.unref();
+
   let closing: Promise<void> | undefined;
   const close = async (): Promise<void> => {
+    if (sweeper) clearInterval(sweeper);
+    await running?.catch(() => undefined);
     const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
     server.closeIdleConnections();
     await sessions.close();
@@ -73,5 +97,5 @@ export async function start(options: StorageEmulatorOptions = {}): Promise<Stora
     server.closeAllConnections();
     await stopped;
   };
-  return { url, host, port, close: () => (closing ??= close()) };
+  return { url, host, port, runLifecycle, close: () => (closing ??= close()) };
 }

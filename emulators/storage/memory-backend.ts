@@ -45,6 +45,9 @@ export class MemoryBackend implements Backend {
   async relocateBlob(blob: string): Promise<string> {
     return blob;
   }
+  async archiveBlob(blob: string): Promise<string> {
+    return blob;
+  }
   async releaseBlob(blob: string): Promise<void> {
     this.blobs.delete(blob);
   }

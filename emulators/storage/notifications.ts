@@ -13,6 +13,7 @@ export const EVENT_TYPES = ['OBJECT_FINALIZE', 'OBJECT_METADATA_UPDATE', 'OBJECT
 const EVENT_OF: Record<StoreEvent['kind'], (typeof EVENT_TYPES)[number]> = {
   finalize: 'OBJECT_FINALIZE',
   delete: 'OBJECT_DELETE',
+  archive: 'OBJECT_ARCHIVE',
   metadataUpdate: 'OBJECT_METADATA_UPDATE',
 };
 const TOPIC = /^(?:\/\/pubsub\.googleapis\.com\/)?projects\/([^/]+)\/topics\/([^/]+)$/;
@@ -116,7 +117,7 @@ export function messagesFor(event: StoreEvent, configs: readonly NotificationRec
       eventTime: event.kind === 'finalize' ? o.timeCreated : now.toISOString(),
     };
     if (event.kind === 'finalize' && event.overwroteGeneration) attributes.overwroteGeneration = event.overwroteGeneration;
-    if (event.kind === 'delete' && event.overwrittenByGeneration) attributes.overwrittenByGeneration = event.overwrittenByGeneration;
+    if ((event.kind === 'delete' || event.kind === 'archive') && event.overwrittenByGeneration) attributes.overwrittenByGeneration = event.overwrittenByGeneration;
     const data = c.payloadFormat === 'JSON_API_V1' ? Buffer.from(JSON.stringify(objectResource(o, base))) : Buffer.alloc(0);
     out.push({ topic: c.topic, data, attributes });
   }
@@ -144,7 +145,7 @@ export class Notifier {
   handle(event: StoreEvent): void {
     const configs = this.opts.store.getBucket(event.object.bucket).notifications;
     if (configs.length === 0) return;
-    for (const message of messagesFor(event, configs, this.opts.base())) this.publish(message);
+    for (const message of messagesFor(event, configs, this.opts.base(), new Date(this.opts.store.clock()))) this.publish(message);
   }
 
   /** Waits for every publish started so far. */

@@ -3,6 +3,7 @@ import { pipeline } from 'node:stream/promises';
 import { createGunzip } from 'node:zlib';
 import { type Context, headerString, queryFlag, readJson, sendEmpty, sendJson } from './http';
 import { GcsError, invalid, required, unimplemented } from './errors';
+import { compileGlob, GlobError } from './glob';
 import { InvalidPageToken } from './listing';
 import { type ObjectFields, type ObjectRecord } from './records';
 import { contentRange, resolveRange } from './range';
@@ -103,8 +104,15 @@ export async function deleteObject(ctx: Context, svc: Services, bucket: string, 
 
 export async function listObjects(ctx: Context, svc: Services, bucket: string): Promise<void> {
   const q = ctx.query;
-  if (q.get('matchGlob')) throw unimplemented('matchGlob in objects.list');
   if (queryFlag(q, 'softDeleted')) throw unimplemented('Listing soft-deleted objects');
+  const glob = q.get('matchGlob');
+  let match: ((name: string) => boolean) | undefined;
+  try {
+    match = glob ? compileGlob(glob) : undefined;
+  } catch (err) {
+    if (err instanceof GlobError) throw invalid(err.message, 'matchGlob');
+    throw err;
+  }
   const maxRaw = q.get('maxResults');
   const maxResults = maxRaw === null || maxRaw === '' ? undefined : Number(maxRaw);
   if (maxResults !== undefined && (!Number.isInteger(maxResults) || maxResults < 0)) throw invalid(`Invalid value for maxResults: ${maxRaw}`, 'maxResults');
@@ -118,7 +126,8 @@ export async function listObjects(ctx: Context, svc: Services, bucket: string): 
       pageToken: q.get('pageToken') ?? undefined,
       maxResults: maxResults === 0 ? undefined : maxResults,
       includeTrailingDelimiter: q.get('includeTrailingDelimiter') === 'true',
-    });
+      match,
+    }, q.get('versions') === 'true');
   } catch (err) {
     if (err instanceof InvalidPageToken) throw invalid('Invalid page token', 'pageToken');
     throw err;

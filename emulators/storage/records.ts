@@ -46,6 +46,10 @@ export interface ObjectRecord {
   timeCreated: string;
   updated: string;
   componentCount?: number;
+  /** When a lifecycle rule last changed the storage class (else timeCreated applies). */
+  timeStorageClassUpdated?: string;
+  /** Set on a noncurrent version (versioned bucket): when it stopped being the live one. */
+  timeDeleted?: string;
   /** Where the backend keeps the bytes (a path relative to the data directory, or a memory key). */
   blob: string;
 }

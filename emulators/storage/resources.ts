@@ -1,6 +1,7 @@
 // JSON resources as the JSON API returns them (storage#bucket, storage#object,
 // storage#notification), and the checks on the writable fields clients send.
 import { invalid, unimplemented } from './errors';
+import { validateLifecycle } from './lifecycle';
 import { type BucketRecord, type NotificationRecord, OBJECT_FIELD_NAMES, type ObjectFields, type ObjectRecord } from './records';
 
 export type Json = Record<string, unknown>;
@@ -8,7 +9,7 @@ export type Json = Record<string, unknown>;
 /** Object fields that are output only: clients that echo a resource back send them; GCS ignores them. */
 const OBJECT_OUTPUT_ONLY = new Set([
   'kind', 'id', 'selfLink', 'mediaLink', 'name', 'bucket', 'generation', 'metageneration', 'size', 'etag',
-  'timeCreated', 'updated', 'timeStorageClassUpdated', 'timeFinalized', 'componentCount', 'owner', 'crc32c', 'md5Hash',
+  'timeCreated', 'updated', 'timeStorageClassUpdated', 'timeFinalized', 'timeDeleted', 'componentCount', 'owner', 'crc32c', 'md5Hash',
   'acl', 'contexts',
 ]);
 
@@ -40,8 +41,9 @@ export function objectResource(o: ObjectRecord, base: string): Json {
     etag: objectEtag(o),
     timeCreated: o.timeCreated,
     updated: o.updated,
-    timeStorageClassUpdated: o.timeCreated,
+    timeStorageClassUpdated: o.timeStorageClassUpdated ?? o.timeCreated,
     timeFinalized: o.timeCreated,
+    timeDeleted: o.timeDeleted,
     componentCount: o.componentCount,
     metadata: o.metadata && Object.keys(o.metadata).length > 0 ? o.metadata : undefined,
   };
@@ -149,10 +151,47 @@ export function readBucketFields(body: Json, context: string): BucketFields {
       if ((key === 'hierarchicalNamespace' || key === 'softDeletePolicy') && isEnabled(value)) {
         throw unimplemented(`The bucket field "${key}" in ${context}`);
       }
+      if (key === 'lifecycle') validateLifecycle(value);
+      if (key === 'iamConfiguration') validateIamConfiguration(value);
+      if (key === 'versioning' && value !== null && (typeof value !== 'object' || !['boolean', 'undefined'].includes(typeof (value as Json).enabled))) {
+        throw invalid('Invalid value for versioning.enabled: expected a boolean', 'versioning.enabled');
+      }
       out.stored[key] = value;
     } else if (!BUCKET_OUTPUT_ONLY.has(key) && value !== null) {
       throw unimplemented(`The bucket field "${key}" in ${context}`);
     }
+  }
+  return out;
+}
+
+/** `publicAccessPrevention` is `enforced` or `inherited` (https://cloud.google.com/storage/docs/public-access-prevention). */
+function validateIamConfiguration(value: unknown): void {
+  if (value === null) return;
+  if (typeof value !== 'object' || Array.isArray(value)) throw invalid('Invalid value for iamConfiguration', 'iamConfiguration');
+  const pap = (value as Json).publicAccessPrevention;
+  if (pap !== undefined && pap !== null && pap !== 'enforced' && pap !== 'inherited') {
+    throw invalid(`Invalid value for iamConfiguration.publicAccessPrevention: ${JSON.stringify(pap)}; expected "enforced" or "inherited"`, 'iamConfiguration.publicAccessPrevention');
+  }
+  for (const key of ['uniformBucketLevelAccess', 'bucketPolicyOnly'] as const) {
+    const v = (value as Json)[key];
+    if (v !== undefined && v !== null && (typeof v !== 'object' || !['boolean', 'undefined'].includes(typeof (v as Json).enabled))) {
+      throw invalid(`Invalid value for iamConfiguration.${key}.enabled: expected a boolean`, `iamConfiguration.${key}.enabled`);
+    }
+  }
+}
+
+/**
+ * A patch of a stored bucket field, with the JSON API's patch semantics: objects merge key by key,
+ * `null` removes, anything else (arrays included) replaces.
+ */
+export function mergePatch(target: unknown, patch: unknown): unknown {
+  if (patch === null) return undefined;
+  if (typeof patch !== 'object' || Array.isArray(patch) || !target || typeof target !== 'object' || Array.isArray(target)) return patch;
+  const out: Json = { ...(target as Json) };
+  for (const [k, v] of Object.entries(patch as Json)) {
+    const merged = mergePatch(out[k], v);
+    if (merged === undefined) delete out[k];
+    else out[k] = merged;
   }
   return out;
 }

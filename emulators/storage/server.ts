@@ -4,8 +4,9 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { type HostCheck, hostCheck, refuseForeignHost } from '../lib/host-check';
 import { keepIdleConnectionsLikeGoogle } from '../lib/keep-alive';
 import * as buckets from './buckets';
-import { GcsError } from './errors';
-import { type Context, sendError } from './http';
+import { GcsError, invalid } from './errors';
+import { FieldsError, parseFields, type Selection } from './fields';
+import { type Context, sendError, settleRefusedBody } from './http';
 import * as notifications from './notifications';
 import * as objects from './objects';
 import { parseRoute, type Route } from './routes';
@@ -44,20 +45,44 @@ async function handle(svc: Services, fallbackBase: () => string, req: IncomingMe
   const started = Date.now();
   try {
     const { surface, route } = parseRoute(method, url.pathname, url.searchParams);
-    const ctx: Context = { req, res, method, query: url.searchParams, base, surface, log: svc.log };
+    const ctx: Context = { req, res, method, query: url.searchParams, base, surface, log: svc.log, fields: readFields(url.searchParams) };
     await dispatch(route, ctx, svc);
     svc.log.debug({ method, path: url.pathname, op: route.op, status: res.statusCode, ms: Date.now() - started }, 'request');
   } catch (err) {
     if (err instanceof GcsError) {
       svc.log.debug({ method, path: url.pathname, code: err.code, reason: err.reason, error: err.message }, 'request failed');
       if (res.headersSent) res.destroy();
-      else sendError(res, err, err.headers);
+      else await refuse(req, res, err);
       return;
     }
     if (isClientGone(err, req)) {
       svc.log.debug({ method, path: url.pathname }, 'client went away');
       return;
     }
+    throw err;
+  }
+}
+
+/**
+ * Answers an error. A body the handler did not read is drained first (up to a limit) so the
+ * kept-alive connection stays usable; a larger one gets `Connection: close` and the socket is
+ * closed once the answer is out, so the client never waits on a connection nobody reads.
+ */
+async function refuse(req: IncomingMessage, res: ServerResponse, err: GcsError): Promise<void> {
+  const reusable = await settleRefusedBody(req);
+  if (res.headersSent || res.destroyed) return;
+  if (reusable) return sendError(res, err, err.headers);
+  sendError(res, err, { ...err.headers, connection: 'close' });
+  res.once('finish', () => req.socket.destroySoon());
+}
+
+function readFields(query: URLSearchParams): Selection | undefined {
+  const raw = query.get('fields');
+  if (raw === null || raw.trim() === '') return undefined;
+  try {
+    return parseFields(raw);
+  } catch (err) {
+    if (err instanceof FieldsError) throw invalid(err.message, 'fields');
     throw err;
   }
 }

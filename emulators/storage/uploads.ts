@@ -103,8 +103,9 @@ async function openResumable(ctx: Context, svc: Services, bucket: string): Promi
   const name = ctx.query.get('name') ?? (typeof body.name === 'string' ? body.name : undefined);
   if (!name) throw required('name');
   validateObjectName(name);
+  // Preconditions are checked when the upload completes (412 then), not when the session opens:
+  // GCS accepts the session and refuses the final request.
   const preconditions = readPreconditions(ctx.query);
-  svc.store.checkWrite(bucket, name, preconditions);
   const fields = newObjectFields(readObjectFields(body, 'the upload metadata'));
   fields.contentType ??= headerString(ctx.req, 'x-upload-content-type') ?? 'application/octet-stream';
   if (ctx.query.get('contentEncoding') && !fields.contentEncoding) fields.contentEncoding = ctx.query.get('contentEncoding')!;

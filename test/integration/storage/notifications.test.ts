@@ -122,6 +122,33 @@ describe('Cloud Storage notifications to Pub/Sub', () => {
     expect((await bucket.getNotifications())[0]).toEqual([]);
   });
 
+  it('sends OBJECT_ARCHIVE when a live object of a versioned bucket becomes noncurrent, and OBJECT_DELETE only when a generation is removed for good', async () => {
+    const inbox = await subscribe('gcs-versioned');
+    const [bucket] = await storage.createBucket('notify-versioned', { versioning: { enabled: true } });
+    await bucket.createNotification('gcs-versioned', { eventTypes: ['OBJECT_ARCHIVE', 'OBJECT_DELETE'] });
+    const file = bucket.file('landing/w1.csv');
+    await file.save('one', { resumable: false });
+    const [m1] = await file.getMetadata();
+    await file.save('two', { resumable: false });
+    const [m2] = await file.getMetadata();
+    await file.delete();
+    await bucket.file(file.name, { generation: Number(m1.generation) }).delete();
+
+    const messages = await inbox.waitFor(3);
+    await new Promise((r) => setTimeout(r, 300));
+    const seen = inbox.messages.map((m) => [m.attributes.eventType, m.attributes.objectGeneration, m.attributes.overwrittenByGeneration]);
+    expect(seen).toHaveLength(3);
+    expect(seen).toEqual(
+      expect.arrayContaining([
+        ['OBJECT_ARCHIVE', m1.generation, m2.generation],
+        ['OBJECT_ARCHIVE', m2.generation, undefined],
+        ['OBJECT_DELETE', m1.generation, undefined],
+      ]),
+    );
+    const archived = messages.find((m) => m.attributes.eventType === 'OBJECT_ARCHIVE' && m.attributes.objectGeneration === m1.generation)!;
+    expect(JSON.parse(archived.data.toString())).toMatchObject({ generation: m1.generation, timeDeleted: expect.any(String) });
+  });
+
   it('keeps serving when the notification topic does not exist', async () => {
     const [bucket] = await storage.createBucket('notify-missing-topic');
     await bucket.createNotification('no-such-topic');

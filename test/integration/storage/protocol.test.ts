@@ -58,7 +58,7 @@ describe('Cloud Storage emulator wire protocol', () => {
     for (const [method, url] of [
       ['GET', `/storage/v1/b/${bucket}/acl`],
       ['GET', `/storage/v1/b/${bucket}/iam`],
-      ['GET', `/storage/v1/b/${bucket}/o?matchGlob=**.csv`],
+      ['GET', `/storage/v1/b/${bucket}/o?softDeleted=true`],
       ['PATCH', `/storage/v1/b/${bucket}`],
     ] as const) {
       const res = await fetch(`${emu.url}${url}`, {

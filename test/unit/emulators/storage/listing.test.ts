@@ -2,7 +2,7 @@
 // lexicographic order, prefix/delimiter folding into `prefixes`, maxResults counting items and
 // prefixes together, startOffset inclusive, endOffset exclusive.
 import fc from 'fast-check';
-import { compareNames, insertSorted, listPage, type ListParams } from '../../../../emulators/storage/listing';
+import { compareNames, insertSorted, listEntries, listPage, type ListParams } from '../../../../emulators/storage/listing';
 
 const NAMES = ['a.txt', 'dir/1', 'dir/2', 'dir/sub/3', 'dir/sub/4', 'dir2/x', 'e', 'f/', 'f/g'].sort(compareNames);
 
@@ -91,5 +91,32 @@ describe('listPage', () => {
         },
       ),
     );
+  });
+});
+
+describe('listEntries over versions', () => {
+  const versions = [
+    { name: 'a', generation: '5' },
+    { name: 'a', generation: '17' },
+    { name: 'a', generation: '100' },
+    { name: 'b', generation: '3' },
+    { name: 'c/d', generation: '9' },
+  ];
+
+  it('pages one version at a time without skipping or repeating a generation of the same name', () => {
+    const seen: string[] = [];
+    let pageToken: string | undefined;
+    do {
+      const page = listEntries(versions, { maxResults: 1, pageToken }, (v) => v.name, (v) => v.generation);
+      seen.push(...page.items.map((v) => `${v.name}#${v.generation}`));
+      pageToken = page.nextPageToken;
+    } while (pageToken);
+    expect(seen).toEqual(['a#5', 'a#17', 'a#100', 'b#3', 'c/d#9']);
+  });
+
+  it('filters with match before counting and folding', () => {
+    const page = listEntries(versions, { delimiter: '/', match: (n) => n !== 'b' }, (v) => v.name, (v) => v.generation);
+    expect(page.items.map((v) => v.generation)).toEqual(['5', '17', '100']);
+    expect(page.prefixes).toEqual(['c/']);
   });
 });

@@ -59,4 +59,11 @@ describe('messagesFor', () => {
     const ids = messagesFor({ kind: 'metadataUpdate', object }, configs, 'http://h:1').map((m) => m.attributes.notificationConfig.split('/').pop());
     expect(ids).toEqual(['2']);
   });
+
+  it('sends OBJECT_ARCHIVE for a version made noncurrent, with overwrittenByGeneration and timeDeleted in the payload', () => {
+    const noncurrent = { ...object, timeDeleted: '2024-01-02T00:00:00.000Z' };
+    const [m] = messagesFor({ kind: 'archive', object: noncurrent, overwrittenByGeneration: '1700000000000002' }, [config({})], 'http://h:1', new Date('2024-01-02T00:00:00.000Z'));
+    expect(m.attributes).toMatchObject({ eventType: 'OBJECT_ARCHIVE', overwrittenByGeneration: '1700000000000002', eventTime: '2024-01-02T00:00:00.000Z' });
+    expect(JSON.parse(m.data.toString())).toMatchObject({ timeDeleted: '2024-01-02T00:00:00.000Z' });
+  });
 });
