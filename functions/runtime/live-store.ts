@@ -10,26 +10,27 @@ import type { Logger } from './logger';
 import { countersOf, liveKeys, type LiveEffect, type LiveStoreCounters } from './live-counters';
 
 /**
- * KEYS: seen, voided, order[, hour, stores]; ARGV: mode, ttl seconds, expire-at (unix seconds)[, store,
- * orders, units, net sales cents]. Returns 1 when counted (or taken back), 0 for an event already
- * seen (or an order already voided), 2 when there was nothing to add or take back. A cancellation
+ * KEYS: seen, voided, order[, hour, stores]; ARGV: mode, ttl seconds[, store, orders, units, net sales
+ * cents]. Every key lives `ttl` seconds from now, as the caller's clock counts them (relative
+ * expiries, so a simulated clock, the local demo's, works as the real one does). Returns 1 when
+ * counted (or taken back), 0 for an event already seen (or an order already voided), 2 when there
+ * was nothing to add or take back. A cancellation
  * reads the hour hash it takes back from the order's record: that key was declared when the order
  * was placed and carries the same merchant hash tag, so the script stays in one hash slot.
  */
 export const LIVE_SCRIPT = `
 local ttl = tonumber(ARGV[2])
-local expire_at = tonumber(ARGV[3])
 if not redis.call('SET', KEYS[1], '1', 'NX', 'EX', ttl) then return 0 end
 if ARGV[1] == 'place' then
   if redis.call('EXISTS', KEYS[2]) == 1 then return 2 end
-  redis.call('HINCRBY', KEYS[4], 'orders', ARGV[5])
-  redis.call('HINCRBY', KEYS[4], 'units', ARGV[6])
-  redis.call('HINCRBY', KEYS[4], 'net_sales_cents', ARGV[7])
-  redis.call('EXPIREAT', KEYS[4], expire_at)
-  redis.call('SADD', KEYS[5], ARGV[4])
-  redis.call('EXPIREAT', KEYS[5], expire_at)
-  redis.call('HSET', KEYS[3], 'hour', KEYS[4], 'orders', ARGV[5], 'units', ARGV[6], 'net_sales_cents', ARGV[7])
-  redis.call('EXPIREAT', KEYS[3], expire_at)
+  redis.call('HINCRBY', KEYS[4], 'orders', ARGV[4])
+  redis.call('HINCRBY', KEYS[4], 'units', ARGV[5])
+  redis.call('HINCRBY', KEYS[4], 'net_sales_cents', ARGV[6])
+  redis.call('EXPIRE', KEYS[4], ttl)
+  redis.call('SADD', KEYS[5], ARGV[3])
+  redis.call('EXPIRE', KEYS[5], ttl)
+  redis.call('HSET', KEYS[3], 'hour', KEYS[4], 'orders', ARGV[4], 'units', ARGV[5], 'net_sales_cents', ARGV[6])
+  redis.call('EXPIRE', KEYS[3], ttl)
   return 1
 end
 if not redis.call('SET', KEYS[2], '1', 'NX', 'EX', ttl) then return 0 end
@@ -72,10 +73,10 @@ export function scriptCall(effect: LiveEffect, nowMs: number): { keys: string[];
   const ttl = String(Math.max(1, effect.expireAtSeconds - Math.floor(nowMs / 1000)));
   const { merchantId, orderId } = effect;
   const common = [liveKeys.seen(merchantId, effect.eventId), liveKeys.voided(merchantId, orderId), liveKeys.order(merchantId, orderId)];
-  if (effect.kind === 'void') return { keys: common, arguments: ['void', ttl, String(effect.expireAtSeconds)] };
+  if (effect.kind === 'void') return { keys: common, arguments: ['void', ttl] };
   return {
     keys: [...common, liveKeys.hour(merchantId, effect.storeId, effect.hourStartMs), liveKeys.stores(merchantId, effect.hourStartMs)],
-    arguments: ['place', ttl, String(effect.expireAtSeconds), effect.storeId, String(effect.delta.orders), String(effect.delta.units), String(effect.delta.netSalesCents)],
+    arguments: ['place', ttl, effect.storeId, String(effect.delta.orders), String(effect.delta.units), String(effect.delta.netSalesCents)],
   };
 }
 

@@ -6,7 +6,7 @@ import { formatCount } from '../cli/format';
 import { reconcile } from '../../ops/reconcile/reconcile';
 import type { JobRun } from '../scheduler';
 import type { DemoReadback, HeadlineCounts } from './collect';
-import { freshness, percentile, type FreshnessSummary } from './freshness';
+import { freshness, percentile, type FreshnessSummary, type LiveLagSummary, type LiveVersusSettled } from './freshness';
 import type { TrafficTally } from './traffic';
 
 export type Truth = HeadlineCounts;
@@ -21,6 +21,8 @@ export interface ReportInput {
   skipped: Readonly<Record<string, number>>;
   transformJob: string;
   catalog: Pick<PlatformCatalog, 'subscriptions'>;
+  /** The serving store's live counters: how soon orders counted, and whether they equal the settled marts. */
+  live?: { lag: LiveLagSummary; versus: LiveVersusSettled };
 }
 
 export interface DemoReport {
@@ -28,6 +30,7 @@ export interface DemoReport {
   lines: string[];
   problems: string[];
   freshness: { orders: FreshnessSummary; pos: FreshnessSummary };
+  live?: { lag: LiveLagSummary; versus: LiveVersusSettled };
 }
 
 const money = (cents: number): string => `$${(cents / 100).toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`;
@@ -98,6 +101,19 @@ export function buildReport(input: ReportInput): DemoReport {
     if (f.notInMarts > 0) problems.push(`${label}: ${f.notInMarts} events in raw but no transform run picked them up`);
   }
 
+  if (input.live) {
+    const { lag, versus } = input.live;
+    const secs = (s: number | null): string => (s === null ? 'n/a' : `${s.toFixed(2)} s`);
+    lines.push(`  live counters  p50 ${secs(lag.p50Seconds).padStart(9)}  p99 ${secs(lag.p99Seconds).padStart(9)}  max ${secs(lag.maxSeconds).padStart(9)}  (${formatCount(lag.events)} order events, sent to the collector → counted in the serving store, real seconds; goal p99 ≤ 60 s)`);
+    if (lag.notCounted > 0) problems.push(`live counters: ${lag.notCounted} accepted order events never reached raw, so were never counted`);
+    lines.push(`  live = settled: ${formatCount(versus.matching)} of ${formatCount(versus.storeHours)} store-hours (orders, units, net sales of the online channels)`);
+    for (const d of versus.differing) {
+      const show = (h: typeof d.settled): string => (h ? `${h.orders} orders, ${h.units} units, ${money(h.netSalesCents)}` : 'nothing');
+      lines.push(`    ${d.key}: marts ${show(d.settled)}, live ${show(d.live)}`);
+    }
+    if (versus.differingCount > versus.differing.length) lines.push(`    … and ${versus.differingCount - versus.differing.length} more`);
+  }
+
   const mk = readback.marts;
   lines.push('', "marts (checked against the generator's truth)");
   const check = (label: string, got: number, want: number, show: (n: number) => string = formatCount): string => {
@@ -111,5 +127,5 @@ export function buildReport(input: ReportInput): DemoReport {
 
   lines.push('', problems.length === 0 ? 'RESULT: everything is accounted for, and the marts match the truth' : `RESULT: ${problems.length} problem(s)`);
   lines.push(...problems.map((p) => `  ${p}`));
-  return { ok: problems.length === 0, lines, problems, freshness: fresh };
+  return { ok: problems.length === 0, lines, problems, freshness: fresh, ...(input.live ? { live: input.live } : {}) };
 }

@@ -7,12 +7,15 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { bucketName, BUCKETS } from '../../contracts/catalog';
 import { bigqueryClient, storageClient } from '../../functions/runtime/clients';
+import { setLiveClock } from '../../functions/ingest';
+import { createLiveStore } from '../../functions/runtime/live-store';
 import type { Logger } from '../../functions/runtime/logger';
 import { generate, type GenerationProgress } from '../generator';
 import { acceleratedClock, type SchedulerEvent } from '../scheduler';
 import { createKeyRing } from '../../functions/metrics-api';
 import { DEFAULT_PORTS, startLocalPlatform, type LocalPlatform, type LocalPorts } from '../local/platform';
-import { readBack } from './collect';
+import { readBack, type DemoReadback } from './collect';
+import { liveLag, liveVersusSettled, type StoreHour } from './freshness';
 import { openFeed, type FeedItem } from './feed';
 import { loadReferenceSnapshots } from './reference';
 import { buildReport, type DemoReport, type Truth } from './report';
@@ -132,6 +135,8 @@ export async function runDemo(o: DemoOptions): Promise<DemoReport> {
     if (!portalClient) throw new Error('no collector API key configured (PIZZAFLOW_API_KEYS)');
     const targets: TrafficTargets = { collectorUrl: `${platform.functions.url}/collector`, apiKey: config.apiKeys[portalClient]!, webhookSecrets: config.webhookSecrets, storage, landingBucket: landing };
     const tally = newTally();
+    // The live counters judge an event's hour on the demo's clock, so the day played counts live.
+    setLiveClock(() => clock.now());
     const transformJob = catalog.schedules.find((s) => 'dataform' in s.target)?.name ?? 'dataform-incremental';
     const loaderJob = catalog.schedules.find((s) => 'function' in s.target)?.name ?? 'pos-loader';
     const transformRuns = (): number => scheduler.runs.filter((r) => r.job === transformJob).length;
@@ -209,6 +214,7 @@ export async function runDemo(o: DemoOptions): Promise<DemoReport> {
 
     progress('reading back', true);
     const readback = await readBack(bigquery, config.project, sinceDate);
+    const live = config.servingStore ? await readLive(config.servingStore, readback, startMs, endMs, o.log) : undefined;
     const seconds = (performance.now() - began) / 1000;
     const report = buildReport({
       title: `pizzaflow demo: ${o.stores} stores × ${o.hours} h (${o.start.slice(0, 16).replace('T', ' ')} UTC on), clock ${o.rate}× while idle, fault rate ${o.faultRate}, ${seconds.toFixed(0)} s`,
@@ -220,10 +226,29 @@ export async function runDemo(o: DemoOptions): Promise<DemoReport> {
       skipped: scheduler.skipped,
       transformJob,
       catalog,
+      live: live ? { lag: liveLag(tally.ordersAcceptedAtMs, readback.orderEventsIngestedAtMs), versus: liveVersusSettled(readback.settledOnline, live) } : undefined,
     });
     await o.beforeStop?.(platform, merchantKeys);
     return report;
   } finally {
+    setLiveClock(undefined);
     await platform.close();
+  }
+}
+
+/** Every merchant's live counters for every UTC hour of the day played, through the product's adapter. */
+async function readLive(store: { url: string; password?: string; ca?: string }, readback: DemoReadback, startMs: number, endMs: number, log: Logger): Promise<StoreHour[]> {
+  const live = createLiveStore({ ...store, log, timeoutMs: 10_000 });
+  try {
+    const merchants = [...new Set(readback.settledOnline.map((h) => h.merchantId))].sort();
+    const out: StoreHour[] = [];
+    for (let hourMs = Math.floor(startMs / 3_600_000) * 3_600_000; hourMs < endMs; hourMs += 3_600_000) {
+      for (const merchantId of merchants) {
+        for (const c of await live.read(merchantId, hourMs)) out.push({ merchantId, storeId: c.store_id, hourMs, orders: c.orders, units: c.units, netSalesCents: c.net_sales_cents });
+      }
+    }
+    return out;
+  } finally {
+    await live.close();
   }
 }

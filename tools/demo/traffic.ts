@@ -18,9 +18,11 @@ export interface TrafficTally {
   retries: number;
   posUploaded: number;
   requests: number;
+  /** Order event id → when the request the collector accepted was sent (wall clock, ms): live freshness starts here. */
+  ordersAcceptedAtMs: Map<string, number>;
 }
 
-export const newTally = (): TrafficTally => ({ accepted: { orders: 0, webhooks: 0 }, refused: {}, retries: 0, posUploaded: 0, requests: 0 });
+export const newTally = (): TrafficTally => ({ accepted: { orders: 0, webhooks: 0 }, refused: {}, retries: 0, posUploaded: 0, requests: 0, ordersAcceptedAtMs: new Map() });
 
 export interface TrafficTargets {
   collectorUrl: string;
@@ -60,9 +62,11 @@ export async function sendOrderEvents(targets: TrafficTargets, tally: TrafficTal
   const url = `${targets.collectorUrl}/v1/orders/events`;
   const headers = { [API_KEY_HEADER]: targets.apiKey };
   const parsed: string[] = [];
+  const ids = new Map<string, string>();
   for (const line of lines) {
     try {
-      JSON.parse(line);
+      const id = (JSON.parse(line) as { event_id?: unknown } | null)?.event_id;
+      if (typeof id === 'string') ids.set(line, id);
       parsed.push(line);
     } catch {
       // What a client with a broken serializer would send: the collector must refuse it, and does.
@@ -74,9 +78,14 @@ export async function sendOrderEvents(targets: TrafficTargets, tally: TrafficTal
   for (let i = 0; i < parsed.length; i += MAX_EVENTS_PER_BATCH) {
     let batch = parsed.slice(i, i + MAX_EVENTS_PER_BATCH);
     while (batch.length > 0) {
+      const sentAt = Date.now();
       const res = await post(tally, url, `{"events":[${batch.join(',')}]}`, headers);
       if (res.status === 202) {
         tally.accepted.orders += batch.length;
+        for (const line of batch) {
+          const id = ids.get(line);
+          if (id !== undefined && !tally.ordersAcceptedAtMs.has(id)) tally.ordersAcceptedAtMs.set(id, sentAt);
+        }
         break;
       }
       const errors = errorsOf(res.json);

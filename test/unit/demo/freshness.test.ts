@@ -1,4 +1,4 @@
-import { freshness, percentile } from '../../../tools/demo/freshness';
+import { freshness, liveLag, liveVersusSettled, percentile, type StoreHour } from '../../../tools/demo/freshness';
 
 const MIN = 60_000;
 
@@ -27,5 +27,32 @@ describe('freshness', () => {
     expect(percentile(sorted, 50)).toBe(50);
     expect(percentile(sorted, 99)).toBe(99);
     expect(percentile([7], 99)).toBe(7);
+  });
+});
+
+describe('liveLag', () => {
+  it('measures each accepted event to its row in raw, in seconds, and counts the ones never written', () => {
+    const accepted = new Map([['e1', 1_000], ['e2', 2_000], ['e3', 3_000], ['e4', 4_000]]);
+    const ingested = new Map([['e1', 1_250], ['e2', 4_000], ['e3', 3_100]]);
+    expect(liveLag(accepted, ingested)).toEqual({ events: 4, notCounted: 1, p50Seconds: 0.25, p99Seconds: 2, maxSeconds: 2 });
+  });
+});
+
+describe('liveVersusSettled', () => {
+  const hour = (storeId: string, h: number, orders: number, units = orders * 2, netSalesCents = orders * 1_000): StoreHour => ({ merchantId: 'm1', storeId, hourMs: Date.UTC(2026, 11, 1, h), orders, units, netSalesCents });
+
+  it('counts store-hours whose live counters equal the marts and names the ones that differ or exist on one side only', () => {
+    const settled = [hour('s1', 15, 3), hour('s1', 16, 2), hour('s2', 15, 4)];
+    const live = [hour('s1', 15, 3), hour('s1', 16, 1), hour('s3', 17, 1), hour('s2', 16, 0, 0, 0)];
+    const out = liveVersusSettled(settled, live);
+    expect(out.storeHours).toBe(4);
+    expect(out.matching).toBe(1);
+    expect(out.differingCount).toBe(3);
+    expect(out.differing.map((d) => d.key)).toEqual(['m1/s1/2026-12-01T16', 'm1/s2/2026-12-01T15', 'm1/s3/2026-12-01T17']);
+    expect(out.differing[1]).toEqual({ key: 'm1/s2/2026-12-01T15', settled: hour('s2', 15, 4), live: null });
+  });
+
+  it('a units or net sales difference alone makes a store-hour differ', () => {
+    expect(liveVersusSettled([hour('s1', 15, 3)], [hour('s1', 15, 3, 6, 2_999)]).matching).toBe(0);
   });
 });

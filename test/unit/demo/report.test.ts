@@ -22,6 +22,8 @@ function input(overrides: { readback?: Partial<DemoReadback>; truth?: Partial<Tr
     },
     manifest: { byStatus: { loaded: 1, quarantined: 1, archived: 1 }, quarantineReasons: { 'file is truncated': 1 } },
     landed: { orders: [{ eventMs: 0, ingestedRealMs: 10 }], pos: [{ eventMs: 0, ingestedRealMs: 10 }] },
+    orderEventsIngestedAtMs: new Map(),
+    settledOnline: [],
     marts: { orders: 3, units: 7, netSalesCents: 4_500, grossMarginCents: 3_000, deliveries: 2, lateDeliveries: 1, topProducts: [{ sku: 'PZ-PEPP', units: 4 }], busiestHour: { hourAt: '2026-11-23 18:00', orders: 3 }, promotionsWithLift: 0 },
     ...overrides.readback,
   };
@@ -86,3 +88,24 @@ describe('reasonKind', () => {
     expect(reasonKind('file is truncated or corrupt: unexpected end of file')).toBe('file is truncated or corrupt: unexpected end of file');
   });
 });
+
+describe('the live counters in the report', () => {
+  const hour = { merchantId: 'm1', storeId: 's1', hourMs: Date.UTC(2026, 10, 23, 18), orders: 3, units: 7, netSalesCents: 4_500 };
+
+  it('prints the accepted → counted lag and the store-hours where live equals the marts', () => {
+    const report = buildReport({
+      ...input(),
+      live: { lag: { events: 3, notCounted: 0, p50Seconds: 0.4, p99Seconds: 1.2, maxSeconds: 1.3 }, versus: { storeHours: 2, matching: 1, differing: [{ key: 'm1/s1/2026-11-23T19', settled: hour, live: null }], differingCount: 1 } },
+    });
+    expect(report.lines.join('\n')).toMatch(/live counters +p50 +0\.40 s +p99 +1\.20 s/);
+    expect(report.lines).toContain('  live = settled: 1 of 2 store-hours (orders, units, net sales of the online channels)');
+    expect(report.lines).toContain('    m1/s1/2026-11-23T19: marts 3 orders, 7 units, $45.00, live nothing');
+  });
+
+  it('is a problem when an accepted order never reached raw (so was never counted)', () => {
+    const report = buildReport({ ...input(), live: { lag: { events: 3, notCounted: 1, p50Seconds: 0.4, p99Seconds: 1.2, maxSeconds: 1.3 }, versus: { storeHours: 0, matching: 0, differing: [], differingCount: 0 } } });
+    expect(report.ok).toBe(false);
+    expect(report.problems).toContain('live counters: 1 accepted order events never reached raw, so were never counted');
+  });
+});
+

@@ -71,7 +71,7 @@ describe('keys and answers', () => {
     const call = scriptCall(effect, NOW);
     // Every key one script touches is in the merchant's slot.
     expect(call.keys.every((k) => k.startsWith('live:{m0001}:'))).toBe(true);
-    expect(call.arguments).toEqual(['place', String(expireAtSeconds(HOUR) - NOW / 1000), String(expireAtSeconds(HOUR)), 's0001', '1', '3', '2327']);
+    expect(call.arguments).toEqual(['place', String(expireAtSeconds(HOUR) - NOW / 1000), 's0001', '1', '3', '2327']);
   });
 
   test('a hash becomes the API row; missing fields are 0', () => {
