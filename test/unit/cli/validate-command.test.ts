@@ -1,35 +1,18 @@
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { orderUpdated } from '../../../contracts/examples';
 import { UsageError } from '../../../functions/runtime/errors';
 import { main } from '../../../tools/cli/main';
+import { useCliHarness } from './cli-harness';
 
-let dir: string;
-let stdout: string[];
-let writeOut: jest.SpyInstance;
-let writeErr: jest.SpyInstance;
-
-beforeEach(() => {
-  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pf-cli-'));
-  stdout = [];
-  writeOut = jest.spyOn(process.stdout, 'write').mockImplementation((chunk) => (stdout.push(String(chunk)), true));
-  writeErr = jest.spyOn(process.stderr, 'write').mockImplementation(() => true);
-  process.exitCode = undefined;
-});
-afterEach(() => {
-  writeOut.mockRestore();
-  writeErr.mockRestore();
-  process.exitCode = undefined;
-  fs.rmSync(dir, { recursive: true, force: true });
-});
+const cli = useCliHarness('pf-cli-');
 
 describe('pizzaflow validate', () => {
   it('prints {line, ok, reason, path} per line and exits 1 when a line is invalid', async () => {
-    const file = path.join(dir, 'events.ndjson');
+    const file = path.join(cli.dir(), 'events.ndjson');
     fs.writeFileSync(file, `${JSON.stringify(orderUpdated())}\n${JSON.stringify({ ...orderUpdated(), channel: 'fax' })}\n`);
     await main(['node', 'pizzaflow', 'validate', 'online-order', file]);
-    const verdicts = stdout.join('').trim().split('\n').map((l) => JSON.parse(l));
+    const verdicts = cli.stdout().trim().split('\n').map((l) => JSON.parse(l));
     expect(verdicts[0]).toEqual({ line: 1, ok: true, reason: null, path: null });
     expect(verdicts[1]).toMatchObject({ line: 2, ok: false, path: 'channel' });
     expect(verdicts[1].reason).toContain('channel');
@@ -37,7 +20,7 @@ describe('pizzaflow validate', () => {
   });
 
   it('exits 0 when every line is valid', async () => {
-    const file = path.join(dir, 'ok.ndjson');
+    const file = path.join(cli.dir(), 'ok.ndjson');
     fs.writeFileSync(file, `${JSON.stringify(orderUpdated())}\n`);
     await main(['node', 'pizzaflow', 'validate', 'online-order', file]);
     expect(process.exitCode ?? 0).toBe(0);

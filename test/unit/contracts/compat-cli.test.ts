@@ -1,40 +1,23 @@
 // `pizzaflow contracts check | release` over a scratch released folder, and the released files'
 // format (contracts/compat/snapshot.ts): sorted keys, pretty printed, one file per subject.
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { z } from 'zod';
 import { loadCatalog } from '../../../contracts/catalog';
 import { contractSnapshot, currentSnapshots, parseSnapshot, renderSnapshot, SnapshotFileError, subjectOf } from '../../../contracts/compat';
 import { RECORD_KINDS } from '../../../contracts/registry';
 import { main } from '../../../tools/cli/main';
+import { useCliHarness } from '../cli/cli-harness';
 
-let dir: string;
-let stdout: string[];
-let writeOut: jest.SpyInstance;
-let writeErr: jest.SpyInstance;
-
-beforeEach(() => {
-  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pf-contracts-'));
-  stdout = [];
-  writeOut = jest.spyOn(process.stdout, 'write').mockImplementation((chunk) => (stdout.push(String(chunk)), true));
-  writeErr = jest.spyOn(process.stderr, 'write').mockImplementation(() => true);
-  process.exitCode = undefined;
-});
-afterEach(() => {
-  writeOut.mockRestore();
-  writeErr.mockRestore();
-  process.exitCode = undefined;
-  fs.rmSync(dir, { recursive: true, force: true });
-});
+const cli = useCliHarness('pf-contracts-');
 
 const run = async (...args: string[]): Promise<string> => {
-  stdout = [];
-  await main(['node', 'pizzaflow', 'contracts', ...args, '--released', dir]);
-  return stdout.join('');
+  cli.clear();
+  await main(['node', 'pizzaflow', 'contracts', ...args, '--released', cli.dir()]);
+  return cli.stdout();
 };
-const readJson = (file: string): { [key: string]: unknown } => JSON.parse(fs.readFileSync(path.join(dir, file), 'utf8'));
-const writeJson = (file: string, value: unknown): void => fs.writeFileSync(path.join(dir, file), JSON.stringify(value, null, 2) + '\n');
+const readJson = (file: string): { [key: string]: unknown } => JSON.parse(fs.readFileSync(path.join(cli.dir(), file), 'utf8'));
+const writeJson = (file: string, value: unknown): void => fs.writeFileSync(path.join(cli.dir(), file), JSON.stringify(value, null, 2) + '\n');
 
 describe('released snapshots', () => {
   it('cover every registered contract and every catalog table, one subject each', () => {
@@ -61,7 +44,7 @@ describe('released snapshots', () => {
 describe('pizzaflow contracts release', () => {
   it('writes one file per contract and table, then reports nothing to change', async () => {
     const first = await run('release');
-    const files = fs.readdirSync(dir).sort();
+    const files = fs.readdirSync(cli.dir()).sort();
     expect(files).toEqual(currentSnapshots(loadCatalog()).map((s) => `${subjectOf(s)}.json`).sort());
     expect(first).toContain(`${files.length} new, 0 updated, 0 removed, 0 unchanged`);
     expect(first).toContain('new     contract.online-order.json');
@@ -79,7 +62,7 @@ describe('pizzaflow contracts release', () => {
     expect(out).toContain('accepted breaking change: contract.delivery $.tip_cents: field "tip_cents" was removed [removed-field]');
     expect(out).toContain('updated contract.delivery.json');
     expect(out).toContain('removed contract.retired.json');
-    expect(fs.existsSync(path.join(dir, 'contract.retired.json'))).toBe(false);
+    expect(fs.existsSync(path.join(cli.dir(), 'contract.retired.json'))).toBe(false);
     expect(out).toMatch(/0 new, 1 updated, 1 removed, \d+ unchanged/);
   });
 });
@@ -95,7 +78,7 @@ describe('pizzaflow contracts check', () => {
 
   it('lists a contract without a released file as new and still exits 0', async () => {
     await run('release');
-    fs.rmSync(path.join(dir, 'contract.pos-trailer.json'));
+    fs.rmSync(path.join(cli.dir(), 'contract.pos-trailer.json'));
     const out = await run('check');
     expect(out).toContain('NEW      contract.pos-trailer $: new contract, will be released [new-subject]');
     expect(out).toContain('1 new');
@@ -121,7 +104,7 @@ describe('pizzaflow contracts check', () => {
 
   it('refuses a released file whose name does not match its subject', async () => {
     await run('release');
-    fs.renameSync(path.join(dir, 'contract.delivery.json'), path.join(dir, 'contract.courier.json'));
+    fs.renameSync(path.join(cli.dir(), 'contract.delivery.json'), path.join(cli.dir(), 'contract.courier.json'));
     await expect(run('check')).rejects.toThrow('contract.courier.json: holds contract.delivery; expected contract.delivery.json');
   });
 });
