@@ -2,7 +2,7 @@
 // managed Dataform and the local executor leave the same record: one row per successful run, and the
 // lease that keeps two runs from overlapping.
 import { z } from 'zod';
-import { timestamp } from './common';
+import { calendarDate, timestamp } from './common';
 
 export const TRANSFORM_RUN_KINDS = ['incremental', 'full_refresh', 'backfill'] as const;
 
@@ -21,6 +21,9 @@ export const transformRun = z.strictObject({
       }),
     )
     .describe('Per mart, the newest event time it reflects after the run: the data version readers show'),
+  touched_dates: z
+    .array(calendarDate('An event date'))
+    .describe('The event-date partitions the run rebuilt (touched_event_dates): the serving store publisher reads only these'),
 });
 
 export const transformLease = z.strictObject({

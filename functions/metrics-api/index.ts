@@ -2,7 +2,8 @@
 // to serve the same listener (routes, 401/403, dashboard, /healthz): the functions framework's
 // target `metrics-api` (Cloud Run; registered below, wired on the first request like the other
 // functions) and `startMetricsService`, a plain node:http server (the local platform, `pizzaflow
-// serve`, tests).
+// serve`, tests). With a serving store, metrics and keys are read from it, and the store's publisher
+// (`serving/publisher.ts`) is what reads the marts.
 import type { RequestListener } from 'node:http';
 import type { BigQuery } from '@google-cloud/bigquery';
 import * as ff from '@google-cloud/functions-framework';
@@ -11,11 +12,16 @@ import { loadConfig, type Config } from '../runtime/config';
 import { createLogger, type Logger } from '../runtime/logger';
 import { createKeyRing, type KeyRing } from '../runtime/api-keys';
 import { bigqueryClient } from '../runtime/clients';
-import { createLiveStore, type LiveCounterStore } from '../runtime/live-store';
+import { createLiveStore } from '../runtime/live-store';
 import { createVersionTracker } from './metrics/cache';
 import { createMetricsHandler, type MetricsHandler } from './metrics/handler';
 import { createBigQuerySource } from './metrics/source';
 import { createRequestListener, startServer, type RunningServer } from './server';
+import { createStoreKeyRing } from './serving/key-ring';
+import { createMartReader } from './serving/marts';
+import { createPublisher, type Publisher, type PublishResult } from './serving/publisher';
+import { createStoreReader } from './serving/reader';
+import { createServingStore } from './serving/store';
 
 export { createKeyRing, type KeyRing } from '../runtime/api-keys';
 export { createVersionTracker, ResultCache, type VersionTracker } from './metrics/cache';
@@ -24,6 +30,12 @@ export { createMetricsHandler, LIVE_METRIC, type LiveReader, type MetricsAnswer,
 export { parseMetricParams, MAX_RANGE_DAYS, type MetricParams } from './metrics/params';
 export { createBigQuerySource, plainValue, type DataVersion, type MetricRow, type MetricsSource } from './metrics/source';
 export { createRequestListener, startServer, defaultDashboardDir, type RunningServer } from './server';
+export { createStoreKeyRing, KeyRingError, type StoreKeyRing } from './serving/key-ring';
+export { createMartReader, type MartReader, type RunRecord } from './serving/marts';
+export { createPublisher, type Publisher, type PublishResult } from './serving/publisher';
+export { createStoreReader, type SettledReader } from './serving/reader';
+export { createServingStore, type ServingStore } from './serving/store';
+export { publishServingStore } from './publish';
 
 export interface MetricsServiceOptions {
   config: Config;
@@ -38,34 +50,94 @@ export interface MetricsServiceOptions {
   bigquery?: BigQuery;
   /** Answers kept per data version (default 10,000); 0 turns the cache off, the benchmark's baseline. */
   cacheEntries?: number;
+  /**
+   * With a serving store: how often transform runs not yet in it are published (ms; default
+   * runCheckMs, else 5,000), the first time before the service starts; 0 leaves it to the caller.
+   */
+  publishEveryMs?: number;
 }
 
-/** The metrics handler over BigQuery and the serving store, from configuration (both ways of serving use it). */
-function metricsHandlerFrom(options: Omit<MetricsServiceOptions, 'port' | 'host'>): { handler: MetricsHandler; live: LiveCounterStore | undefined } {
-  const { config } = options;
+/** Publishes one call at a time: a call made while one runs waits for it, then runs. */
+function serialised(publisher: Publisher): (o?: { full?: boolean }) => Promise<PublishResult> {
+  let last: Promise<unknown> = Promise.resolve();
+  return (o) => {
+    const next = last.then(() => publisher.publish(o));
+    last = next.catch(() => undefined);
+    return next;
+  };
+}
+
+interface Wired {
+  handler: MetricsHandler;
+  /** With a serving store: publishes the transform runs not yet in it. */
+  publish: ((o?: { full?: boolean }) => Promise<PublishResult>) | undefined;
+  close(): Promise<void>;
+}
+
+/**
+ * The metrics handler from configuration (both ways of serving use it). With a serving store the
+ * settled metrics and the merchants' keys are read from the store (the environment's keys seeded
+ * into it as digests), and BigQuery is only read by the publisher; without one, from BigQuery and
+ * the environment's keys.
+ */
+function metricsHandlerFrom(options: Omit<MetricsServiceOptions, 'port' | 'host'>): Wired {
+  const { config, log } = options;
   const bigquery = options.bigquery ?? bigqueryClient(config);
   const source = createBigQuerySource({ bigquery, project: config.project, location: config.location });
-  const live = config.servingStore ? createLiveStore({ ...config.servingStore, log: options.log }) : undefined;
+  const live = config.servingStore ? createLiveStore({ ...config.servingStore, log }) : undefined;
+  const serving = config.servingStore ? createServingStore({ ...config.servingStore, log }) : undefined;
+  const keys = options.keys ?? (serving ? createStoreKeyRing({ client: serving.client, log, seed: config.merchantApiKeys }) : createKeyRing(config.merchantApiKeys, 'PIZZAFLOW_MERCHANT_API_KEYS'));
   const handler = createMetricsHandler({
     source,
-    keys: options.keys ?? createKeyRing(config.merchantApiKeys, 'PIZZAFLOW_MERCHANT_API_KEYS'),
+    keys,
     versions: createVersionTracker(source, { checkIntervalMs: options.runCheckMs ?? 5_000 }),
     project: config.project,
-    log: options.log,
+    log,
     cacheEntries: options.cacheEntries,
     ...(live ? { live } : {}),
+    ...(serving ? { settled: createStoreReader(serving) } : {}),
   });
-  return { handler, live };
+  const publisher = serving ? createPublisher({ marts: createMartReader({ bigquery, project: config.project, location: config.location }), store: serving, log }) : undefined;
+  return {
+    handler,
+    publish: publisher ? serialised(publisher) : undefined,
+    close: async () => {
+      await live?.close();
+      await serving?.close();
+    },
+  };
 }
 
-export async function startMetricsService(options: MetricsServiceOptions): Promise<RunningServer> {
-  const { handler, live } = metricsHandlerFrom(options);
-  const server = await startServer({ handler, log: options.log, port: options.port, host: options.host });
+export interface MetricsService extends RunningServer {
+  /** With a serving store: publishes the transform runs not yet in it (the local platform calls it after each run). */
+  publish: ((o?: { full?: boolean }) => Promise<PublishResult>) | undefined;
+}
+
+export async function startMetricsService(options: MetricsServiceOptions): Promise<MetricsService> {
+  const wired = metricsHandlerFrom(options);
+  const publishEveryMs = options.publishEveryMs ?? options.runCheckMs ?? 5_000;
+  let timer: NodeJS.Timeout | undefined;
+  if (wired.publish && publishEveryMs > 0) {
+    // As the scheduled publisher does in Google Cloud: pending runs are published at start and then
+    // every interval; a failure is logged and tried again at the next tick.
+    const publish = wired.publish;
+    const tick = (): Promise<void> =>
+      publish().then(
+        () => undefined,
+        (err: unknown) => options.log.warn({ err: (err as Error).message }, 'serving store publish failed'),
+      );
+    await tick();
+    timer = setInterval(() => void tick(), publishEveryMs);
+    timer.unref();
+  }
+  const server = await startServer({ handler: wired.handler, log: options.log, port: options.port, host: options.host });
   return {
     ...server,
+    publish: wired.publish,
     close: async () => {
+      clearInterval(timer);
       await server.close();
-      await live?.close();
+      await wired.close();
     },
   };
 }

@@ -11,7 +11,18 @@ export interface KeyRing {
   ownerOf(key: string | undefined): string | undefined;
 }
 
+/**
+ * Any lookup of a key's owner: the in-memory ring below, or one that asks a store (the metrics API's
+ * key ring in the serving store, `functions/metrics-api/serving/key-ring.ts`).
+ */
+export interface KeyLookup {
+  ownerOf(key: string | undefined): string | undefined | Promise<string | undefined>;
+}
+
 const digest = (text: string): Buffer => createHash('sha256').update(text, 'utf8').digest();
+
+/** The SHA-256 of a key in hex: what a store keeps in place of the key. */
+export const keyDigest = (key: string): string => digest(key).toString('hex');
 
 /**
  * `keysByOwner` maps owner id → key. Two owners with one key would make the owner depend on the

@@ -84,7 +84,8 @@ const ConfigSchema = z.object({
   // the age below the manifest lookback (62 days) so a re-upload is always recognised.
   PIZZAFLOW_POS_MAX_AGE_DAYS: z.coerce.number().int().min(1).max(60).default(30),
   PIZZAFLOW_POS_MAX_FUTURE_HOURS: z.coerce.number().int().min(1).max(24 * 7).default(24),
-  // The serving store (Memorystore for Redis; a local redis-server): live counters. Unset: none kept.
+  // The serving store (Memorystore for Redis; a local redis-server): live counters, and the settled
+  // metrics and merchant key digests the metrics API reads instead of BigQuery. Unset: none kept.
   PIZZAFLOW_REDIS_URL: z
     .string()
     .regex(/^rediss?:\/\/(:[^@\s]*@)?[A-Za-z0-9.\-[\]:]+:\d{1,5}\/?$/, 'expected redis://host:port or rediss://host:port (TLS)')
@@ -129,7 +130,7 @@ export interface Config {
     maxAgeDays: number;
     maxFutureHours: number;
   };
-  /** The serving store (live counters), when configured. */
+  /** The serving store (live counters; settled metrics and merchant keys for the metrics API), when configured. */
   servingStore: { url: string; password?: string; ca?: string } | undefined;
 }
 

@@ -1,7 +1,7 @@
 // The whole platform on one machine: the three emulators; the Pulumi program's `local` stack applied
 // to them (topics, push subscriptions to the local host, buckets, datasets, tables, secrets); the
-// three ingestion functions on one local host with the environment and secrets the program declares;
-// the metrics API with the dashboard; the serving store (a local redis-server standing for
+// three ingestion functions and the serving store publisher on one local host with the environment
+// and secrets the program declares; the metrics API with the dashboard; the serving store (a local redis-server standing for
 // Memorystore); and the catalog's schedules on a real or accelerated clock.
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -15,9 +15,9 @@ import { type Change } from './apply-program';
 import { accessCheck, schedulerAuthorization } from './cloud-run-front';
 import { deployLocalStack, type LocalStackOptions } from './local-stack';
 import { packageInfo } from '../../functions/runtime/package-info';
-import { startFunctionsHost, type FunctionsHost } from './functions-host';
+import { HOSTED_FUNCTIONS, startFunctionsHost, type FunctionsHost } from './functions-host';
 import { startScheduler, type Clock, type Scheduler, type SchedulerEvent } from '../scheduler';
-import { startMetricsService, type KeyRing, type RunningServer } from '../../functions/metrics-api';
+import { startMetricsService, type KeyRing, type MetricsService } from '../../functions/metrics-api';
 import { startEmulatorsProcess } from './emulators-process';
 import { localDefaults } from './environment';
 import { programJobs } from './jobs';
@@ -66,7 +66,7 @@ export interface LocalPlatform {
   config: Config;
   catalog: PlatformCatalog;
   functions: FunctionsHost;
-  metrics: RunningServer;
+  metrics: MetricsService;
   scheduler: Scheduler;
   bootstrapChanges: Change[];
   /** `ready …` and `export …` lines. */
@@ -138,20 +138,24 @@ export async function startLocalPlatform(o: LocalPlatformOptions): Promise<Local
     Object.assign(env, declaredEnvironment(deployed.functions));
     const config = loadConfig(env);
 
-    const metrics = await startMetricsService({ config, log: o.log, port: o.ports.serve, host: '127.0.0.1', keys: o.merchantKeys, runCheckMs: 1_000 });
+    // The serving store is published by the catalog's `serving-publisher` schedule (the function on
+    // the local host, as in Google Cloud), not by the API. The local store starts empty, and until
+    // its first publish the API answers from BigQuery, as a new Memorystore instance does.
+    const metrics = await startMetricsService({ config, log: o.log, port: o.ports.serve, host: '127.0.0.1', keys: o.merchantKeys, runCheckMs: 1_000, publishEveryMs: 0 });
     closers.push(() => metrics.close());
 
     const graph = compileProject(o.dataformDir ?? 'dataform', { vars: o.dataformVars ?? {}, defaultDatabase: config.project });
-    // The program's Cloud Scheduler jobs and scheduled Dataform workflow configs, run locally.
+    // The program's Cloud Scheduler jobs (the POS loader, the serving store publisher) and scheduled
+    // Dataform workflow configs, run locally.
     const jobs = programJobs({ program: deployed.program, bigquery: clients.bigquery, graph, config, authorization: (job) => schedulerAuthorization(deployed.program, job, signPushToken) });
     const scheduler = startScheduler({ jobs, clock: o.clock, onEvent: o.onSchedulerEvent });
     closers.push(() => scheduler.stop());
 
     const banner = [
       ...emulatorLines,
-      `ready redis ${redis.host}:${redis.port} (serving store: live counters)`,
+      `ready redis ${redis.host}:${redis.port} (serving store: live counters, settled series, merchant keys)`,
       `export PIZZAFLOW_REDIS_URL=${redis.url}`,
-      `ready functions ${functions.url} (collector, ingest, pos-loader)`,
+      `ready functions ${functions.url} (${HOSTED_FUNCTIONS.join(', ')})`,
       `export PIZZAFLOW_FUNCTIONS_URL=${functions.url}`,
       `ready serve ${metrics.url} (dashboard ${metrics.url}/, API ${metrics.url}/v1/merchants/{merchant_id}/metrics/{metric})`,
     ];

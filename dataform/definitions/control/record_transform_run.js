@@ -49,7 +49,7 @@ insert into ${ctx.ref("dataform_watermark")} (watermark_at, recorded_at)
 select max(new_watermark_at), current_timestamp()
 from ${touched}
 having max(new_watermark_at) is not null;
-insert into ${runs} (run_id, kind, started_at, finished_at, previous_watermark_at, watermark_at, marts)
+insert into ${runs} (run_id, kind, started_at, finished_at, previous_watermark_at, watermark_at, marts, touched_dates)
 with
   previous as (
     select m.mart, cast(m.newest_event_at as timestamp) as newest_event_at
@@ -72,7 +72,9 @@ select
   current_timestamp(),
   (select cast(max(previous_watermark_at) as timestamp) from ${touched}),
   coalesce((select cast(max(new_watermark_at) as timestamp) from ${touched}), (select cast(max(previous_watermark_at) as timestamp) from ${touched})),
-  array(select as struct mart, newest_event_at from merged order by mart);
+  array(select as struct mart, newest_event_at from merged order by mart),
+  -- The partitions this run rebuilt: the serving store publisher re-reads only these.
+  array(select distinct event_date from ${touched} where event_date is not null order by event_date);
 update ${lease} set expires_at = current_timestamp() where lease = 'transform' and holder = this_run;
 commit transaction`;
   });

@@ -1,14 +1,16 @@
 // The merchant metrics API as a pure request → response function: route, authenticate (401),
 // enforce tenancy (403), check parameters (400), then answer from the cache or the metric marts.
-// Ranges are answered from cached blocks (calendar months, or the data's extent) sliced to the
-// range (`blocks.ts`), so overlapping ranges share warehouse queries.
+// With a serving store, settled metrics are read from it (`serving/`) and no warehouse query is
+// made; without one, ranges are answered from cached blocks (calendar months, or the data's extent)
+// sliced to the range (`blocks.ts`), so overlapping ranges share warehouse queries.
 import type { Logger } from '../../runtime/logger';
-import { API_KEY_HEADER, type KeyRing } from '../../runtime/api-keys';
+import { API_KEY_HEADER, type KeyLookup } from '../../runtime/api-keys';
+import type { SettledReader } from '../serving/reader';
 import { blocksFor, queryRuns, sliceRows, splitIntoBlocks, type Block } from './blocks';
 import { ResultCache, type VersionTracker } from './cache';
 import { METRICS, type Granularity, type MetricDefinition } from './catalog';
 import { parseMetricParams } from './params';
-import { ConcurrencyLimiter, DEFAULT_MAX_CONCURRENT_QUERIES, DEFAULT_MAX_CONCURRENT_QUERIES_PER_KEY, DEFAULT_RATE_LIMIT, type RateLimit, TokenBuckets } from './limits';
+import { ConcurrencyLimiter, DEFAULT_MAX_CONCURRENT_QUERIES, DEFAULT_MAX_CONCURRENT_QUERIES_PER_KEY, DEFAULT_MAX_CONCURRENT_STORE_READS, DEFAULT_RATE_LIMIT, type RateLimit, TokenBuckets } from './limits';
 import type { DataVersion, MetricRow, MetricsSource } from './source';
 import { hourStart, type LiveStoreCounters } from '../../runtime/live-counters';
 
@@ -49,7 +51,10 @@ export interface MetricsAnswer {
 
 export interface MetricsHandlerOptions {
   source: MetricsSource;
-  keys: KeyRing;
+  /** The merchants' keys: in memory (env), or in the serving store (digests). */
+  keys: KeyLookup;
+  /** The serving store's settled metrics: when set, metrics are read from it and `source` is never queried. */
+  settled?: SettledReader;
   versions: VersionTracker;
   project: string;
   log: Logger;
@@ -65,6 +70,8 @@ export interface MetricsHandlerOptions {
   maxConcurrentQueries?: number;
   /** Warehouse queries in flight per API key (429 past it). Default 8. */
   maxConcurrentQueriesPerKey?: number;
+  /** Serving-store reads in flight in this process (503 past it; the per-key cap above applies too). Default 256. */
+  maxConcurrentStoreReads?: number;
   /** The rate limiter's clock in ms (default Date.now; `now` above is the metrics' calendar). */
   clockMs?: () => number;
   /** The live counters (`/metrics/live`); without them that metric answers 503. */
@@ -115,12 +122,13 @@ export function createMetricsHandler(options: MetricsHandlerOptions): MetricsHan
   const log = options.log;
   const buckets = new TokenBuckets(options.rateLimit ?? DEFAULT_RATE_LIMIT, options.clockMs ?? Date.now);
   const inFlight = new ConcurrencyLimiter(options.maxConcurrentQueries ?? DEFAULT_MAX_CONCURRENT_QUERIES, options.maxConcurrentQueriesPerKey ?? DEFAULT_MAX_CONCURRENT_QUERIES_PER_KEY);
+  const storeReads = new ConcurrencyLimiter(options.maxConcurrentStoreReads ?? DEFAULT_MAX_CONCURRENT_STORE_READS, options.maxConcurrentQueriesPerKey ?? DEFAULT_MAX_CONCURRENT_QUERIES_PER_KEY);
 
   type Fetched = { rows: MetricRow[]; hit: boolean } | { refused: 'key' | 'total' };
 
   /** One query under one concurrency slot of the caller, or the slot's refusal. */
-  async function withSlot<T>(caller: string, work: () => Promise<T>): Promise<{ value: T } | { refused: 'key' | 'total' }> {
-    const slot = inFlight.acquire(caller);
+  async function withSlot<T>(caller: string, work: () => Promise<T>, limiter: ConcurrencyLimiter = inFlight): Promise<{ value: T } | { refused: 'key' | 'total' }> {
+    const slot = limiter.acquire(caller);
     if ('refused' in slot) return slot;
     try {
       return { value: await work() };
@@ -208,13 +216,49 @@ export function createMetricsHandler(options: MetricsHandlerOptions): MetricsHan
     }
   }
 
+  /**
+   * The answer out of the serving store (under the caller's concurrency slot, like a warehouse
+   * query), or undefined while the store has never been published to.
+   */
+  async function settledAnswer(caller: string, settled: SettledReader, metric: MetricDefinition, from: string, to: string, granularity: Granularity): Promise<MetricsResponse | undefined> {
+    try {
+      const done = await withSlot(caller, () => settled.read({ merchantId: caller, metric, granularity, from, to, now: now() }), storeReads);
+      if ('refused' in done) {
+        return done.refused === 'key'
+          ? json(429, { error: 'rate_limited', reason: 'too many concurrent queries for this API key' }, { 'retry-after': '1' })
+          : json(503, { error: 'unavailable', reason: 'the metrics store is busy; retry later' }, { 'retry-after': '1' });
+      }
+      if (!done.value) return undefined;
+      const answer: MetricsAnswer = {
+        merchant_id: caller,
+        metric: metric.name,
+        granularity: metric.granularities.length > 0 ? granularity : null,
+        from,
+        to,
+        source: metric.source,
+        data_version: { run_id: done.value.version.runId, run_at: done.value.version.runAt },
+        rows: done.value.rows,
+      };
+      return json(200, answer, { 'x-cache': 'store' });
+    } catch (err) {
+      log.error({ merchantId: caller, metric: metric.name, err: (err as Error).message }, 'serving store read failed');
+      return problem(503, 'unavailable', 'the metrics store did not answer; retry later');
+    }
+  }
+
   return async (request) => {
     if (request.method !== 'GET' && request.method !== 'HEAD') return problem(405, 'method_not_allowed', 'only GET is supported');
     if (request.path === '/v1/metrics') return listMetrics();
     const route = ROUTE.exec(request.path);
     if (!route) return problem(404, 'not_found', 'expected /v1/merchants/{merchant_id}/metrics/{metric}');
 
-    const caller = options.keys.ownerOf(header(request.headers, API_KEY_HEADER));
+    let caller: string | undefined;
+    try {
+      caller = await options.keys.ownerOf(header(request.headers, API_KEY_HEADER));
+    } catch (err) {
+      log.error({ err: (err as Error).message }, 'key lookup failed');
+      return problem(503, 'unavailable', 'keys could not be checked; retry later');
+    }
     if (caller === undefined) return json(401, { error: 'unauthenticated', reason: `a valid ${API_KEY_HEADER} header is required` }, { 'www-authenticate': 'ApiKey' });
     const admitted = buckets.take(caller);
     if (!admitted.ok) {
@@ -230,6 +274,11 @@ export function createMetricsHandler(options: MetricsHandlerOptions): MetricsHan
     const parsed = parseMetricParams(metric, request.query, now());
     if (!parsed.ok) return problem(400, 'bad_request', parsed.reason);
     const { from, to, granularity } = parsed.params;
+
+    if (options.settled) {
+      const settled = await settledAnswer(caller, options.settled, metric, from, to, granularity);
+      if (settled) return settled;
+    }
 
     const slicing = metric.slicing(granularity);
     // Without a cache (cacheEntries 0) wider blocks would only cost more: the range is queried as it is.

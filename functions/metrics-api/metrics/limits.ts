@@ -11,6 +11,12 @@ export interface RateLimit {
 
 export const DEFAULT_RATE_LIMIT: RateLimit = { burst: 20, perSecond: 5 };
 export const DEFAULT_MAX_CONCURRENT_QUERIES = 32;
+/**
+ * Serving-store reads in flight in one process (503 past it): a read is a millisecond of redis,
+ * so the cap is there against a pile-up when the store stalls, not to ration a warehouse; it is
+ * above Cloud Run's default of 80 concurrent requests per instance.
+ */
+export const DEFAULT_MAX_CONCURRENT_STORE_READS = 256;
 /** The dashboard asks for 7 metrics at once on load: they must all get through. */
 export const DEFAULT_MAX_CONCURRENT_QUERIES_PER_KEY = 8;
 
