@@ -1,20 +1,18 @@
 // bench/hostile-collector: what a hostile request costs the collector, against a normal one in the
-// same run. The collector runs as deployed: the functions framework's CLI serving the built entry
-// point (dist/functions/collector/index.js) in a child process, FUNCTION_TARGET=collector, a Pub/Sub
-// emulator behind it. Each scenario gets a fresh process, warmed up with normal requests; then
+// same run. The collector runs as deployed: the functions framework's CLI serving its deploy bundle
+// (tools/package, via tools/testing/collector-process) in a child process, FUNCTION_TARGET=collector,
+// a Pub/Sub emulator behind it. Each scenario gets a fresh process, warmed up with normal requests; then
 // `--rounds` requests of the scenario, one at a time. Per scenario: status, median and max time per
 // request, and the process's RSS growth (VmRSS after minus before) and peak growth (VmHWM), each
 // also as the excess over the baseline scenario (one valid 1-event request).
-import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as http from 'node:http';
-import * as net from 'node:net';
-import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { createGzip } from 'node:zlib';
 import { PubSub } from '@google-cloud/pubsub';
 import { startPubsub } from '@pizzaflow/emulators';
 import { orderPlaced } from '../contracts/examples';
+import { bundleCollector, startCollectorProcess, type CollectorProcess } from '../tools/testing/collector-process';
 import { writeReport } from './report';
 
 const { values: flags } = parseArgs({ options: { rounds: { type: 'string', default: '5' } } });
@@ -23,9 +21,6 @@ if (!Number.isInteger(ROUNDS) || ROUNDS < 1) throw new Error(`--rounds must be a
 
 const PROJECT = 'pizzaflow-bench';
 const KEY = 'bench-portal-key-0001';
-const ENTRY = path.resolve(__dirname, '../functions/collector/index.js');
-// The package's exports hide build/src/main.js (its `functions-framework` bin): find it beside index.js.
-const CLI = path.join(path.dirname(require.resolve('@google-cloud/functions-framework')), 'main.js');
 const MiB = 1024 * 1024;
 
 interface Scenario {
@@ -53,17 +48,6 @@ function memory(pid: number): { rss: number; hwm: number } {
   return { rss: kb('VmRSS'), hwm: kb('VmHWM') };
 }
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as net.AddressInfo).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
-
 function send(port: number, headers: Record<string, string>, body: Buffer): Promise<{ status: number; ms: number; text: string }> {
   const started = process.hrtime.bigint();
   return new Promise((resolve, reject) => {
@@ -82,39 +66,15 @@ function send(port: number, headers: Record<string, string>, body: Buffer): Prom
   });
 }
 
-async function startCollector(pubsubHost: string): Promise<{ port: number; pid: number; close(): Promise<void> }> {
-  const port = await freePort();
-  const child = spawn(process.execPath, [CLI, `--source=${ENTRY}`, `--port=${port}`, '--signature-type=http'], {
-    env: { PATH: process.env.PATH ?? '', FUNCTION_TARGET: 'collector', GOOGLE_CLOUD_PROJECT: PROJECT, PUBSUB_EMULATOR_HOST: pubsubHost, PIZZAFLOW_API_KEYS: `portal[*]=${KEY}`, PIZZAFLOW_PII_KEY: 'bench-hostile-pii-key-0123', LOG_LEVEL: 'error', METADATA_SERVER_DETECTION: 'none' },
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
-  let stderr = '';
-  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  for (const deadline = Date.now() + 20_000; ; ) {
-    if (child.exitCode !== null) throw new Error(`collector exited: ${stderr}`);
-    const up = await new Promise<boolean>((resolve) => {
-      const s = net.connect(port, '127.0.0.1', () => (s.destroy(), resolve(true)));
-      s.once('error', () => resolve(false));
-    });
-    if (up) break;
-    if (Date.now() > deadline) throw new Error(`collector did not listen: ${stderr}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  return {
-    port,
-    pid: child.pid!,
-    close: async () => {
-      child.kill('SIGTERM');
-      await exited;
-    },
-  };
+/** A fresh collector process (the deploy bundle under the functions framework's CLI). */
+function startCollector(bundlePath: string, pubsubHost: string): Promise<CollectorProcess> {
+  return startCollectorProcess(bundlePath, { GOOGLE_CLOUD_PROJECT: PROJECT, PUBSUB_EMULATOR_HOST: pubsubHost, PIZZAFLOW_API_KEYS: `portal[*]=${KEY}`, PIZZAFLOW_PII_KEY: 'bench-hostile-pii-key-0123', LOG_LEVEL: 'error' });
 }
 
 const signed = (n: unknown): string => `${(n as number) >= 0 ? '+' : ''}${String(n)}`;
 
 async function main(): Promise<void> {
-  if (!fs.existsSync(ENTRY)) throw new Error(`${ENTRY} not found: run npm run build first`);
+  const bundlePath = await bundleCollector();
   const pubsubEmu = await startPubsub({ port: 0, project: PROJECT, logLevel: 'silent' });
   const pubsub = new PubSub({ projectId: PROJECT, apiEndpoint: pubsubEmu.url });
   await pubsub.createTopic('online-orders');
@@ -133,7 +93,7 @@ async function main(): Promise<void> {
   const results: Record<string, Record<string, unknown>> = {};
   try {
     for (const s of scenarios) {
-      const collector = await startCollector(pubsubEmu.url.replace(/^https?:\/\//, ''));
+      const collector = await startCollector(bundlePath, pubsubEmu.url.replace(/^https?:\/\//, ''));
       try {
         for (let i = 0; i < 3; i++) await send(collector.port, scenarios[0]!.headers, scenarios[0]!.body);
         const before = memory(collector.pid);

@@ -6,7 +6,7 @@ import { createGzip } from 'node:zlib';
 import { startPubsub, type PubsubEmulator } from '@pizzaflow/emulators';
 import { deliveryEvent, orderPlaced } from '../../../contracts/examples';
 import { signWebhook } from '../../../functions/collector/signature';
-import { bundleCollector, rssOf, send, startCollectorProcess, type CollectorProcess } from './collector-process';
+import { bundleCollector, rssOf, send, startCollectorProcess, type CollectorProcess } from '../../../tools/testing/collector-process';
 
 jest.setTimeout(120_000);
 

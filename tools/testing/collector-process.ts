@@ -1,16 +1,18 @@
-// Runs the collector exactly as deployed: its entry point bundled (esbuild, npm packages left as
-// requires, like tools/package) and started by the functions framework's own CLI in a child process,
-// with FUNCTION_TARGET set as Cloud Run functions set it. Tests talk to it over raw HTTP and read
-// everything it logged.
+// Runs the collector exactly as deployed: its entry point bundled by tools/package (the deploy
+// artifact's index.js: our code and its npm packages inlined, only the functions framework left
+// installed) and started by the functions framework's own CLI in a child process, with
+// FUNCTION_TARGET set as Cloud Run functions set it. The hostile tests and bench/hostile-collector
+// talk to it over raw HTTP and read everything it logged.
 import { spawn, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as http from 'node:http';
 import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import * as esbuild from 'esbuild';
+import { FUNCTIONS } from '../../contracts/catalog';
+import { bundle, deployedServices } from '../package/build-artifacts';
 
-const ROOT = path.resolve(__dirname, '../../..');
+const ROOT = path.resolve(__dirname, '../..');
 
 export interface CollectorProcess {
   url: string;
@@ -21,25 +23,16 @@ export interface CollectorProcess {
   close(): Promise<void>;
 }
 
+/** The collector's deploy bundle (tools/package), written to a temporary folder; its path. */
 export async function bundleCollector(): Promise<string> {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pizzaflow-collector-'));
-  const outfile = path.join(dir, 'index.js');
-  await esbuild.build({
-    absWorkingDir: ROOT,
-    entryPoints: [path.join(ROOT, 'functions/collector/index.ts')],
-    outfile,
-    bundle: true,
-    platform: 'node',
-    target: 'node20',
-    format: 'cjs',
-    packages: 'external',
-    tsconfig: path.join(ROOT, 'tsconfig.json'),
-    logLevel: 'silent',
-  });
+  const service = deployedServices().find((s) => s.name === FUNCTIONS.collector);
+  if (!service) throw new Error('the catalog declares no collector function');
+  const outfile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'pizzaflow-collector-')), 'index.js');
+  await bundle(ROOT, service, outfile);
   return outfile;
 }
 
-async function freePort(): Promise<number> {
+export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const s = net.createServer();
     s.once('error', reject);
