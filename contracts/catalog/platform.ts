@@ -15,7 +15,7 @@ const WEEK_SECONDS = 7 * 24 * 3600;
 export const TOPICS = { onlineOrders: 'online-orders', deliveryEvents: 'delivery-events', deadLetter: 'dead-letter' } as const;
 export const BUCKETS = { landing: 'pos-landing', archive: 'pos-archive', quarantine: 'pos-quarantine' } as const;
 export const DATASETS = { raw: 'raw', staging: 'staging', marts: 'marts', ops: 'ops', assertions: 'dataform_assertions' } as const;
-export const FUNCTIONS = { collector: 'collector', ingest: 'ingest', posLoader: 'pos-loader', metricsApi: 'metrics-api' } as const;
+export const FUNCTIONS = { collector: 'collector', ingest: 'ingest', posLoader: 'pos-loader', metricsApi: 'metrics-api', servingPublisher: 'serving-publisher' } as const;
 export const SECRETS = { piiKey: 'pii-key', collectorApiKeys: 'collector-api-keys', webhookSecrets: 'webhook-secrets', merchantApiKeys: 'merchant-api-keys' } as const;
 
 const RAW_PARTITION_RATIONALE =
@@ -221,6 +221,17 @@ export function platformCatalog(overrides: Partial<CatalogSettings> = {}): Platf
         target: { dataform: 'incremental' },
         after: 'pos-loader',
       },
+      {
+        name: FUNCTIONS.servingPublisher,
+        description: 'Publishes the transform runs not yet in the serving store, five minutes after each incremental Dataform run',
+        cron: '10-59/15 * * * *',
+        timeZone: 'Etc/UTC',
+        target: { function: FUNCTIONS.servingPublisher, path: '/run' },
+        after: 'dataform-incremental',
+        // A publish is idempotent (the store's marker moves last), so a failed one (503: the store or
+        // BigQuery) is retried; the retries end well before the next firing, 15 minutes on.
+        retry: { count: 3, minBackoffSeconds: 30, maxBackoffSeconds: 120, maxRetrySeconds: 600 },
+      },
     ],
     functions: [
       {
@@ -305,6 +316,32 @@ export function platformCatalog(overrides: Partial<CatalogSettings> = {}): Platf
         timeoutSeconds: 30,
         access: { publishes: [], writesTables: [], readsTables: [tableRef('ops', 'transform_runs')], readsDatasets: [DATASETS.marts, DATASETS.staging], readsBuckets: [], writesBuckets: [] },
         secrets: [SECRETS.merchantApiKeys],
+      },
+      {
+        name: FUNCTIONS.servingPublisher,
+        description: 'Scheduled publisher: copies what each transform run changed in the metric marts into the serving store (Memorystore)',
+        source: 'functions/serving-publisher',
+        entryPoint: FUNCTIONS.servingPublisher,
+        signature: 'http',
+        ingress: 'private',
+        // One publish at a time: two at once would both read past the same marker.
+        concurrency: 1,
+        minInstances: 0,
+        maxInstances: 1,
+        memoryMb: 1024,
+        timeoutSeconds: 300,
+        access: {
+          publishes: [],
+          writesTables: [],
+          // The run records (what to publish) and the lease (not while a run rebuilds the marts).
+          readsTables: [tableRef('ops', 'transform_runs'), tableRef('ops', 'transform_lease')],
+          // The metric marts, and staging for the promotions' store scope (stg_promotion_stores).
+          readsDatasets: [DATASETS.marts, DATASETS.staging],
+          readsBuckets: [],
+          writesBuckets: [],
+        },
+        // The serving store's AUTH string comes from the Serving component, not the catalog's secrets.
+        secrets: [],
       },
     ],
     secrets: [

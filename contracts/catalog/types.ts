@@ -92,6 +92,22 @@ export interface ScheduleDecl {
   target: ScheduleTarget;
   /** A schedule that must run right after another one (documented order; cron offsets enforce it). */
   after?: string;
+  /**
+   * Retries of a failed call (a function target answering 5xx), for an idempotent target only.
+   * Absent: none, the next firing picks up what a failed one left. Retries end within
+   * `maxRetrySeconds` of the first attempt, before the next firing.
+   */
+  retry?: ScheduleRetry;
+}
+
+/** Cloud Scheduler's retry of a failed attempt: backoff doubling from the minimum up to the maximum. */
+export interface ScheduleRetry {
+  /** Attempts after the first (Cloud Scheduler allows 0-5). */
+  count: number;
+  minBackoffSeconds: number;
+  maxBackoffSeconds: number;
+  /** No retry starts later than this after the first attempt. */
+  maxRetrySeconds: number;
 }
 
 export interface FunctionAccess {

@@ -160,6 +160,7 @@ function checkSchedule(s: ScheduleDecl, all: ScheduleDecl[], functions: Set<stri
   const problem = cronProblem(s.cron);
   if (problem) report(where, `cron "${s.cron}": ${problem}`);
   if ('function' in s.target && !functions.has(s.target.function)) report(where, `target function "${s.target.function}" is not declared`);
+  if (s.retry) checkRetry(where, s, problem === undefined, report);
   if (!s.after) return;
   const before = all.find((o) => o.name === s.after);
   if (!schedules.has(s.after) || !before) return report(where, `runs after undeclared schedule "${s.after}"`);
@@ -172,3 +173,16 @@ function checkSchedule(s: ScheduleDecl, all: ScheduleDecl[], functions: Set<stri
   }
 }
 
+
+/** Cloud Scheduler's retry limits; retries must be over before the job fires again. */
+function checkRetry(where: string, s: ScheduleDecl, cronOk: boolean, report: Report): void {
+  const r = s.retry!;
+  if (!('function' in s.target)) report(where, 'only a function target can be retried (Dataform schedules are workflow configurations)');
+  if (!Number.isInteger(r.count) || r.count < 0 || r.count > 5) report(where, `retry count ${r.count} must be an integer 0-5`);
+  if (r.minBackoffSeconds < 0 || r.minBackoffSeconds > r.maxBackoffSeconds || r.maxBackoffSeconds > 3600) report(where, `retry backoff ${r.minBackoffSeconds}s-${r.maxBackoffSeconds}s must satisfy 0 <= minimum <= maximum <= 3600`);
+  if (!cronOk) return;
+  const minutes = minutesOf(s.cron.split(/\s+/)[0]!);
+  // The shortest gap between two firings, the hour's wrap included.
+  const gapSeconds = 60 * Math.min(...minutes.map((m, i) => (minutes[i + 1] ?? minutes[0]! + 60) - m));
+  if (!(r.maxRetrySeconds >= 0) || r.maxRetrySeconds >= gapSeconds) report(where, `retries may run ${r.maxRetrySeconds}s, into the next firing ${gapSeconds}s later`);
+}

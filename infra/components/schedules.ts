@@ -2,7 +2,7 @@
 // the scheduler's service account. Dataform schedules are the Transform's workflow configurations.
 import * as gcp from '@pulumi/gcp';
 import * as pulumi from '@pulumi/pulumi';
-import type { PlatformCatalog } from '../../contracts/catalog';
+import type { PlatformCatalog, ScheduleDecl } from '../../contracts/catalog';
 import { PLATFORM_PRINCIPALS } from '../builders/names';
 import { emailOf, type ServiceAccountEmails, type StackContext } from './context';
 import type { DeployedService } from './services';
@@ -17,6 +17,17 @@ export interface SchedulesArgs {
 
 /** Cloud Scheduler's longest attempt deadline for HTTP targets. */
 const MAX_ATTEMPT_DEADLINE_SECONDS = 1800;
+
+/**
+ * Without the catalog's `retry`, none: the next window's run picks up what a failed run left, and no
+ * retry can overlap it. With it (an idempotent target), the catalog's backoff; the catalog checks
+ * that retries end before the next firing.
+ */
+export function retryConfigOf(s: ScheduleDecl): gcp.types.input.cloudscheduler.JobRetryConfig {
+  if (!s.retry) return { retryCount: 0 };
+  const r = s.retry;
+  return { retryCount: r.count, minBackoffDuration: `${r.minBackoffSeconds}s`, maxBackoffDuration: `${r.maxBackoffSeconds}s`, maxRetryDuration: `${r.maxRetrySeconds}s` };
+}
 
 export class Schedules extends pulumi.ComponentResource {
   readonly jobs: Readonly<Record<string, gcp.cloudscheduler.Job>>;
@@ -41,8 +52,7 @@ export class Schedules extends pulumi.ComponentResource {
           schedule: s.cron,
           timeZone: s.timeZone,
           attemptDeadline: `${Math.min(fn.timeoutSeconds, MAX_ATTEMPT_DEADLINE_SECONDS)}s`,
-          // The next window's run picks up what a failed run left: no retries that could overlap it.
-          retryConfig: { retryCount: 0 },
+          retryConfig: retryConfigOf(s),
           httpTarget: {
             uri: pulumi.interpolate`${service.uri}${target.path}`,
             httpMethod: 'POST',

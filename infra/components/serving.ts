@@ -1,4 +1,4 @@
-// Serving: the serving store the live counters (and later the settled series) are read from, a
+// Serving: the serving store the live counters and the settled series are read from, a
 // Memorystore for Redis instance with AUTH and in-transit encryption (TLS, server authentication),
 // reachable only inside the project's VPC network: the instance is on the network through private
 // service access (a reserved range peered with Google's service producer network), and the functions
@@ -11,8 +11,11 @@ import { FUNCTIONS } from '../../contracts/catalog';
 import { secretId, serviceAccountMember } from '../builders/names';
 import { emailOf, type ServiceAccountEmails, type StackContext } from './context';
 
-/** The functions that use the serving store: ingest writes the live counters, the metrics API reads them. */
-export const SERVING_STORE_CLIENTS: readonly string[] = [FUNCTIONS.ingest, FUNCTIONS.metricsApi];
+/**
+ * The functions that use the serving store: ingest writes the live counters, the publisher writes
+ * the settled series, the metrics API reads both and the merchants' key digests.
+ */
+export const SERVING_STORE_CLIENTS: readonly string[] = [FUNCTIONS.ingest, FUNCTIONS.metricsApi, FUNCTIONS.servingPublisher];
 
 export const SERVING_NAMES = {
   network: 'pizzaflow-vpc',

@@ -9,6 +9,7 @@ import { registerDataformCommand } from './dataform-command';
 import { registerDemoCommand } from './demo-command';
 import { registerFunctionsCommand } from './functions-command';
 import { registerGenerateCommand } from './generate-command';
+import { registerKeysCommand } from './keys-command';
 import { registerLoadPosCommand } from './load-pos-command';
 import { registerLocalCommand } from './local-command';
 import { registerReconcileCommand } from './reconcile-command';
@@ -36,6 +37,7 @@ export function buildProgram(): Command {
   registerReprocessCommand(program);
   registerReplayCommand(program);
   registerServeCommand(program);
+  registerKeysCommand(program);
   registerLocalCommand(program);
   registerDemoCommand(program);
   return program;

@@ -1,5 +1,5 @@
-// Serves the three ingestion functions from one local HTTP server (the metrics API runs as its own
-// server in the local platform), each under `/<function name>`, the layout
+// Serves the ingestion functions and the serving store publisher from one local HTTP server (the
+// metrics API runs as its own server in the local platform), each under `/<function name>`, the layout
 // `pizzaflow bootstrap --functions-url` renders push endpoints for. Each function runs in the
 // functions framework exactly as on Cloud Run (getTestServer), with the prefix stripped.
 import { createServer, type IncomingMessage, type RequestListener, type Server, type ServerResponse } from 'node:http';
@@ -20,15 +20,18 @@ export interface FunctionsHost {
   close(): Promise<void>;
 }
 
+/** The catalog functions this host serves (the metrics API is the platform's own server). */
+export const HOSTED_FUNCTIONS: readonly string[] = [FUNCTIONS.collector, FUNCTIONS.ingest, FUNCTIONS.posLoader, FUNCTIONS.servingPublisher];
+
 type EntryPoint = { shutdown?: () => Promise<void> };
 
 /** Registers the functions (importing their entry points) and returns each one's request listener and shutdown. */
 export function functionListeners(): { listeners: Record<string, RequestListener>; shutdown(): Promise<void> } {
   // Required here, not imported at the top: registering reads no configuration, but keeps the host cheap to load.
   // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const entries = [require('../../functions/collector'), require('../../functions/ingest'), require('../../functions/pos-loader')] as EntryPoint[];
+  const entries = [require('../../functions/collector'), require('../../functions/ingest'), require('../../functions/pos-loader'), require('../../functions/serving-publisher')] as EntryPoint[];
   const listeners: Record<string, RequestListener> = {};
-  for (const name of [FUNCTIONS.collector, FUNCTIONS.ingest, FUNCTIONS.posLoader]) listeners[name] = getTestServer(name).listeners('request')[0] as RequestListener;
+  for (const name of HOSTED_FUNCTIONS) listeners[name] = getTestServer(name).listeners('request')[0] as RequestListener;
   return {
     listeners,
     shutdown: async () => {

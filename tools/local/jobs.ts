@@ -3,6 +3,8 @@
 // scheduled Dataform workflow configuration runs the compiled graph on BigQuery with the local
 // executor (as a workflow invocation of the release would), full refresh when the config says so.
 import type { BigQuery } from '@google-cloud/bigquery';
+import { FUNCTIONS } from '../../contracts/catalog';
+import type { PublishResult } from '../../functions/metrics-api/serving/publisher';
 import type { PosLoaderSummary } from '../../functions/pos-loader/run';
 import type { Config } from '../../functions/runtime/config';
 import { formatBytes } from '../cli/format';
@@ -46,7 +48,8 @@ async function callTarget(job: string, target: HttpTarget, o: ProgramJobsOptions
   const res = await fetch(target.uri, { method: target.httpMethod ?? 'POST', headers: authorization ? { authorization } : {} });
   const body = (await res.json().catch(() => ({}))) as unknown;
   if (!res.ok) return { ok: false, summary: `POST ${target.uri} answered ${res.status}`, detail: body };
-  return { ok: true, summary: target.uri.includes('/pos-loader') ? posSummary(body as PosLoaderSummary) : `POST ${target.uri} answered ${res.status}`, detail: body };
+  const summary = target.uri.includes(`/${FUNCTIONS.posLoader}/`) ? posSummary(body as PosLoaderSummary) : target.uri.includes(`/${FUNCTIONS.servingPublisher}/`) ? publishSummary(body as PublishResult) : `POST ${target.uri} answered ${res.status}`;
+  return { ok: true, summary, detail: body };
 }
 
 async function runDataform(job: string, fullRefresh: boolean, o: ProgramJobsOptions): Promise<JobOutcome> {
@@ -64,4 +67,10 @@ async function runDataform(job: string, fullRefresh: boolean, o: ProgramJobsOpti
 export function posSummary(s: PosLoaderSummary): string {
   if (s.files === 0 && s.recovered === 0) return 'no new files';
   return `${s.files} files: ${s.loaded} loaded, ${s.archived} archived, ${s.quarantined} quarantined; ${s.rows.pos_transactions} transactions, ${s.rows.inventory_movements} inventory movements`;
+}
+
+export function publishSummary(r: PublishResult): string {
+  if (r.status === 'up_to_date') return 'serving store up to date';
+  if (r.status === 'transform_running') return 'serving store: a transform run holds the lease, next time';
+  return `serving store: ${r.runs.length} run${r.runs.length === 1 ? '' : 's'} published (${r.mode ?? 'incremental'}), ${r.merchants} merchants, ${r.fieldsSet} fields set, ${r.fieldsDeleted} deleted`;
 }

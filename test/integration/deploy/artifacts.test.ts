@@ -22,6 +22,8 @@ import { packageInfo } from '../../../functions/runtime/package-info';
 import { startBigquery, startPubsub, startStorage, type BigqueryEmulator, type PubsubEmulator, type StorageEmulator } from '@pizzaflow/emulators';
 import { generate } from '../../../tools/generator';
 import { deployLocalStack } from '../../../tools/local/local-stack';
+import { createServingStore } from '../../../functions/metrics-api';
+import { createLogger } from '../../../functions/runtime/logger';
 import { startLocalRedis, type LocalRedis } from '../../../tools/local/redis';
 import { ARTIFACT_BUDGET_BYTES, buildArtifacts, FORBIDDEN_PACKAGES, INSTALLED_PACKAGES, listFiles, type Artifact } from '../../../tools/package/build-artifacts';
 import { buildpackLaunch, directoryBytes, forbiddenInstalled, installArtifact, installedPackages, removeTree, startFunction, type RunningFunction } from '../../../tools/package/run-artifact';
@@ -112,7 +114,7 @@ function pushOf(record: Record<string, unknown>, messageId: string): string {
 
 test('one artifact per deployed service: the catalog functions, the metrics API among them', () => {
   expect(artifacts.map((a) => a.name).sort()).toEqual(loadCatalog().functions.map((f) => f.name).sort());
-  expect(artifacts.map((a) => a.name)).toEqual(expect.arrayContaining(['collector', 'ingest', 'pos-loader', FUNCTIONS.metricsApi]));
+  expect(artifacts.map((a) => a.name)).toEqual(expect.arrayContaining(['collector', 'ingest', 'pos-loader', FUNCTIONS.metricsApi, FUNCTIONS.servingPublisher]));
 });
 
 test('each artifact is index.js, a package.json without scripts, its lock, and its runtime files', () => {
@@ -153,7 +155,10 @@ test('each service inlines the client libraries it uses, and only those', () => 
     ingest: ['@google-cloud/bigquery-storage'],
     'pos-loader': ['@google-cloud/bigquery', '@google-cloud/storage'],
     [FUNCTIONS.metricsApi]: ['@google-cloud/bigquery'],
+    [FUNCTIONS.servingPublisher]: ['@google-cloud/bigquery'],
   });
+  // The publisher imports the publish, not the metrics API's entry point (which registers the API).
+  expect(fs.readFileSync(path.join(artifact(FUNCTIONS.servingPublisher).dir, 'index.js'), 'utf8')).not.toContain('dashboard');
 });
 
 test(`each installed artifact fits the image budget (${ARTIFACT_BUDGET_BYTES / 1e6} MB after npm ci --omit=dev)`, () => {
@@ -278,3 +283,47 @@ test('with the serving store: an order ingested by the ingest artifact counts in
     await api.stop();
   }
 });
+
+test('serving publisher: 405 for GET, 200 with its summary, 503 when BigQuery or the store fails (Cloud Scheduler retries), 500 without a store', async () => {
+  const store = { PIZZAFLOW_REDIS_URL: redis!.url };
+  const fn = await start(FUNCTIONS.servingPublisher, (url) => fetch(`${url}/run`), store);
+  const marker = async (): Promise<Record<string, string>> => {
+    const s = createServingStore({ url: redis!.url, log: createLogger('test', { level: 'fatal' }), timeoutMs: 5_000 });
+    try {
+      return (await (await s.client()).hGetAll('serve:published')) as Record<string, string>;
+    } finally {
+      await s.close();
+    }
+  };
+  try {
+    expect(fn.first.status).toBe(405);
+    // No transform run recorded: nothing to publish.
+    const idle = await fetch(`${fn.url}/run`, { method: 'POST' });
+    expect({ status: idle.status, output: idle.status === 200 ? '' : fn.output() }).toEqual({ status: 200, output: '' });
+    expect(await idle.json()).toMatchObject({ status: 'up_to_date', runs: [], merchants: 0, bytesProcessed: 0 });
+    // A run recorded over marts that are not there: BigQuery refuses the publisher's reads, the marker stays.
+    await clients.bigquery.query({
+      query: `insert into \`${PROJECT}.ops.transform_runs\` (run_id, kind, started_at, finished_at, touched_dates) values ('deploy-run-1', 'incremental', current_timestamp(), current_timestamp(), [date '2026-11-23'])`,
+    });
+    const failed = await fetch(`${fn.url}/run`, { method: 'POST' });
+    expect({ status: failed.status, body: await failed.json() }).toEqual({ status: 503, body: { error: 'publish_failed' } });
+    expect(await marker()).toEqual({});
+  } finally {
+    await fn.stop();
+  }
+  // A store that does not answer: 503 too, once the publisher's deadline passes.
+  const down = await start(FUNCTIONS.servingPublisher, (url) => fetch(`${url}/run`), { PIZZAFLOW_REDIS_URL: 'redis://127.0.0.1:9' });
+  try {
+    expect((await fetch(`${down.url}/run`, { method: 'POST' })).status).toBe(503);
+  } finally {
+    await down.stop();
+  }
+  // No store configured: retrying cannot help.
+  const unconfigured = await start(FUNCTIONS.servingPublisher, (url) => fetch(`${url}/run`));
+  try {
+    const res = await fetch(`${unconfigured.url}/run`, { method: 'POST' });
+    expect({ status: res.status, body: await res.json() }).toEqual({ status: 500, body: { error: 'not_configured' } });
+  } finally {
+    await unconfigured.stop();
+  }
+}, 60_000);

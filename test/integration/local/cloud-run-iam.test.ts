@@ -42,6 +42,14 @@ describe('with the program as declared', () => {
     expect((await fetch(`${p.host.url}/collector/v1/orders/events`, { method: 'POST', body: '{"events":[]}', headers: { 'content-type': 'application/json' } })).status).toBe(401);
   });
 
+  it('the scheduler identity may call the serving store publisher, which answers 200 with its summary; without a token 401', async () => {
+    expect((await fetch(`${p.host.url}/serving-publisher/run`, { method: 'POST' })).status).toBe(401);
+    const res = await p.callAsScheduler('/serving-publisher/run', 'serving-publisher');
+    expect(res.status).toBe(200);
+    // No transform run recorded yet: nothing to publish.
+    expect(await res.json()).toMatchObject({ status: 'up_to_date', runs: [], merchants: 0 });
+  });
+
   it('the scheduler identity may not call ingest: 403 names the account and the role', async () => {
     const token = signPushToken({ audience: `${p.host.url}/ingest`, email: `pf-scheduler@${PROJECT}.iam.gserviceaccount.com` });
     const res = await fetch(`${p.host.url}/ingest`, { method: 'POST', headers: { authorization: `Bearer ${token}` } });

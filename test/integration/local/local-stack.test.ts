@@ -52,6 +52,16 @@ describe('the local stack applied to the emulators', () => {
     expect(Object.keys(functions['pos-loader']!.env)).not.toContain('PIZZAFLOW_PII_KEY');
   });
 
+  it('gives the serving store publisher the local store (address and AUTH string) and no catalog secret', async () => {
+    const { functions } = await redeploy();
+    const env = functions['serving-publisher']!.env;
+    expect(Object.keys(env).sort()).toEqual(['GOOGLE_CLOUD_PROJECT', 'LOG_LEVEL', 'PIZZAFLOW_LOCATION', 'PIZZAFLOW_REDIS_CA', 'PIZZAFLOW_REDIS_PASSWORD', 'PIZZAFLOW_REDIS_URL']);
+    // One store for every client: the one ingest writes the live counters to.
+    expect(env.PIZZAFLOW_REDIS_URL).toBe(functions.ingest!.env.PIZZAFLOW_REDIS_URL);
+    expect(env.PIZZAFLOW_REDIS_PASSWORD).toBe(functions.ingest!.env.PIZZAFLOW_REDIS_PASSWORD);
+    expect(functions['serving-publisher']!.serviceAccount).toBe(`pf-serving-publisher@${PROJECT}.iam.gserviceaccount.com`);
+  });
+
   it('a raw table whose clustering changes in the program changes locally', async () => {
     const real = catalogModule.loadCatalog;
     const spy = jest.spyOn(catalogModule, 'loadCatalog').mockImplementation((settings) => {

@@ -21,7 +21,20 @@ describe('platform catalog', () => {
     expect(c.topics.map((t) => t.name)).toEqual(expect.arrayContaining(['online-orders', 'delivery-events', 'dead-letter']));
     expect(c.buckets.map((b) => b.name)).toEqual(['pos-landing', 'pos-archive', 'pos-quarantine']);
     expect(c.datasets.map((d) => d.id)).toEqual(['raw', 'staging', 'marts', 'ops', 'dataform_assertions']);
-    expect(c.schedules.map((s) => s.cron)).toEqual(['*/15 * * * *', '5-59/15 * * * *']);
+    expect(c.schedules.map((s) => s.cron)).toEqual(['*/15 * * * *', '5-59/15 * * * *', '10-59/15 * * * *']);
+  });
+
+  it('publishes the serving store five minutes after each transform, from a private function that reads the marts and the run records', () => {
+    const c = loadCatalog();
+    const schedule = c.schedules.find((s) => s.name === 'serving-publisher')!;
+    expect(schedule).toMatchObject({ cron: '10-59/15 * * * *', after: 'dataform-incremental', target: { function: 'serving-publisher', path: '/run' } });
+    // Idempotent, so retried; the retries end before the next firing.
+    expect(schedule.retry!.maxRetrySeconds).toBeLessThan(15 * 60);
+    const fn = c.functions.find((f) => f.name === 'serving-publisher')!;
+    expect(fn).toMatchObject({ source: 'functions/serving-publisher', entryPoint: 'serving-publisher', ingress: 'private', concurrency: 1, maxInstances: 1, secrets: [] });
+    expect(fn.access.readsTables.sort()).toEqual(['ops.transform_lease', 'ops.transform_runs']);
+    expect(fn.access.readsDatasets.sort()).toEqual(['marts', 'staging']);
+    expect([...fn.access.writesTables, ...fn.access.publishes, ...fn.access.writesBuckets, ...fn.access.readsBuckets]).toEqual([]);
   });
 
   it('partitions large raw tables on arrival with a required partition filter and retention', () => {
@@ -68,6 +81,11 @@ describe('catalog validation finds', () => {
     ['a bad cron', (c) => (c.schedules[0]!.cron = '*/15 * * *'), /expected 5 fields/],
     ['a schedule target that is missing', (c) => (c.schedules[0]!.target = { function: 'nobody', path: '/' }), /target function "nobody"/],
     ['a transform that no longer follows the loader', (c) => (c.schedules[1]!.cron = '*/15 * * * *'), /do not each follow a run of "pos-loader"/],
+    ['a publisher that no longer follows the transform', (c) => (c.schedules[2]!.cron = '5-59/15 * * * *'), /do not each follow a run of "dataform-incremental"/],
+    ['more retries than Cloud Scheduler allows', (c) => (c.schedules[2]!.retry!.count = 6), /retry count 6 must be an integer 0-5/],
+    ['retry backoff out of order', (c) => (c.schedules[2]!.retry = { count: 1, minBackoffSeconds: 60, maxBackoffSeconds: 10, maxRetrySeconds: 300 }), /retry backoff 60s-10s/],
+    ['retries running into the next firing', (c) => (c.schedules[2]!.retry!.maxRetrySeconds = 900), /retries may run 900s, into the next firing 900s later/],
+    ['a retried Dataform schedule', (c) => (c.schedules[1]!.retry = { count: 1, minBackoffSeconds: 10, maxBackoffSeconds: 10, maxRetrySeconds: 60 }), /only a function target can be retried/],
   ])('%s', (_name, mutate, message) => {
     const problems = problemsOf(mutate);
     expect(problems.map((p) => `${p.where}: ${p.message}`).join('\n')).toMatch(message);

@@ -25,10 +25,12 @@ function platformRoles(catalog: PlatformCatalog): Record<string, string[]> {
       'roles/secretmanager.secretAccessor on secret:pizzaflow-webhook-secrets',
       'roles/secretmanager.secretAccessor on secret:pizzaflow-pii-key',
     ],
-    // ingest and the metrics API also read the serving store's AUTH string (infra/components/serving.ts).
+    // ingest, the metrics API and the publisher also read the serving store's AUTH string (infra/components/serving.ts).
     ingest: ['roles/secretmanager.secretAccessor on secret:pizzaflow-pii-key', 'roles/secretmanager.secretAccessor on secret:pizzaflow-redis-auth'],
     'pos-loader': ['roles/bigquery.jobUser on project'],
     'metrics-api': ['roles/bigquery.jobUser on project', 'roles/secretmanager.secretAccessor on secret:pizzaflow-merchant-api-keys', 'roles/secretmanager.secretAccessor on secret:pizzaflow-redis-auth'],
+    // The publisher: queries (jobUser) and the store's AUTH string; its table and dataset reads come from its access list.
+    'serving-publisher': ['roles/bigquery.jobUser on project', 'roles/secretmanager.secretAccessor on secret:pizzaflow-redis-auth'],
     'pubsub-push': pushTargets.map((f) => `roles/run.invoker on service:${f}`),
     scheduler: scheduled.map((f) => `roles/run.invoker on service:${f}`),
     dataform: [
@@ -36,8 +38,9 @@ function platformRoles(catalog: PlatformCatalog): Record<string, string[]> {
       ...catalog.datasets.map((d) => `${d.ownedBy === 'dataform' ? 'roles/bigquery.dataEditor' : 'roles/bigquery.dataViewer'} on dataset:${d.id}`),
       // The run record and the lease: Dataform's actions write these two ops tables and no other.
       ...catalog.tables.filter((t) => t.writtenBy === 'dataform').map((t) => `roles/bigquery.dataEditor on table:${t.dataset}.${t.name}`),
-      // Developer workspaces write the suffixed twins of the datasets it edits (neither stack sets the suffix).
-      ...catalog.datasets.filter((d) => d.ownedBy === 'dataform').map((d) => `roles/bigquery.dataEditor on dataset:${d.id}_workspace`),
+      // Developer workspaces write the suffixed twins of the datasets it edits, and create their own run
+      // lease and run record in ops_workspace (neither stack sets the suffix).
+      ...[...catalog.datasets.filter((d) => d.ownedBy === 'dataform').map((d) => d.id), 'ops'].map((id) => `roles/bigquery.dataEditor on dataset:${id}_workspace`),
     ],
     builder: ['roles/logging.logWriter on project', 'roles/storage.objectViewer on bucket:functions-source', 'roles/artifactregistry.writer on registry'],
   };

@@ -69,7 +69,7 @@ test('every secret reference of every function resolves to a declared secret wit
   }
 });
 
-test('the collector has its API keys, webhook secrets and the PII key; ingest has the PII key; the metrics API its merchant keys', () => {
+test('the collector has its API keys, webhook secrets and the PII key; ingest has the PII key; the metrics API its merchant keys; the publisher only the store\'s AUTH string', () => {
   const envOf = (name: string) =>
     ((dev.ofType('gcp:cloudfunctionsv2/function:Function').find((r) => r.inputs.name === name)!.inputs.serviceConfig as { secretEnvironmentVariables?: { key: string }[] }).secretEnvironmentVariables ?? [])
       .map((r) => r.key)
@@ -78,6 +78,8 @@ test('the collector has its API keys, webhook secrets and the PII key; ingest ha
   expect(envOf('ingest')).toEqual(['PIZZAFLOW_PII_KEY', 'PIZZAFLOW_REDIS_PASSWORD']);
   expect(envOf('metrics-api')).toEqual(['PIZZAFLOW_MERCHANT_API_KEYS', 'PIZZAFLOW_REDIS_PASSWORD']);
   expect(envOf('pos-loader')).toEqual([]);
+  // The publisher reads no catalog secret, only the serving store's AUTH string.
+  expect(envOf('serving-publisher')).toEqual(['PIZZAFLOW_REDIS_PASSWORD']);
 });
 
 test('a stack without a secret value fails naming the key to set', async () => {

@@ -177,7 +177,21 @@ describe('functions', () => {
       expect(job.schedule).toBe(s.cron);
       expect(job.timeZone).toBe(s.timeZone);
       expect(job.httpTarget).toEqual(expect.objectContaining({ uri: `${url}${s.target.path}`, oidcToken: { serviceAccountEmail: expect.stringMatching(/^pf-scheduler@/), audience: url } }));
+      // Retried only where the catalog says the target is idempotent; otherwise the next firing catches up.
+      expect(job.retryConfig).toEqual(
+        s.retry
+          ? { retryCount: s.retry.count, minBackoffDuration: `${s.retry.minBackoffSeconds}s`, maxBackoffDuration: `${s.retry.maxBackoffSeconds}s`, maxRetryDuration: `${s.retry.maxRetrySeconds}s` }
+          : { retryCount: 0 },
+      );
     }
+  });
+
+  test('the serving store publisher runs five minutes after each incremental Dataform run, retried within its window, with its attempt deadline = its timeout', () => {
+    const job = by(dev.ofType('gcp:cloudscheduler/job:Job'), 'name').get('serving-publisher')!;
+    expect(job).toMatchObject({ schedule: '10-59/15 * * * *', attemptDeadline: '300s', retryConfig: { retryCount: 3, maxRetryDuration: '600s' } });
+    expect((job.httpTarget as { uri: string }).uri).toBe('https://serving-publisher-abcdefghij-uc.a.run.app/run');
+    const fn = by(dev.ofType('gcp:cloudfunctionsv2/function:Function'), 'name').get('serving-publisher')!;
+    expect(fn.serviceConfig).toMatchObject({ ingressSettings: 'ALLOW_INTERNAL_ONLY', maxInstanceCount: 1, maxInstanceRequestConcurrency: 1 });
   });
 });
 
@@ -193,12 +207,12 @@ describe('serving store', () => {
     expect(peering!.inputs).toMatchObject({ network: network!.id, service: 'servicenetworking.googleapis.com', reservedPeeringRanges: [range!.inputs.name] });
   });
 
-  test('ingest and the metrics API reach it by Direct VPC egress, over TLS against its CA, with its AUTH string as a secret; no other function does', () => {
+  test('ingest, the metrics API and the publisher reach it by Direct VPC egress, over TLS against its CA, with its AUTH string as a secret; no other function does', () => {
     const functions = by(dev.ofType('gcp:cloudfunctionsv2/function:Function'), 'name');
     const [subnet] = dev.ofType('gcp:compute/subnetwork:Subnetwork');
     for (const f of devCatalog.functions) {
       const service = functions.get(f.name)!.serviceConfig as { environmentVariables: Record<string, string>; secretEnvironmentVariables: { key: string; secret: string }[]; directVpcNetworkInterfaces?: { subnetwork: string }[]; directVpcEgress?: string };
-      const client = f.name === 'ingest' || f.name === 'metrics-api';
+      const client = ['ingest', 'metrics-api', 'serving-publisher'].includes(f.name);
       expect([f.name, service.directVpcNetworkInterfaces?.map((i) => i.subnetwork)]).toEqual([f.name, client ? [subnet!.id] : undefined]);
       expect(service.directVpcEgress).toBe(client ? 'VPC_EGRESS_PRIVATE_RANGES_ONLY' : undefined);
       expect(service.environmentVariables.PIZZAFLOW_REDIS_URL).toBe(client ? 'rediss://10.20.0.3:6378' : undefined);
