@@ -32,11 +32,15 @@ export interface WorkspaceDataset {
 
 /**
  * The datasets workspace runs write to: the suffixed twin of each dataset Dataform owns (its tables,
- * views and assertions; the catalog gives Dataform's account dataEditor on exactly these). Sources
- * (`declaration`s) keep their dataset: Dataform does not suffix them.
+ * views and assertions; the catalog gives Dataform's account dataEditor on exactly these), and of each
+ * dataset holding a table the catalog says Dataform writes (ops: the run lease and the run record, which
+ * a workspace creates in its own ops_<suffix>; dataform/includes/control.js). Read-only sources
+ * (`declaration`s, raw) keep their dataset: Dataform does not suffix them.
  */
 export function workspaceDatasets(catalog: PlatformCatalog, schemaSuffix: string): WorkspaceDataset[] {
-  return catalog.datasets.filter((d) => d.ownedBy === 'dataform').map((d) => ({ base: d.id, id: `${d.id}_${schemaSuffix}` }));
+  const owned = catalog.datasets.filter((d) => d.ownedBy === 'dataform').map((d) => d.id);
+  const writtenTo = catalog.tables.filter((t) => t.writtenBy === 'dataform').map((t) => t.dataset);
+  return [...new Set([...owned, ...writtenTo])].map((base) => ({ base, id: `${base}_${schemaSuffix}` }));
 }
 
 export class Transform extends pulumi.ComponentResource {
@@ -127,8 +131,9 @@ export class Transform extends pulumi.ComponentResource {
   /**
    * Workspace runs execute as the repository's account, which may not create datasets (it holds no
    * project-level BigQuery role but jobUser), so the program creates them: same location and key as
-   * the release's, dataEditor for that account as on the base dataset, contents dropped on destroy
-   * (nothing in them is released data).
+   * the release's, dataEditor for that account (as on the base dataset; on ops_<suffix> because the
+   * workspace creates its run-control tables there), contents dropped on destroy (nothing in them is
+   * released data).
    */
   private createWorkspaceDatasets(name: string, args: TransformArgs): Record<string, gcp.bigquery.Dataset> {
     const { project, location, kmsKeyName } = args.context;

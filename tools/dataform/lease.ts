@@ -7,10 +7,17 @@ import { type CompiledGraph, type Target } from './types';
 
 export const ACQUIRE_ACTION = 'acquire_run_lease';
 export const RECORD_ACTION = 'record_transform_run';
+export const LEASE_TABLE = 'transform_lease';
 
-/** The lease table as the graph declares it; undefined for a project without one. */
+/**
+ * The lease table of the compiled graph (undefined for a project without one): the release declares
+ * ops.transform_lease; a compilation with a schema suffix creates its own, the output of an operation
+ * in ops_<suffix> (dataform/includes/control.js), so the keeper never touches another graph's lease.
+ */
 export function leaseTarget(graph: CompiledGraph): Target | undefined {
-  return (graph.declarations ?? []).map((d) => d.target).find((t) => t.name === 'transform_lease');
+  const declared = (graph.declarations ?? []).map((d) => d.target);
+  const created = (graph.operations ?? []).filter((o) => o.hasOutput).map((o) => o.target);
+  return [...declared, ...created].find((t) => t.name === LEASE_TABLE);
 }
 
 export class LeaseKeeper {

@@ -1,5 +1,6 @@
 // The last action of a run: once every model is built and every assertion passed, it advances the
-// watermark, writes the run's row to ops.transform_runs and releases the lease, in one transaction.
+// watermark, writes the run's row to ops.transform_runs and releases the lease, in one transaction
+// (a developer workspace's own ops_<suffix> tables: includes/control.js).
 // A failed model or assertion stops it (Dataform skips an action whose dependency failed), so
 // neither the watermark nor the run record moves past data that did not pass its checks.
 
@@ -38,8 +39,8 @@ operate("record_transform_run")
   .dependencies([...MODELS, ...WITH_INLINE_ASSERTIONS, ...ASSERTIONS])
   .queries((ctx) => {
     const touched = ctx.ref("touched_event_dates");
-    const runs = ctx.ref("ops", "transform_runs");
-    const lease = ctx.ref("ops", "transform_lease");
+    const runs = ctx.ref("transform_runs");
+    const lease = ctx.ref("transform_lease");
     const newest = MARTS.map((m) => `select '${m.name}' as mart, ${m.newest} as newest_event_at from ${ctx.ref(m.name)} where ${m.partition} >= date_sub(touched_from, interval 1 day)`).join("\n    union all\n    ");
     return `
 declare this_run string default (select any_value(holder) from ${lease} where lease = 'transform');
