@@ -83,6 +83,17 @@ describe('pizzaflow demo (2 stores × 4 h)', () => {
     expect(report.freshness.orders.p50Minutes).not.toBeNull();
   });
 
+  it('counts every accepted order in the live counters within a minute, and each store-hour live equals the settled marts unless a late event missed its live hour', () => {
+    const live = report.live!;
+    expect(live.lag.events).toBeGreaterThan(0);
+    expect(live.lag.notCounted).toBe(0);
+    expect(live.lag.p99Seconds).toBeLessThanOrEqual(60);
+    expect(live.versus.storeHours).toBeGreaterThan(0);
+    expect(live.versus.differing).toEqual([]);
+    expect(live.versus.matching + live.versus.explainedByLateEvents).toBe(live.versus.storeHours);
+    expect(live.versus.matching).toBeGreaterThan(live.versus.explainedByLateEvents);
+  });
+
   it('serves the merchant its metrics through the API, and nothing of another merchant', () => {
     expect(metricsStatus).toBe(200);
     expect(metricsRows).toBeGreaterThan(0);

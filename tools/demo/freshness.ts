@@ -91,22 +91,64 @@ export interface StoreHour {
 export interface LiveVersusSettled {
   storeHours: number;
   matching: number;
-  /** The first few store-hours that differ, settled against live. */
+  /** Differing store-hours with an order event that reached the collector after its hour stopped being live. */
+  explainedByLateEvents: number;
+  /** The first few store-hours that differ with no late event to explain it, settled against live. */
   differing: { key: string; settled: StoreHour | null; live: StoreHour | null }[];
   differingCount: number;
 }
 
-/** Store-hour by store-hour, the live counters against the settled marts (every store-hour either has). */
-export function liveVersusSettled(settled: readonly StoreHour[], live: readonly StoreHour[], keep = 5): LiveVersusSettled {
-  const key = (h: StoreHour): string => `${h.merchantId}/${h.storeId}/${new Date(h.hourMs).toISOString().slice(0, 13)}`;
+const storeHourKey = (merchantId: string, storeId: string, hourMs: number): string => `${merchantId}/${storeId}/${new Date(hourMs).toISOString().slice(0, 13)}`;
+
+/** What late-event accounting needs of an accepted order event (tools/demo/traffic.ts records it). */
+export interface SentEvent {
+  eventType: string;
+  orderId: string;
+  merchantId: string;
+  storeId: string;
+  eventMs: number;
+  /**
+   * When ingest counted it, on the demo's clock, or the latest it can have been: the simulated time
+   * it was sent plus its real time to raw at the clock's full rate.
+   */
+  arrivedSimMs: number;
+}
+
+/**
+ * The store-hours the live counters cannot match: an order event of theirs (a placement, or a
+ * cancellation or refund of an order placed there) may have reached ingest once the order's hour
+ * was no longer live (`liveHours` after its start: 1 + LIVE_RETENTION_HOURS), so it changed the settled
+ * marts and not the live counters.
+ */
+export function storeHoursWithLateEvents(events: readonly SentEvent[], liveHours: number): Set<string> {
+  const placedAt = new Map<string, { merchantId: string; storeId: string; hourMs: number }>();
+  for (const e of events) {
+    if (e.eventType === 'order.placed' && Number.isFinite(e.eventMs)) placedAt.set(`${e.merchantId}/${e.orderId}`, { merchantId: e.merchantId, storeId: e.storeId, hourMs: Math.floor(e.eventMs / 3_600_000) * 3_600_000 });
+  }
+  const late = new Set<string>();
+  for (const e of events) {
+    const placed = placedAt.get(`${e.merchantId}/${e.orderId}`);
+    if (!placed) continue;
+    if (e.arrivedSimMs >= placed.hourMs + liveHours * 3_600_000) late.add(storeHourKey(placed.merchantId, placed.storeId, placed.hourMs));
+  }
+  return late;
+}
+
+/**
+ * Store-hour by store-hour, the live counters against the settled marts (every store-hour either
+ * has); `late` (storeHoursWithLateEvents) marks the differences late events explain.
+ */
+export function liveVersusSettled(settled: readonly StoreHour[], live: readonly StoreHour[], keep = 5, late: ReadonlySet<string> = new Set()): LiveVersusSettled {
+  const key = (h: StoreHour): string => storeHourKey(h.merchantId, h.storeId, h.hourMs);
   const s = new Map(settled.map((h) => [key(h), h]));
   const l = new Map(live.filter((h) => h.orders !== 0 || h.units !== 0 || h.netSalesCents !== 0).map((h) => [key(h), h]));
   const keys = [...new Set([...s.keys(), ...l.keys()])].sort();
-  const out: LiveVersusSettled = { storeHours: keys.length, matching: 0, differing: [], differingCount: 0 };
+  const out: LiveVersusSettled = { storeHours: keys.length, matching: 0, explainedByLateEvents: 0, differing: [], differingCount: 0 };
   for (const k of keys) {
     const a = s.get(k) ?? null;
     const b = l.get(k) ?? null;
     if (a && b && a.orders === b.orders && a.units === b.units && a.netSalesCents === b.netSalesCents) out.matching++;
+    else if (late.has(k)) out.explainedByLateEvents++;
     else {
       out.differingCount++;
       if (out.differing.length < keep) out.differing.push({ key: k, settled: a, live: b });

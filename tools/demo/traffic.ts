@@ -20,9 +20,23 @@ export interface TrafficTally {
   requests: number;
   /** Order event id → when the request the collector accepted was sent (wall clock, ms): live freshness starts here. */
   ordersAcceptedAtMs: Map<string, number>;
+  /** Every accepted order event with the simulated time it was sent: what the live counters could count. */
+  orderEventsSent: SentOrderEvent[];
 }
 
-export const newTally = (): TrafficTally => ({ accepted: { orders: 0, webhooks: 0 }, refused: {}, retries: 0, posUploaded: 0, requests: 0, ordersAcceptedAtMs: new Map() });
+export interface SentOrderEvent {
+  eventId: string;
+  eventType: string;
+  orderId: string;
+  merchantId: string;
+  storeId: string;
+  eventMs: number;
+  /** The demo's (simulated) clock, and the wall clock, when the request the collector accepted was sent. */
+  sentSimMs: number;
+  sentRealMs: number;
+}
+
+export const newTally = (): TrafficTally => ({ accepted: { orders: 0, webhooks: 0 }, refused: {}, retries: 0, posUploaded: 0, requests: 0, ordersAcceptedAtMs: new Map(), orderEventsSent: [] });
 
 export interface TrafficTargets {
   collectorUrl: string;
@@ -30,6 +44,8 @@ export interface TrafficTargets {
   webhookSecrets: Readonly<Record<string, string>>;
   storage: Storage;
   landingBucket: string;
+  /** The demo's clock (simulated ms), stamped on each accepted order event. */
+  simNow?: () => number;
 }
 
 const refuse = (tally: TrafficTally, flow: string, reason: string, n = 1): void => {
@@ -63,10 +79,14 @@ export async function sendOrderEvents(targets: TrafficTargets, tally: TrafficTal
   const headers = { [API_KEY_HEADER]: targets.apiKey };
   const parsed: string[] = [];
   const ids = new Map<string, string>();
+  const events = new Map<string, Omit<SentOrderEvent, 'sentSimMs' | 'sentRealMs'>>();
   for (const line of lines) {
     try {
-      const id = (JSON.parse(line) as { event_id?: unknown } | null)?.event_id;
-      if (typeof id === 'string') ids.set(line, id);
+      const e = JSON.parse(line) as Record<string, unknown> | null;
+      if (typeof e?.event_id === 'string') ids.set(line, e.event_id);
+      if (e && typeof e.event_id === 'string' && typeof e.order_id === 'string' && typeof e.merchant_id === 'string' && typeof e.event_type === 'string') {
+        events.set(line, { eventId: e.event_id, eventType: e.event_type, orderId: e.order_id, merchantId: e.merchant_id, storeId: String(e.store_id ?? ''), eventMs: Date.parse(String(e.event_time)) });
+      }
       parsed.push(line);
     } catch {
       // What a client with a broken serializer would send: the collector must refuse it, and does.
@@ -82,9 +102,12 @@ export async function sendOrderEvents(targets: TrafficTargets, tally: TrafficTal
       const res = await post(tally, url, `{"events":[${batch.join(',')}]}`, headers);
       if (res.status === 202) {
         tally.accepted.orders += batch.length;
+        const sentSimMs = targets.simNow?.() ?? sentAt;
         for (const line of batch) {
           const id = ids.get(line);
           if (id !== undefined && !tally.ordersAcceptedAtMs.has(id)) tally.ordersAcceptedAtMs.set(id, sentAt);
+          const e = events.get(line);
+          if (e) tally.orderEventsSent.push({ ...e, sentSimMs, sentRealMs: sentAt });
         }
         break;
       }

@@ -1,4 +1,4 @@
-import { freshness, liveLag, liveVersusSettled, percentile, type StoreHour } from '../../../tools/demo/freshness';
+import { freshness, liveLag, liveVersusSettled, percentile, storeHoursWithLateEvents, type StoreHour } from '../../../tools/demo/freshness';
 
 const MIN = 60_000;
 
@@ -52,7 +52,31 @@ describe('liveVersusSettled', () => {
     expect(out.differing[1]).toEqual({ key: 'm1/s2/2026-12-01T15', settled: hour('s2', 15, 4), live: null });
   });
 
+  it('counts a difference that a late event explains apart from the unexplained ones', () => {
+    const out = liveVersusSettled([hour('s1', 15, 3), hour('s1', 16, 2)], [hour('s1', 15, 2), hour('s1', 16, 1)], 5, new Set(['m1/s1/2026-12-01T15']));
+    expect(out).toMatchObject({ storeHours: 2, matching: 0, explainedByLateEvents: 1, differingCount: 1 });
+    expect(out.differing.map((d) => d.key)).toEqual(['m1/s1/2026-12-01T16']);
+  });
+
   it('a units or net sales difference alone makes a store-hour differ', () => {
     expect(liveVersusSettled([hour('s1', 15, 3)], [hour('s1', 15, 3, 6, 2_999)]).matching).toBe(0);
+  });
+});
+
+describe('storeHoursWithLateEvents', () => {
+  const H = (h: number, m = 0): number => Date.UTC(2026, 11, 1, h, m);
+  const e = (eventType: string, orderId: string, eventMs: number, arrivedSimMs: number, storeId = 's1') => ({ eventType, orderId, merchantId: 'm1', storeId, eventMs, arrivedSimMs });
+
+  it("names the placed order's store-hour when its placement or its cancellation reached ingest after the hour stopped being live", () => {
+    const late = storeHoursWithLateEvents(
+      [
+        e('order.placed', 'o1', H(15, 10), H(15, 11)),
+        e('order.cancelled', 'o1', H(18, 30), H(18, 30)), // 3 h 20 min after 15:00: past a 3-hour live window
+        e('order.placed', 'o2', H(16, 5), H(18, 59)), // placed at 16:05, counted 18:59: still live (until 19:00)
+        e('order.placed', 'o3', H(16, 40), H(19, 0), 's2'), // arrived exactly as 16:00's window closed
+      ],
+      3,
+    );
+    expect([...late].sort()).toEqual(['m1/s1/2026-12-01T15', 'm1/s2/2026-12-01T16']);
   });
 });

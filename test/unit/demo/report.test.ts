@@ -95,15 +95,16 @@ describe('the live counters in the report', () => {
   it('prints the accepted → counted lag and the store-hours where live equals the marts', () => {
     const report = buildReport({
       ...input(),
-      live: { lag: { events: 3, notCounted: 0, p50Seconds: 0.4, p99Seconds: 1.2, maxSeconds: 1.3 }, versus: { storeHours: 2, matching: 1, differing: [{ key: 'm1/s1/2026-11-23T19', settled: hour, live: null }], differingCount: 1 } },
+      live: { lag: { events: 3, notCounted: 0, p50Seconds: 0.4, p99Seconds: 1.2, maxSeconds: 1.3 }, versus: { storeHours: 3, matching: 1, explainedByLateEvents: 1, differing: [{ key: 'm1/s1/2026-11-23T19', settled: hour, live: null }], differingCount: 1 } },
     });
     expect(report.lines.join('\n')).toMatch(/live counters +p50 +0\.40 s +p99 +1\.20 s/);
-    expect(report.lines).toContain('  live = settled: 1 of 2 store-hours (orders, units, net sales of the online channels)');
+    expect(report.lines).toContain('  live = settled: 1 of 3 store-hours (orders, units, net sales of the online channels); 1 differ because an order event arrived after its hour stopped being live');
     expect(report.lines).toContain('    m1/s1/2026-11-23T19: marts 3 orders, 7 units, $45.00, live nothing');
+    expect(report.problems).toContain('live counters: 1 store-hours differ from the marts with no late event to explain it');
   });
 
   it('is a problem when an accepted order never reached raw (so was never counted)', () => {
-    const report = buildReport({ ...input(), live: { lag: { events: 3, notCounted: 1, p50Seconds: 0.4, p99Seconds: 1.2, maxSeconds: 1.3 }, versus: { storeHours: 0, matching: 0, differing: [], differingCount: 0 } } });
+    const report = buildReport({ ...input(), live: { lag: { events: 3, notCounted: 1, p50Seconds: 0.4, p99Seconds: 1.2, maxSeconds: 1.3 }, versus: { storeHours: 0, matching: 0, explainedByLateEvents: 0, differing: [], differingCount: 0 } } });
     expect(report.ok).toBe(false);
     expect(report.problems).toContain('live counters: 1 accepted order events never reached raw, so were never counted');
   });
