@@ -6,6 +6,7 @@ import type { Command } from 'commander';
 import { bucketName, BUCKETS } from '../../contracts/catalog';
 import { createLogger } from '../../functions/runtime/logger';
 import { acceleratedClock, realClock, type SchedulerEvent } from '../scheduler';
+import { HOSTED_FUNCTIONS } from '../local/functions-host';
 import { localMerchantKeyRing } from '../local/merchant-keys';
 import { DEFAULT_PORTS, startLocalPlatform } from '../local/platform';
 import { numberOption, portOption, untilSignal } from './options';
@@ -42,7 +43,7 @@ export function registerLocalCommand(program: Command): void {
     .option('--storage-port <port>', 'Cloud Storage emulator port', String(DEFAULT_PORTS.storage))
     .option('--bigquery-port <port>', 'BigQuery emulator REST port', String(DEFAULT_PORTS.bigquery))
     .option('--bigquery-grpc-port <port>', 'BigQuery Storage Write API port', String(DEFAULT_PORTS.bigqueryGrpc))
-    .option('--functions-port <port>', 'port serving the collector, ingest and pos-loader functions', String(DEFAULT_PORTS.functions))
+    .option('--functions-port <port>', `port serving the ${HOSTED_FUNCTIONS.join(', ')} functions`, String(DEFAULT_PORTS.functions))
     .option('--serve-port <port>', 'port of the metrics API and dashboard', String(DEFAULT_PORTS.serve))
     .option('--strict-googlesql', 'reject SQL that BigQuery would refuse (ZetaSQL analysis of every statement; slower)')
     .option('--log-level <level>', 'log level of the services (stderr)', 'warn')
