@@ -16,6 +16,8 @@ export interface Context {
   plans: PlanCache<TableScanBytes[]>;
   /** Bytes of table scans measured, by table version (see logicalBytesOfScans). */
   scanBytes: Lru<bigint>;
+  /** false: script statements are translated as they are, never through a template (sql/templates.ts). */
+  translationTemplates?: boolean;
   /** Strict mode: ZetaSQL analyses every statement before DuckDB runs it. */
   googleSql?: GoogleSqlChecker;
 }

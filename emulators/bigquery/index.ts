@@ -37,6 +37,11 @@ export interface StartOptions {
   grpcPort?: number;
   /** DuckDB worker threads (default 1: many small statements; see Store). */
   threads?: number;
+  /**
+   * Translate script statements through templates of their variables' values (default true; false
+   * translates each statement as it is, for comparison).
+   */
+  translationTemplates?: boolean;
   /** Host header names served besides loopback and `host` (default PIZZAFLOW_EMULATOR_ALLOWED_HOSTS); others get 403. */
   allowedHosts?: string[];
 }
@@ -59,7 +64,7 @@ export async function start(options: StartOptions = {}): Promise<RunningEmulator
   const tmpDir = realpathSync(mkdtempSync(join(tmpdir(), 'pizzaflow-bq-')));
   // DuckDB may read and write only its tmp dir (load and insertAll staging) and the data directory.
   const store = await Store.open(options.dataDir, { threads: options.threads, sandbox: [tmpDir] });
-  const ctx: Context = { store, log, storageHost: options.storageHost, tmpDir, plans: new PlanCache(), scanBytes: new Lru<bigint>(10_000) };
+  const ctx: Context = { store, log, storageHost: options.storageHost, tmpDir, plans: new PlanCache(), scanBytes: new Lru<bigint>(10_000), translationTemplates: options.translationTemplates };
   if (options.strictGoogleSql) ctx.googleSql = await startGoogleSqlChecker();
   if (options.project) await store.exclusive(() => store.project(options.project as string));
   const router = new Router();

@@ -15,7 +15,8 @@ import { selectInto } from './select-into';
 import { LiteralError } from './sql/literals';
 import { ParameterError, bindParameters } from './sql/params';
 import { join, splitStatements, tokenize } from './sql/tokens';
-import { TranslateError, translate } from './sql/translate';
+import { type StatementTemplate, templateOfDdlText } from './sql/templates';
+import { TranslateError, templateTranslations, translate } from './sql/translate';
 import { classifyStatement } from './statement-kind';
 
 export type { QueryInput, QueryOutcome } from './query-types';
@@ -60,8 +61,11 @@ export async function runQuery(ctx: Context, input: QueryInput): Promise<QueryOu
   return script ? { ...result, statementType: 'SCRIPT', totalBytesProcessed: bytes } : result;
 }
 
-/** One statement (variables already substituted): checked, translated, then run by its kind. */
-async function runStatement(state: RunState, stmt: string): Promise<QueryOutcome> {
+/**
+ * One statement (variables already substituted): checked, translated, then run by its kind. Only
+ * the translation sees `template` (the statement with its variables' values as sentinels).
+ */
+async function runStatement(state: RunState, stmt: string, template?: StatementTemplate): Promise<QueryOutcome> {
   const { ctx, input } = state;
   const { ddl, kind } = classifyStatement(stmt);
   if (state.transaction && (kind.startsWith('CREATE') || kind.startsWith('DROP') || kind.startsWith('ALTER') || kind === 'TRUNCATE') && !/^\s*(CREATE|DROP)\s+(OR\s+REPLACE\s+)?TEMP/i.test(stmt)) {
@@ -70,7 +74,7 @@ async function runStatement(state: RunState, stmt: string): Promise<QueryOutcome
   const googleFields = await checkGoogleSql(state, stmt);
   let duckSql: string;
   try {
-    duckSql = translate(ddl.sql);
+    duckSql = ctx.translationTemplates === false ? translate(ddl.sql) : templateTranslations.translate(ddl.sql, templateOfDdlText(stmt, ddl.sql, template));
   } catch (err) {
     if (err instanceof TranslateError) throw invalidQuery(`Syntax error: ${err.message}`);
     throw err;

@@ -5,11 +5,16 @@ import { invalidQuery, unimplemented } from './errors';
 import { type QueryOutcome, type RunState } from './query-types';
 import { encodeScalar } from './result-encoding';
 import { type FieldSchema } from './schema';
-import { ScriptError, classifyStep, substituteVariables } from './sql/script';
-import { join, quoteString, tokenize } from './sql/tokens';
+import { ScriptError, classifyStep, substituteWithTemplate } from './sql/script';
+import { type StatementTemplate } from './sql/templates';
+import { quoteString, tokenize } from './sql/tokens';
 
-/** Runs one statement (the runner's; passed in so this module need not import the runner). */
-export type StatementRunner = (state: RunState, sql: string) => Promise<QueryOutcome>;
+/**
+ * Runs one statement (the runner's; passed in so this module need not import the runner). `sql` is
+ * the statement with its variables substituted; `template`, when given, is the same statement with
+ * their values as sentinels, for the translation only.
+ */
+export type StatementRunner = (state: RunState, sql: string, template?: StatementTemplate) => Promise<QueryOutcome>;
 
 /** One script step; undefined for DECLARE and SET, which produce no result. */
 export async function runScriptStep(state: RunState, stmt: string, runStatement: StatementRunner): Promise<QueryOutcome | undefined> {
@@ -34,8 +39,8 @@ export async function runScriptStep(state: RunState, stmt: string, runStatement:
     state.vars.set(step.name.toLowerCase(), await evaluate(state, step.expr, undefined, runStatement));
     return undefined;
   }
-  const sql = join(substituteVariables(tokenize(step.sql), state.vars));
-  return runStatement(state, sql);
+  const { sql, template } = substituteWithTemplate(tokenize(step.sql), state.vars);
+  return runStatement(state, sql, template);
 }
 
 /**
@@ -65,9 +70,9 @@ export async function rollbackOpenTransaction(state: RunState): Promise<void> {
 
 /** Evaluates a scalar expression and returns it as a GoogleSQL literal. */
 async function evaluate(state: RunState, expr: string, type: string | undefined, runStatement: StatementRunner): Promise<string> {
-  const sql = join(substituteVariables(tokenize(`SELECT ${type ? `CAST((${expr}) AS ${type})` : `(${expr})`}`), state.vars));
+  const { sql, template } = substituteWithTemplate(tokenize(`SELECT ${type ? `CAST((${expr}) AS ${type})` : `(${expr})`}`), state.vars);
   // The expression really runs, even in a dry run, and never into the job's destination table.
-  const out = await runStatement({ ...state, input: { ...state.input, dryRun: false, destination: undefined } }, sql);
+  const out = await runStatement({ ...state, input: { ...state.input, dryRun: false, destination: undefined } }, sql, template);
   const field = out.schema?.[0];
   if (!field) throw invalidQuery('Variable expression has no value');
   return valueLiteral(field, out.rows[0]?.[0] ?? null);

@@ -1,5 +1,6 @@
 // GoogleSQL scripting as Dataform emits it: DECLARE and SET keep variables whose values are
 // substituted, as typed literals, into the statements that follow. Control flow is not supported.
+import { type StatementTemplate, type TemplatedLiteral, holdsSentinelText, templateLiteral } from './templates';
 import { type Token, isKeyword, join, nextSignificant, prevSignificant, tokenize } from './tokens';
 
 export type ScriptStep =
@@ -81,13 +82,47 @@ function parseSet(tokens: Token[], from: number): ScriptStep {
 export function substituteVariables(tokens: Token[], vars: Map<string, string>): Token[] {
   if (vars.size === 0) return tokens;
   return tokens.map((t, i) => {
-    if (t.kind !== 'ident') return t;
-    const value = vars.get(t.text.toLowerCase());
-    if (value === undefined) return t;
-    if (tokens[i - 1]?.text === '.' || tokens[i + 1]?.text === '.') return t;
-    if (isKeyword(tokens[prevSignificant(tokens, i - 1)], 'AS')) return t;
-    const next = tokens[nextSignificant(tokens, i + 1)];
-    if (next?.text === '(') return t;
-    return { kind: 'ident', text: `(${value})` };
+    const name = variableAt(tokens, i, vars);
+    return name === undefined ? t : { kind: 'ident', text: `(${vars.get(name)})` };
   });
+}
+
+/**
+ * The statement with its variables substituted (exactly substituteVariables' text), and its
+ * translation template: the same statement with each value that can be templated replaced by a
+ * sentinel (one per variable). No template when no value can be.
+ */
+export function substituteWithTemplate(tokens: Token[], vars: Map<string, string>): { sql: string; template?: StatementTemplate } {
+  const sql = join(substituteVariables(tokens, vars));
+  if (vars.size === 0 || holdsSentinelText(sql)) return { sql };
+  const templated = new Map<string, TemplatedLiteral | undefined>();
+  const values: string[] = [];
+  const sentinels: string[] = [];
+  const parts = tokens.map((t, i) => {
+    const name = variableAt(tokens, i, vars);
+    if (name === undefined) return t.text;
+    if (!templated.has(name)) {
+      const literal = templateLiteral(vars.get(name) as string, values.length);
+      templated.set(name, literal);
+      if (literal) {
+        values.push(literal.value);
+        sentinels.push(literal.sentinel);
+      }
+    }
+    return `(${templated.get(name)?.literal ?? vars.get(name)})`;
+  });
+  return values.length === 0 ? { sql } : { sql, template: { sql: parts.join(''), values, sentinels } };
+}
+
+/** The lower-cased name of the variable token i refers to, or undefined (a column, a function, an alias). */
+function variableAt(tokens: Token[], i: number, vars: Map<string, string>): string | undefined {
+  const t = tokens[i];
+  if (t.kind !== 'ident') return undefined;
+  const name = t.text.toLowerCase();
+  if (!vars.has(name)) return undefined;
+  if (tokens[i - 1]?.text === '.' || tokens[i + 1]?.text === '.') return undefined;
+  if (isKeyword(tokens[prevSignificant(tokens, i - 1)], 'AS')) return undefined;
+  const next = tokens[nextSignificant(tokens, i + 1)];
+  if (next?.text === '(') return undefined;
+  return name;
 }

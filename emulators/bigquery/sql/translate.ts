@@ -35,7 +35,9 @@ import { timestampDiffTruncates } from './rewrites/timestamp-diff';
 import { expandUnnest, markUnnest } from './rewrites/unnest';
 import { expandWeekNumber, markWeekNumber } from './rewrites/week-number';
 import { isoWeekToDuckDb, weekTruncFromNamedDay } from './rewrites/week-trunc';
+import { type StatementTemplate, type TranslatedTemplate, cutTranslation, fillTranslation } from './templates';
 import { type Token, join, tokenize } from './tokens';
+import { Lru } from '../lru';
 
 export class TranslateError extends Error {}
 
@@ -109,21 +111,79 @@ export function finish(duckSql: string): string {
   return join(AFTER.reduce((tokens, rewrite) => rewrite(tokens), tokenize(duckSql)));
 }
 
-/** Translates one GoogleSQL statement; call initTranslator() once first. */
 /** Translations by statement text: scheduled runs send the same statements again and again. */
 const translations = new Map<string, string>();
 const MAX_TRANSLATIONS = 5_000;
 
+/** Translates one GoogleSQL statement; call initTranslator() once first. */
 export function translate(googleSql: string): string {
   const cached = translations.get(googleSql);
   if (cached !== undefined) return cached;
-  if (!polyglot.isInitialized()) throw new TranslateError('translator not initialised: call initTranslator() first');
-  const result = polyglot.transpile(prepare(googleSql), polyglot.Dialect.BigQuery, polyglot.Dialect.DuckDB);
-  if (!result.success || !result.sql) throw new TranslateError(result.error ?? 'translation failed');
-  if (result.sql.length !== 1) throw new TranslateError('expected exactly one statement');
-  const duckSql = finish(result.sql[0]);
+  const duckSql = translateUncached(googleSql);
   // Oldest first out: a Map iterates in insertion order.
   if (translations.size >= MAX_TRANSLATIONS) translations.delete(translations.keys().next().value as string);
   translations.set(googleSql, duckSql);
   return duckSql;
 }
+
+function translateUncached(googleSql: string): string {
+  if (!polyglot.isInitialized()) throw new TranslateError('translator not initialised: call initTranslator() first');
+  const result = polyglot.transpile(prepare(googleSql), polyglot.Dialect.BigQuery, polyglot.Dialect.DuckDB);
+  if (!result.success || !result.sql) throw new TranslateError(result.error ?? 'translation failed');
+  if (result.sql.length !== 1) throw new TranslateError('expected exactly one statement');
+  return finish(result.sql[0]);
+}
+
+/**
+ * Translations of statement templates (sql/templates.ts), by template text. The first time a
+ * template is seen, both it and the real statement are translated: the template is kept only if
+ * filling in the values gives exactly the real statement's translation, else it is marked unsafe
+ * and its statements are always translated as they are.
+ */
+export class TemplateTranslations {
+  private readonly entries: Lru<TranslatedTemplate | 'unsafe'>;
+
+  constructor(
+    capacity = 2_000,
+    private readonly translateText: (googleSql: string) => string = translate,
+    private readonly translateTemplate: (googleSql: string) => string = translateUncached,
+  ) {
+    this.entries = new Lru(capacity);
+  }
+
+  /** The statement's DuckDB SQL, through its template when it has a safe one. */
+  translate(googleSql: string, template: StatementTemplate | undefined): string {
+    if (!template) return this.translateText(googleSql);
+    const known = this.entries.get(template.sql);
+    if (known === 'unsafe') return this.translateText(googleSql);
+    if (known) return fillTranslation(known, template.values);
+    // Translated first, so a statement that fails fails as it always has.
+    const duckSql = this.translateText(googleSql);
+    this.entries.set(template.sql, this.verified(duckSql, template) ?? 'unsafe');
+    return duckSql;
+  }
+
+  /** What is known of a template: 'safe', 'unsafe', or undefined when it has not been seen (or was evicted). */
+  state(templateSql: string): 'safe' | 'unsafe' | undefined {
+    const known = this.entries.get(templateSql);
+    return known === undefined ? undefined : known === 'unsafe' ? 'unsafe' : 'safe';
+  }
+
+  get size(): number {
+    return this.entries.size;
+  }
+
+  private verified(duckSql: string, template: StatementTemplate): TranslatedTemplate | undefined {
+    let cut: TranslatedTemplate;
+    try {
+      cut = cutTranslation(this.translateTemplate(template.sql), template);
+    } catch (err) {
+      if (err instanceof TranslateError) return undefined;
+      throw err;
+    }
+    return fillTranslation(cut, template.values) === duckSql ? cut : undefined;
+  }
+}
+
+/** The process's template translations (translations depend on nothing but the text). */
+export const templateTranslations = new TemplateTranslations();
