@@ -74,14 +74,29 @@ export function createMartReader(options: MartReaderOptions): MartReader {
   const maximumBytesBilled = DEFAULT_MAXIMUM_BYTES_BILLED.toString();
   let bytes = 0;
 
+  /**
+   * One query through jobs.query: one round trip answers the rows and the bytes (createQueryJob,
+   * getQueryResults and getMetadata took three). When the statement outlasts the request, the
+   * client pages through getQueryResults itself and the bytes come from the job's metadata.
+   */
   async function query(sql: string, params: Query['params'] = {}): Promise<Record<string, unknown>[]> {
-    const [job] = await bigquery.createQueryJob({ query: sql, params, maximumBytesBilled, ...(options.location ? { location: options.location } : {}) });
-    const [rows] = await job.getQueryResults();
-    const [meta] = await job.getMetadata();
-    const stats = (meta as { statistics?: { totalBytesProcessed?: string; query?: { totalBytesProcessed?: string } } }).statistics;
-    bytes += Number(stats?.query?.totalBytesProcessed ?? stats?.totalBytesProcessed ?? 0);
-    return rows as Record<string, unknown>[];
+    const [rows, , response] = (await bigquery.query({ query: sql, params, maximumBytesBilled, ...(options.location ? { location: options.location } : {}) })) as unknown as [
+      Record<string, unknown>[],
+      unknown,
+      { totalBytesProcessed?: string; jobReference?: { jobId?: string; location?: string } } | undefined,
+    ];
+    let processed = response?.totalBytesProcessed;
+    if (processed === undefined && response?.jobReference?.jobId) {
+      const [meta] = await bigquery.job(response.jobReference.jobId, { location: response.jobReference.location }).getMetadata();
+      const stats = (meta as { statistics?: { totalBytesProcessed?: string; query?: { totalBytesProcessed?: string } } }).statistics;
+      processed = stats?.query?.totalBytesProcessed ?? stats?.totalBytesProcessed;
+    }
+    bytes += Number(processed ?? 0);
+    return rows;
   }
+
+  /** BigQuery's (and the emulator's) answer when a table the query names does not exist: 404 notFound. */
+  const notFound = (err: unknown): boolean => (err as { code?: unknown }).code === 404;
 
   const run = (r: Record<string, unknown>): RunRecord => ({
     runId: String(plainValue(r.run_id)),
@@ -92,18 +107,26 @@ export function createMartReader(options: MartReaderOptions): MartReader {
 
   return {
     async transformRunning() {
-      const [exists] = await bigquery.dataset(lease.dataset).table(lease.table).exists();
-      if (!exists) return false;
-      const rows = await query(`select count(*) as held from \`${project}.${lease.dataset}.${lease.table}\` where lease = 'transform' and expires_at > current_timestamp()`);
+      let rows: Record<string, unknown>[];
+      try {
+        rows = await query(`select count(*) as held from \`${project}.${lease.dataset}.${lease.table}\` where lease = 'transform' and expires_at > current_timestamp()`);
+      } catch (err) {
+        if (notFound(err)) return false; // no lease table yet: no transform has ever run
+        throw err;
+      }
       return Number(plainValue(rows[0]?.held)) > 0;
     },
     async runsAfter(after) {
-      const [exists] = await bigquery.dataset(runs.dataset).table(runs.table).exists();
-      if (!exists) return [];
       const table = `\`${project}.${runs.dataset}.${runs.table}\``;
       const columns = 'run_id, kind, finished_at, touched_dates';
-      if (!after) return (await query(`select ${columns} from ${table} order by finished_at desc, run_id desc limit 1`)).map(run);
-      const rows = (await query(`select ${columns} from ${table} where finished_at >= timestamp(@after) order by finished_at, run_id`, { after: after.runAt })).map(run);
+      let rows: RunRecord[];
+      try {
+        if (!after) return (await query(`select ${columns} from ${table} order by finished_at desc, run_id desc limit 1`)).map(run);
+        rows = (await query(`select ${columns} from ${table} where finished_at >= timestamp(@after) order by finished_at, run_id`, { after: after.runAt })).map(run);
+      } catch (err) {
+        if (notFound(err)) return []; // no run record yet
+        throw err;
+      }
       // Same finish time as the marker: only runs with a greater id are new.
       return rows.filter((r) => Date.parse(r.finishedAt) > Date.parse(after.runAt) || (Date.parse(r.finishedAt) === Date.parse(after.runAt) && r.runId > after.runId));
     },
