@@ -5,7 +5,7 @@
 // bounded by a deadline and the offline queue is off: a store outage costs a failed call, never a
 // stalled request.
 import { createHash } from 'node:crypto';
-import { createClient } from 'redis';
+import { redisClient } from './redis-client';
 import type { Logger } from './logger';
 import { countersOf, liveKeys, type LiveEffect, type LiveStoreCounters } from './live-counters';
 
@@ -90,18 +90,7 @@ function deadline<T>(work: Promise<T>, ms: number, what: string): Promise<T> {
 
 export function createLiveStore(options: LiveStoreOptions): LiveCounterStore {
   const timeoutMs = options.timeoutMs ?? 1_000;
-  const tls = options.url.startsWith('rediss:');
-  const client = createClient({
-    url: options.url,
-    ...(options.password ? { password: options.password } : {}),
-    // Fail fast while disconnected instead of queueing commands behind a store that is down.
-    disableOfflineQueue: true,
-    socket: {
-      connectTimeout: timeoutMs,
-      reconnectStrategy: (retries: number) => Math.min(100 * 2 ** retries, 5_000),
-      ...(tls ? { tls: true as const, ...(options.ca ? { ca: options.ca } : {}) } : {}),
-    },
-  });
+  const client = redisClient(options, timeoutMs);
   let lastErrorLog = 0;
   client.on('error', (err: Error) => {
     // Reconnection errors repeat every few seconds while the store is down: one line per 30 s.

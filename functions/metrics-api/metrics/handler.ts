@@ -112,6 +112,13 @@ function listMetrics(): MetricsResponse {
   });
 }
 
+/** A concurrency slot refused: 429 when this key has too many in flight, 503 when the process has. */
+function refusedAnswer(refused: 'key' | 'total'): MetricsResponse {
+  return refused === 'key'
+    ? json(429, { error: 'rate_limited', reason: 'too many concurrent queries for this API key' }, { 'retry-after': '1' })
+    : json(503, { error: 'unavailable', reason: 'the metrics store is busy; retry later' }, { 'retry-after': '1' });
+}
+
 export function createMetricsHandler(options: MetricsHandlerOptions): MetricsHandler {
   const cacheEntries = options.cacheEntries ?? 10_000;
   // Blocks' rows (or an exact range's rows), per merchant, metric, granularity and block.
@@ -224,9 +231,7 @@ export function createMetricsHandler(options: MetricsHandlerOptions): MetricsHan
     try {
       const done = await withSlot(caller, () => settled.read({ merchantId: caller, metric, granularity, from, to, now: now() }), storeReads);
       if ('refused' in done) {
-        return done.refused === 'key'
-          ? json(429, { error: 'rate_limited', reason: 'too many concurrent queries for this API key' }, { 'retry-after': '1' })
-          : json(503, { error: 'unavailable', reason: 'the metrics store is busy; retry later' }, { 'retry-after': '1' });
+        return refusedAnswer(done.refused);
       }
       if (!done.value) return undefined;
       const answer: MetricsAnswer = {
@@ -288,9 +293,7 @@ export function createMetricsHandler(options: MetricsHandlerOptions): MetricsHan
       const versionKey = `${version.runId ?? 'none'}@${version.runAt ?? ''}`;
       const fetched = blocks.length > 0 ? await fromBlocks(caller, merchantId, metric, granularity, blocks, versionKey) : await exactRange(caller, merchantId, metric, from, to, granularity, versionKey);
       if ('refused' in fetched) {
-        return fetched.refused === 'key'
-          ? json(429, { error: 'rate_limited', reason: 'too many concurrent queries for this API key' }, { 'retry-after': '1' })
-          : json(503, { error: 'unavailable', reason: 'the metrics store is busy; retry later' }, { 'retry-after': '1' });
+        return refusedAnswer(fetched.refused);
       }
       const answer: MetricsAnswer = {
         merchant_id: merchantId,

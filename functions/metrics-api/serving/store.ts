@@ -2,8 +2,8 @@
 // local redis-server in local mode): a thin adapter over the layout of layout.ts. A merchant's
 // writes go in one MULTI (its keys share a hash slot), so a reader sees a merchant's series before
 // or after a publish, never half of it; a reader's fields of one merchant come back from one MULTI too.
-import { createClient } from 'redis';
 import type { Logger } from '../../runtime/logger';
+import { redisClient } from '../../runtime/redis-client';
 import type { Granularity } from '../metrics/catalog';
 import type { MetricRow } from '../metrics/source';
 import { datesByMonth, servingKeys, type DataStamp, type MerchantWrite, type SeriesId, type StoredFields } from './layout';
@@ -49,20 +49,7 @@ export interface ServingStore {
   close(): Promise<void>;
 }
 
-// Fail fast while disconnected instead of queueing commands behind a store that is down.
-function openClient(options: RedisOptions, timeoutMs: number) {
-  const tls = options.url.startsWith('rediss:');
-  return createClient({
-    url: options.url,
-    ...(options.password ? { password: options.password } : {}),
-    disableOfflineQueue: true,
-    socket: {
-      connectTimeout: timeoutMs,
-      reconnectStrategy: (retries: number) => Math.min(100 * 2 ** retries, 5_000),
-      ...(tls ? { tls: true as const, ...(options.ca ? { ca: options.ca } : {}) } : {}),
-    },
-  });
-}
+const openClient = (options: RedisOptions, timeoutMs: number) => redisClient(options, timeoutMs);
 
 export type RedisClient = ReturnType<typeof openClient>;
 

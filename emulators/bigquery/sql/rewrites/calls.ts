@@ -88,3 +88,16 @@ export function expandMarks(tokens: Token[], templates: Readonly<Record<string, 
   }
   return out;
 }
+
+/** The index of the '(' or '[' that the ')' or ']' at `close` closes, scanning back, or -1. */
+export function openBefore(tokens: Token[], close: number): number {
+  const c = tokens[close]!.text;
+  const o = c === ')' ? '(' : '[';
+  let depth = 0;
+  for (let k = close; k >= 0; k--) {
+    if (tokens[k]!.kind !== 'punct') continue;
+    if (tokens[k]!.text === c) depth++;
+    else if (tokens[k]!.text === o && --depth === 0) return k;
+  }
+  return -1;
+}

@@ -4,7 +4,7 @@
 import { unimplemented } from '../../errors';
 import { unquoteString } from '../ddl';
 import { type Token, isKeyword, matchClose, nextSignificant, prevSignificant } from '../tokens';
-import { callAt, list, mapCalls, template, trim } from './calls';
+import { callAt, list, mapCalls, openBefore, template, trim } from './calls';
 
 const space: Token = { kind: 'ws', text: ' ' };
 
@@ -132,18 +132,6 @@ function endsExpression(t: Token | undefined): boolean {
   if (!t) return false;
   if (t.kind === 'ident') return !NOT_A_NAME.has(t.text.toUpperCase());
   return t.kind === 'quoted' || t.text === ')' || t.text === ']';
-}
-
-function openBefore(tokens: Token[], close: number): number {
-  const c = tokens[close].text;
-  const o = c === ')' ? '(' : '[';
-  let depth = 0;
-  for (let k = close; k >= 0; k--) {
-    if (tokens[k].kind !== 'punct') continue;
-    if (tokens[k].text === c) depth++;
-    else if (tokens[k].text === o && --depth === 0) return k;
-  }
-  return -1;
 }
 
 /** The ARRAY of `ARRAY<type>` whose closing '>' is at `close`, or -1. */

@@ -1,7 +1,7 @@
 // Where BigQuery fails and DuckDB answers: division by zero (DuckDB gives NULL) and a cast of
 // text that is not an integer to INT64 (DuckDB rounds '1.5' to 2). Each gets DuckDB's ERROR().
 import { type Token, isKeyword, matchClose, nextSignificant, prevSignificant } from '../tokens';
-import { callAt, expandMarks, template, trim } from './calls';
+import { callAt, expandMarks, openBefore, template, trim } from './calls';
 
 // --- x / 0, DIV(x, 0), MOD(x, 0) (https://cloud.google.com/bigquery/docs/reference/standard-sql/operators#arithmetic_operators):
 // "division by zero". Runs on DuckDB's SQL, where polyglot has made DIV `//` and MOD `%`: the
@@ -103,18 +103,6 @@ function endsOperand(t: Token | undefined): boolean {
   if (!t) return false;
   if (t.kind === 'ident') return !KEYWORDS.has(t.text.toUpperCase()) || isKeyword(t, 'END');
   return t.kind === 'number' || t.kind === 'string' || t.kind === 'quoted' || t.kind === 'param' || t.text === ')' || t.text === ']';
-}
-
-function openBefore(tokens: Token[], close: number): number {
-  const c = tokens[close].text;
-  const o = c === ')' ? '(' : '[';
-  let depth = 0;
-  for (let k = close; k >= 0; k--) {
-    if (tokens[k].kind !== 'punct') continue;
-    if (tokens[k].text === c) depth++;
-    else if (tokens[k].text === o && --depth === 0) return k;
-  }
-  return -1;
 }
 
 /** The CASE matching the END at `at`, scanning back, or -1. */
