@@ -16,7 +16,12 @@ describe('startScheduler', () => {
         return { ok: true, summary: 'done' };
       },
     });
+    // Held (real speed) until the scheduler has placed its first barriers, as the demo holds it during
+    // set-up: at 60,000× a loaded machine's 5 ms pause would otherwise carry the clock past 10:05
+    // before the scheduler starts, and both first firings would be due at once.
+    const setup = clock.hold();
     const scheduler = startScheduler({ jobs: [job('load'), job('transform')], clock, maxSleepMs: 2 });
+    setup();
     while (clock.now() < START + 46 * 60_000) await new Promise((r) => setTimeout(r, 2));
     await scheduler.stop();
     expect(fired.slice(0, 6)).toEqual(['10:05 transform', '10:15 load', '10:20 transform', '10:30 load', '10:35 transform', '10:45 load']);
