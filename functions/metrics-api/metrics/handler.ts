@@ -112,6 +112,20 @@ function listMetrics(): MetricsResponse {
   });
 }
 
+/** The answer's body, whichever store the rows came from. */
+function metricsAnswer(merchantId: string, metric: MetricDefinition, granularity: Granularity, from: string, to: string, version: DataVersion, rows: MetricRow[]): MetricsAnswer {
+  return {
+    merchant_id: merchantId,
+    metric: metric.name,
+    granularity: metric.granularities.length > 0 ? granularity : null,
+    from,
+    to,
+    source: metric.source,
+    data_version: { run_id: version.runId, run_at: version.runAt },
+    rows,
+  };
+}
+
 /** A concurrency slot refused: 429 when this key has too many in flight, 503 when the process has. */
 function refusedAnswer(refused: 'key' | 'total'): MetricsResponse {
   return refused === 'key'
@@ -234,17 +248,7 @@ export function createMetricsHandler(options: MetricsHandlerOptions): MetricsHan
         return refusedAnswer(done.refused);
       }
       if (!done.value) return undefined;
-      const answer: MetricsAnswer = {
-        merchant_id: caller,
-        metric: metric.name,
-        granularity: metric.granularities.length > 0 ? granularity : null,
-        from,
-        to,
-        source: metric.source,
-        data_version: { run_id: done.value.version.runId, run_at: done.value.version.runAt },
-        rows: done.value.rows,
-      };
-      return json(200, answer, { 'x-cache': 'store' });
+      return json(200, metricsAnswer(caller, metric, granularity, from, to, done.value.version, done.value.rows), { 'x-cache': 'store' });
     } catch (err) {
       log.error({ merchantId: caller, metric: metric.name, err: (err as Error).message }, 'serving store read failed');
       return problem(503, 'unavailable', 'the metrics store did not answer; retry later');
@@ -295,17 +299,8 @@ export function createMetricsHandler(options: MetricsHandlerOptions): MetricsHan
       if ('refused' in fetched) {
         return refusedAnswer(fetched.refused);
       }
-      const answer: MetricsAnswer = {
-        merchant_id: merchantId,
-        metric: metric.name,
-        granularity: metric.granularities.length > 0 ? granularity : null,
-        from,
-        to,
-        source: metric.source,
-        data_version: { run_id: version.runId, run_at: version.runAt },
-        rows: blocks.length > 0 ? sliceRows(fetched.rows, slicing, from, to) : fetched.rows,
-      };
-      return json(200, answer, { 'x-cache': fetched.hit ? 'hit' : 'miss' });
+      const rows = blocks.length > 0 ? sliceRows(fetched.rows, slicing, from, to) : fetched.rows;
+      return json(200, metricsAnswer(merchantId, metric, granularity, from, to, version, rows), { 'x-cache': fetched.hit ? 'hit' : 'miss' });
     } catch (err) {
       // Never pass the warehouse's error text to an outside caller; it goes to the log.
       log.error({ merchantId, metric: metric.name, err: (err as Error).message }, 'metrics query failed');

@@ -55,14 +55,19 @@ export function operandEnd(tokens: Token[], s: number): number {
   }
 }
 
+/** The index closing a `TRY(…)` call starting at `i` (a SAFE. function: left as it is), or undefined. */
+function tryCallEnd(tokens: Token[], i: number): number | undefined {
+  return isKeyword(tokens[i], 'TRY') ? callAt(tokens, i, 'TRY')?.close : undefined;
+}
+
 export function divisionByZeroFails(tokens: Token[]): Token[] {
   const out: Token[] = [];
   for (let i = 0; i < tokens.length; i++) {
     const t = tokens[i];
-    const tryCall = isKeyword(t, 'TRY') ? callAt(tokens, i, 'TRY') : undefined;
-    if (tryCall) {
-      out.push(...tokens.slice(i, tryCall.close + 1));
-      i = tryCall.close;
+    const tryEnd = tryCallEnd(tokens, i);
+    if (tryEnd !== undefined) {
+      out.push(...tokens.slice(i, tryEnd + 1));
+      i = tryEnd;
       continue;
     }
     out.push(t);
@@ -162,10 +167,10 @@ export function dateMinusDateRefused(tokens: Token[]): Token[] {
   const out: Token[] = [];
   for (let i = 0; i < tokens.length; i++) {
     const t = tokens[i];
-    const tryCall = isKeyword(t, 'TRY') ? callAt(tokens, i, 'TRY') : undefined;
-    if (tryCall) {
-      out.push(...tokens.slice(i, tryCall.close + 1));
-      i = tryCall.close;
+    const tryEnd = tryCallEnd(tokens, i);
+    if (tryEnd !== undefined) {
+      out.push(...tokens.slice(i, tryEnd + 1));
+      i = tryEnd;
       continue;
     }
     const binary = t.kind === 'punct' && t.text === '-' && endsOperand(out[prevSignificant(out, out.length - 1)]);
