@@ -6,6 +6,7 @@ import { loadConfig } from '../runtime/config';
 import { ConfigError } from '../runtime/errors';
 import { createLogger, type Logger } from '../runtime/logger';
 import { writerClient } from '../runtime/clients';
+import { liveNow } from '../runtime/live-clock';
 import { liveEffect } from '../runtime/live-counters';
 import { createLiveStore, type LiveCounterStore } from '../runtime/live-store';
 import { routerFor, type AcceptedVersions, type RawTable } from './decision';
@@ -32,7 +33,7 @@ function wire(): Wired {
   const live = config.servingStore ? createLiveStore({ ...config.servingStore, log }) : undefined;
   const orders = faultable('online_order_events', writers.online_order_events);
   const sinks: IngestSinks = {
-    raw: { online_order_events: live ? counting(orders, live, log, () => liveClock()) : orders, delivery_events: faultable('delivery_events', writers.delivery_events) },
+    raw: { online_order_events: live ? counting(orders, live, log, liveNow) : orders, delivery_events: faultable('delivery_events', writers.delivery_events) },
     rejected: writers.rejected_events,
     schemas: { online_order_events: schema('online_order_events'), delivery_events: schema('delivery_events'), rejected_events: schema('rejected_events') },
   };
@@ -59,17 +60,6 @@ let rawWriteFault: RawWriteFault | undefined;
 
 export function setRawWriteFault(fault: RawWriteFault | undefined): void {
   rawWriteFault = fault;
-}
-
-/**
- * The clock the live counters judge an event's hour by (Date.now unless set). Only the local demo
- * sets it, to its simulated clock, so the day it plays counts live as a real day would; nothing in
- * the deployed function calls it.
- */
-let liveClock: () => number = Date.now;
-
-export function setLiveClock(now: (() => number) | undefined): void {
-  liveClock = now ?? Date.now;
 }
 
 function faultable(table: RawTable, sink: RowSink): RowSink {

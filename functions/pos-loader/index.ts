@@ -4,19 +4,37 @@ import * as ff from '@google-cloud/functions-framework';
 import { FUNCTIONS } from '../../contracts/catalog';
 import { loadConfig } from '../runtime/config';
 import { RetryableError } from '../runtime/errors';
+import { liveNow } from '../runtime/live-clock';
+import { createLiveStore } from '../runtime/live-store';
 import { createLogger, type Logger } from '../runtime/logger';
 import { posLoaderPorts } from './wire';
-import { runPosLoader, type PosLoaderLimits, type PosLoaderPorts } from './run';
+import { runPosLoader, type LiveCounting, type PosLoaderLimits, type PosLoaderPorts } from './run';
 
-function wire(): { ports: PosLoaderPorts; log: Logger; limits: PosLoaderLimits } {
+function wire(): { ports: PosLoaderPorts; log: Logger; limits: PosLoaderLimits; live?: LiveCounting; close(): Promise<void> } {
   const config = loadConfig();
   const log = createLogger(FUNCTIONS.posLoader, { level: config.logLevel });
-  return { ports: posLoaderPorts(config), log, limits: config.posLoader };
+  // Loaded sales count in the live counters when a serving store is configured (best effort).
+  const store = config.servingStore ? createLiveStore({ ...config.servingStore, log }) : undefined;
+  return {
+    ports: posLoaderPorts(config),
+    log,
+    limits: config.posLoader,
+    ...(store ? { live: { apply: (e, nowMs) => store.apply(e, nowMs), now: liveNow } } : {}),
+    close: async () => store?.close(),
+  };
 }
 
 let wired: ReturnType<typeof wire> | undefined;
 // One run at a time per instance (the function also runs with concurrency 1, max 1 instance).
 let running: Promise<unknown> = Promise.resolve();
+
+/** Waits for a run in progress, then closes the serving store's connection (a local host or a test closing the emulators). */
+export async function shutdown(): Promise<void> {
+  const w = wired;
+  wired = undefined;
+  await running;
+  await w?.close();
+}
 
 ff.http(FUNCTIONS.posLoader, async (req, res) => {
   if (req.method !== 'POST') {
@@ -24,8 +42,8 @@ ff.http(FUNCTIONS.posLoader, async (req, res) => {
     return;
   }
   wired ??= wire();
-  const { ports, log, limits } = wired;
-  const run = running.then(() => runPosLoader(ports, { now: Date.now, log, limits }));
+  const { ports, log, limits, live } = wired;
+  const run = running.then(() => runPosLoader(ports, { now: Date.now, log, limits, live }));
   running = run.catch(() => undefined);
   try {
     const summary = await run;

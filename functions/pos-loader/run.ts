@@ -18,6 +18,7 @@
 import { createHash } from 'node:crypto';
 import type { LoadManifestEntry } from '../../contracts/ops';
 import { mapWithConcurrency } from '../runtime/concurrency';
+import { posLiveEffect, type LiveEffect } from '../runtime/live-counters';
 import { PermanentError } from '../runtime/errors';
 import type { Logger } from '../runtime/logger';
 import { checkPosStream, DEFAULT_FILE_LIMITS, LIMIT_CODES, POS_TABLES, type PosFileLimits, type PosFileVerdict, type QuarantineCode } from './check-file';
@@ -117,6 +118,27 @@ export interface PosLoaderLimits extends PosFileLimits {
   maxFutureHours: number;
 }
 
+/**
+ * The live counters, when a serving store is configured: each transaction of a successful load job
+ * is counted once its rows are in raw (best effort, idempotent by event id, so a plan finished twice
+ * counts once). `now` is the clock an hour's liveness is judged by.
+ */
+export interface LiveCounting {
+  apply(effect: LiveEffect, nowMs: number): Promise<'counted' | 'duplicate' | 'nothing'>;
+  now(): number;
+}
+
+/** What the live counters made of the loaded transactions. */
+export interface LiveCountingSummary {
+  counted: number;
+  /** Counted by an earlier run (a plan finished again). */
+  duplicates: number;
+  /** Not counted: the hour was no longer live, a reversal found nothing to take back, or ids were missing. */
+  skipped: number;
+  /** The serving store failed: the settled series will carry them. */
+  failed: number;
+}
+
 export const DEFAULT_LIMITS: PosLoaderLimits = { ...DEFAULT_FILE_LIMITS, maxObjectBytes: 16 * 2 ** 20, maxFilesPerRun: 2_000, maxAgeDays: 30, maxFutureHours: 24 };
 
 export interface PosLoaderSummary {
@@ -137,6 +159,8 @@ export interface PosLoaderSummary {
   ignoredPlans: number;
   /** Interrupted plans that failed again this run (their files wait; the run went on). */
   blockedPlans: number;
+  /** The loaded transactions in the live counters (absent without a serving store). */
+  live?: LiveCountingSummary;
 }
 
 /** Object reads, staging writes and moves in flight at once (each is one Cloud Storage request or two). */
@@ -145,14 +169,25 @@ const IO_CONCURRENCY = 16;
 const JUDGE_CONCURRENCY = 4;
 /** Load jobs submitted at once (BigQuery runs them concurrently; a run has one per window per table). */
 const LOAD_JOB_CONCURRENCY = 4;
+/** Live counter updates in flight at once (each is one script call to the serving store). */
+const LIVE_CONCURRENCY = 16;
 
-export async function runPosLoader(ports: PosLoaderPorts, options: { now: () => number; log?: Logger; limits?: Partial<PosLoaderLimits> }): Promise<PosLoaderSummary> {
+export interface PosLoaderOptions {
+  now: () => number;
+  log?: Logger;
+  limits?: Partial<PosLoaderLimits>;
+  live?: LiveCounting;
+}
+
+export async function runPosLoader(ports: PosLoaderPorts, options: PosLoaderOptions): Promise<PosLoaderSummary> {
   const limits: PosLoaderLimits = { ...DEFAULT_LIMITS, ...options.limits };
   const log = options.log;
   const summary: PosLoaderSummary = {
     recovered: 0, files: 0, loaded: 0, archived: 0, quarantined: 0, jobs: [], rows: { pos_transactions: 0, inventory_movements: 0 },
     backlog: 0, refused: 0, rejectedJobs: 0, ignoredPlans: 0, blockedPlans: 0,
+    ...(options.live ? { live: { counted: 0, duplicates: 0, skipped: 0, failed: 0 } } : {}),
   };
+  const execute = (plan: PlanRecord): Promise<void> => executePlan(ports, plan, summary, log, options.live);
   // 1. Finish what an interrupted run committed to: only plans the loader wrote, the least-tried first;
   //    one that fails again keeps its files out of this run and does not stop it.
   const plans: PlanRecord[] = [];
@@ -171,7 +206,7 @@ export async function runPosLoader(ports: PosLoaderPorts, options: { now: () => 
     try {
       const restamped = await restampUnsentJobs(ports, plan, new Date(options.now()).toISOString());
       if (restamped > 0) log?.info({ planId: plan.planId, jobs: restamped }, 'staged the jobs BigQuery never received again, stamped with this run');
-      await executePlan(ports, plan, summary, log);
+      await execute(plan);
       summary.recovered += plan.files.length;
     } catch (err) {
       summary.blockedPlans += 1;
@@ -213,7 +248,7 @@ export async function runPosLoader(ports: PosLoaderPorts, options: { now: () => 
     }
     if (verdict.code !== null && LIMIT_CODES.has(verdict.code)) {
       // Recorded now, on its own: a file that breaks a limit never waits for (or blocks) the others.
-      await quarantineAlone(ports, quarantine(object, verdict, verdict.code, verdict.reason ?? verdict.code), now, summary, log);
+      await quarantineAlone(ports, quarantine(object, verdict, verdict.code, verdict.reason ?? verdict.code), now, summary, execute, log);
       return null;
     }
     return { object, verdict };
@@ -250,7 +285,7 @@ export async function runPosLoader(ports: PosLoaderPorts, options: { now: () => 
     files: decisions.map((d) => plannedFile(d, now, (jobsOfFile.get(fileKey(d.object)) ?? []).map((j) => j.jobId))),
   };
   await ports.writePlan(record);
-  await executePlan(ports, record, summary, log);
+  await execute(record);
   return summary;
 }
 
@@ -295,12 +330,12 @@ function refusal(code: QuarantineCode, reason: string): PosFileVerdict {
 }
 
 /** A one-file plan (no job): written, then executed like any plan, so the move and the manifest row happen once. */
-async function quarantineAlone(ports: PosLoaderPorts, d: FileDecision, recordedAt: string, summary: PosLoaderSummary, log?: Logger): Promise<void> {
+async function quarantineAlone(ports: PosLoaderPorts, d: FileDecision, recordedAt: string, summary: PosLoaderSummary, execute: (plan: PlanRecord) => Promise<void>, log?: Logger): Promise<void> {
   const record: PlanRecord = { planId: digest(`quarantine\n${fileKey(d.object)}`).slice(0, 24), jobs: [], files: [plannedFile(d, recordedAt, [])] };
   log?.warn({ object: d.object.name, reason: d.action === 'quarantine' ? d.reason : null }, 'quarantining a file over a limit');
   try {
     await ports.writePlan(record);
-    await executePlan(ports, record, summary, log);
+    await execute(record);
     summary.refused += 1;
   } catch (err) {
     summary.backlog += 1;
@@ -327,7 +362,7 @@ function plannedFile(d: FileDecision, recordedAt: string, jobIds: string[]): Pla
   return { object: d.object, destination: 'archive', metadata: { pizzaflow_status: 'loaded', pizzaflow_load_job_ids: jobIds.join(',') }, manifest };
 }
 
-async function executePlan(ports: PosLoaderPorts, plan: PlanRecord, summary: PosLoaderSummary, log?: Logger): Promise<void> {
+async function executePlan(ports: PosLoaderPorts, plan: PlanRecord, summary: PosLoaderSummary, log?: Logger, live?: LiveCounting): Promise<void> {
   // Plan rewrites (bisection, narrowing) are written one after another, each with the plan as it is then.
   let writes: Promise<void> = Promise.resolve();
   const persist = (): Promise<void> => (writes = writes.then(() => ports.writePlan(plan)));
@@ -402,6 +437,9 @@ async function executePlan(ports: PosLoaderPorts, plan: PlanRecord, summary: Pos
     await mapWithConcurrency(wave, LOAD_JOB_CONCURRENCY, run);
     await writes;
   }
+  // Every transaction row now in raw, counted live before the plan is deleted: a run that stops
+  // after this point finishes the plan again and counts nothing twice.
+  if (live && summary.live) await countLive(ports, plan, live, summary.live, log);
   // The job ids of the loaded files, as the plan finally ran them.
   const jobsOfFile = jobsByFile(plan.jobs);
   for (const f of plan.files) {
@@ -428,6 +466,46 @@ async function executePlan(ports: PosLoaderPorts, plan: PlanRecord, summary: Pos
     summary.rows.pos_transactions += f.manifest.transaction_rows;
     summary.rows.inventory_movements += f.manifest.inventory_rows;
   }
+}
+
+/**
+ * Counts the transactions of the plan's pos_transactions jobs (as they finally ran: a refused file's
+ * rows were narrowed out) into the live counters, read back from their staging objects. Best effort:
+ * a failure is counted and logged (ids only), never fails the run.
+ */
+async function countLive(ports: PosLoaderPorts, plan: PlanRecord, live: LiveCounting, out: LiveCountingSummary, log?: Logger): Promise<void> {
+  const effects: LiveEffect[] = [];
+  for (const job of plan.jobs.filter((j) => j.table === 'pos_transactions')) {
+    let text: string;
+    try {
+      text = (await Promise.all(job.sources.map((s) => ports.readStaging(s)))).join('');
+    } catch (err) {
+      const rowsOf = new Map(plan.files.map((f) => [fileKey(f.object), f.manifest.transaction_rows]));
+      out.failed += job.files.reduce((n, k) => n + (rowsOf.get(k) ?? 0), 0);
+      log?.warn({ jobId: job.jobId, err: (err as Error).message }, 'live counters not updated: staging unreadable');
+      continue;
+    }
+    const nowMs = live.now();
+    for (const line of text.split('\n')) {
+      if (!line) continue;
+      const effect = posLiveEffect(JSON.parse(line) as Record<string, unknown>, nowMs);
+      if (effect) effects.push(effect);
+      else out.skipped += 1;
+    }
+  }
+  let firstError: string | undefined;
+  await mapWithConcurrency(effects, LIVE_CONCURRENCY, async (effect) => {
+    try {
+      const result = await live.apply(effect, live.now());
+      if (result === 'counted') out.counted += 1;
+      else if (result === 'duplicate') out.duplicates += 1;
+      else out.skipped += 1;
+    } catch (err) {
+      out.failed += 1;
+      firstError ??= (err as Error).message;
+    }
+  });
+  if (firstError) log?.warn({ planId: plan.planId, failed: out.failed, err: firstError }, 'live counters not updated for some transactions');
 }
 
 /**

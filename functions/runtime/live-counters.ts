@@ -6,7 +6,9 @@
 // online order counts in the UTC hour it was placed (event_time of `order.placed`), with its units
 // (sum of quantities) and net sales (quantity × unit price − discount, per line); a cancellation or a
 // refund takes the order back out while its hour is still live. Updates (status changes) add
-// nothing. POS sales arrive in files, not events, and appear only in the settled series.
+// nothing. POS sales arrive in files: the POS loader counts each loaded transaction the same way
+// (posLiveEffect) once its load job succeeded, a sale in the UTC hour it was rung, a void or refund
+// taking its sale back out, idempotent by the transaction's event id.
 
 /** Hours a live hour stays in the store after it ends (then its keys expire). */
 export const LIVE_RETENTION_HOURS = 2;
@@ -122,6 +124,34 @@ export function liveEffect(row: Readonly<Record<string, unknown>>, nowMs: number
     case 'order.refunded':
       // The order was placed no later than this event, so its keys expire no later than these.
       return { kind: 'void', merchantId, eventId, orderId, expireAtSeconds: expireAt };
+    default:
+      return undefined;
+  }
+}
+
+/**
+ * The order id a POS transaction's sale stands under in the live counters: transaction ids are unique
+ * within a store, and the prefix keeps them apart from online order ids.
+ */
+export const posOrderId = (storeId: string, transactionId: string): string => `pos/${storeId}/${transactionId}`;
+
+/**
+ * The effect of one loaded POS transaction (a raw.pos_transactions row as the loader stages it), or
+ * undefined when it counts nothing: its hour is no longer live, it is from the future, or it misses
+ * its ids. A sale counts as an order with its lines; a void or a refund takes back the sale it names.
+ */
+export function posLiveEffect(row: Readonly<Record<string, unknown>>, nowMs: number): LiveEffect | undefined {
+  const storeId = str(row.store_id);
+  const transactionId = str(row.transaction_id);
+  if (!storeId || !transactionId) return undefined;
+  switch (row.transaction_type) {
+    case 'sale':
+      return liveEffect({ ...row, event_type: 'order.placed', order_id: posOrderId(storeId, transactionId) }, nowMs);
+    case 'void':
+    case 'refund': {
+      const original = str(row.original_transaction_id);
+      return original ? liveEffect({ ...row, event_type: 'order.cancelled', order_id: posOrderId(storeId, original) }, nowMs) : undefined;
+    }
     default:
       return undefined;
   }

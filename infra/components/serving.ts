@@ -12,10 +12,11 @@ import { secretId, serviceAccountMember } from '../builders/names';
 import { emailOf, type ServiceAccountEmails, type StackContext } from './context';
 
 /**
- * The functions that use the serving store: ingest writes the live counters, the publisher writes
- * the settled series, the metrics API reads both and the merchants' key digests.
+ * The functions that use the serving store: ingest and the POS loader write the live counters (online
+ * orders, loaded POS transactions), the publisher writes the settled series, the metrics API reads
+ * both and the merchants' key digests.
  */
-export const SERVING_STORE_CLIENTS: readonly string[] = [FUNCTIONS.ingest, FUNCTIONS.metricsApi, FUNCTIONS.servingPublisher];
+export const SERVING_STORE_CLIENTS: readonly string[] = [FUNCTIONS.ingest, FUNCTIONS.posLoader, FUNCTIONS.metricsApi, FUNCTIONS.servingPublisher];
 
 export const SERVING_NAMES = {
   network: 'pizzaflow-vpc',

@@ -4,7 +4,7 @@
 import type { BigQuery } from '@google-cloud/bigquery';
 import { collectReconcileInput } from '../../ops/reconcile/collect';
 import type { ReconcileInput } from '../../ops/reconcile/reconcile';
-import type { LandedEvent, StoreHour } from './freshness';
+import type { LandedEvent, LoadedPosTransaction, StoreHour } from './freshness';
 
 export interface ManifestCounts {
   /** status → files. */
@@ -35,8 +35,10 @@ export interface DemoReadback {
   landed: { orders: LandedEvent[]; pos: LandedEvent[] };
   /** Online order event id → when its first copy reached raw (wall clock, ms). */
   orderEventsIngestedAtMs: Map<string, number>;
-  /** The marts' online channels per store and UTC hour: what the live counters should have counted. */
-  settledOnline: StoreHour[];
+  /** The marts' sales of every channel (online and POS) per store and UTC hour: what the live counters should have counted. */
+  settled: StoreHour[];
+  /** Every POS transaction in raw with its first load time (wall clock), to tell which were loaded after their hour stopped being live. */
+  posTransactions: LoadedPosTransaction[];
   marts: MartHeadlines;
 }
 
@@ -73,8 +75,11 @@ export async function readBack(bq: BigQuery, project: string, sinceDate: string)
   const landedOf = async (sql: string): Promise<LandedEvent[]> => (await rows(sql)).map((r) => ({ eventMs: ms(r.event_time), ingestedRealMs: ms(r.ingested_at) }));
   const orders = await landedOf(`SELECT event_time, MIN(ingested_at) AS ingested_at FROM ${t('raw', 'online_order_events')} WHERE ${since} AND event_type = 'order.placed' GROUP BY event_id, event_time`);
   const ingestedAt = await rows(`SELECT event_id, MIN(ingested_at) AS ingested_at FROM ${t('raw', 'online_order_events')} WHERE ${since} GROUP BY event_id`);
-  const settledOnline = await rows(
-    `SELECT merchant_id, store_id, hour_at, SUM(orders) AS orders, SUM(units) AS units, SUM(net_sales_cents) AS net FROM ${t('marts', 'mart_store_sales_hourly')} WHERE channel != 'pos' GROUP BY merchant_id, store_id, hour_at`,
+  const settled = await rows(
+    `SELECT merchant_id, store_id, hour_at, SUM(orders) AS orders, SUM(units) AS units, SUM(net_sales_cents) AS net FROM ${t('marts', 'mart_store_sales_hourly')} GROUP BY merchant_id, store_id, hour_at`,
+  );
+  const posTransactions = await rows(
+    `SELECT merchant_id, store_id, transaction_id, transaction_type, original_transaction_id, event_time, MIN(ingested_at) AS ingested_at FROM ${t('raw', 'pos_transactions')} WHERE ${since} GROUP BY merchant_id, store_id, transaction_id, transaction_type, original_transaction_id, event_time`,
   );
   const pos = await landedOf(`SELECT event_time, MIN(ingested_at) AS ingested_at FROM ${t('raw', 'pos_transactions')} WHERE ${since} GROUP BY event_id, event_time`);
 
@@ -90,7 +95,16 @@ export async function readBack(bq: BigQuery, project: string, sinceDate: string)
     manifest,
     landed: { orders, pos },
     orderEventsIngestedAtMs: new Map(ingestedAt.map((r) => [String(r.event_id), ms(r.ingested_at)])),
-    settledOnline: settledOnline.map((r) => ({ merchantId: String(r.merchant_id), storeId: String(r.store_id), hourMs: ms(r.hour_at), orders: Number(r.orders), units: Number(r.units), netSalesCents: Number(r.net) })),
+    settled: settled.map((r) => ({ merchantId: String(r.merchant_id), storeId: String(r.store_id), hourMs: ms(r.hour_at), orders: Number(r.orders), units: Number(r.units), netSalesCents: Number(r.net) })),
+    posTransactions: posTransactions.map((r) => ({
+      merchantId: String(r.merchant_id),
+      storeId: String(r.store_id),
+      transactionId: String(r.transaction_id),
+      transactionType: String(r.transaction_type),
+      originalTransactionId: r.original_transaction_id === null || r.original_transaction_id === undefined ? null : String(r.original_transaction_id),
+      eventMs: ms(r.event_time),
+      ingestedRealMs: ms(r.ingested_at),
+    })),
     marts: {
       orders: Number(sales?.orders ?? 0),
       units: Number(sales?.units ?? 0),

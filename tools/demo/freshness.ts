@@ -1,6 +1,8 @@
 // Freshness, event to mart: an event is in the marts once a transform run that started after the
 // event reached raw has finished. Its lag is that run's end minus the event's time, both on the
 // demo's simulated clock (the run's own duration counts at real speed).
+import { posOrderId } from '../../functions/runtime/live-counters';
+
 export interface LandedEvent {
   /** Event time (simulated, ms). */
   eventMs: number;
@@ -112,6 +114,58 @@ export interface SentEvent {
    * it was sent plus its real time to raw at the clock's full rate.
    */
   arrivedSimMs: number;
+}
+
+/** A POS transaction as raw holds it, with when its first copy was loaded (wall clock, ms). */
+export interface LoadedPosTransaction {
+  merchantId: string;
+  storeId: string;
+  transactionId: string;
+  transactionType: string;
+  originalTransactionId: string | null;
+  eventMs: number;
+  ingestedRealMs: number;
+}
+
+/** A POS loader run as the scheduler recorded it: its wall-clock start and the simulated time it ended. */
+export interface LoaderRun {
+  realStartedAt: number;
+  endedAt: number;
+}
+
+/**
+ * The POS transactions as live-counting events: a sale places its order (`pos/<store>/<transaction>`,
+ * as the loader counts it), a void or refund cancels the sale it names. Each arrived, at the latest,
+ * when the loader run that loaded it ended on the demo's clock: the run whose wall-clock start is the
+ * latest at or before the row's ingestion time (the loader stamps its rows with its start).
+ */
+export function posArrivals(transactions: readonly LoadedPosTransaction[], runs: readonly LoaderRun[]): SentEvent[] {
+  const byStart = [...runs].sort((a, b) => a.realStartedAt - b.realStartedAt);
+  const loadedBy = (realMs: number): LoaderRun | undefined => {
+    let found: LoaderRun | undefined;
+    for (const r of byStart) {
+      if (r.realStartedAt > realMs) break;
+      found = r;
+    }
+    return found;
+  };
+  const out: SentEvent[] = [];
+  for (const t of transactions) {
+    const sale = t.transactionType === 'sale';
+    const of = sale ? t.transactionId : t.originalTransactionId;
+    if (of === null) continue;
+    const run = loadedBy(t.ingestedRealMs);
+    out.push({
+      eventType: sale ? 'order.placed' : 'order.cancelled',
+      orderId: posOrderId(t.storeId, of),
+      merchantId: t.merchantId,
+      storeId: t.storeId,
+      eventMs: t.eventMs,
+      // No run started before it: loaded outside the schedule, so not known to have been live.
+      arrivedSimMs: run ? run.endedAt : Number.POSITIVE_INFINITY,
+    });
+  }
+  return out;
 }
 
 /**

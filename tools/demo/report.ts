@@ -106,8 +106,8 @@ export function buildReport(input: ReportInput): DemoReport {
     const secs = (s: number | null): string => (s === null ? 'n/a' : `${s.toFixed(2)} s`);
     lines.push(`  live counters  p50 ${secs(lag.p50Seconds).padStart(9)}  p99 ${secs(lag.p99Seconds).padStart(9)}  max ${secs(lag.maxSeconds).padStart(9)}  (${formatCount(lag.events)} order events, sent to the collector → counted in the serving store, real seconds; goal p99 ≤ 60 s)`);
     if (lag.notCounted > 0) problems.push(`live counters: ${lag.notCounted} accepted order events never reached raw, so were never counted`);
-    const late = versus.explainedByLateEvents > 0 ? `; ${formatCount(versus.explainedByLateEvents)} differ because an order event arrived after its hour stopped being live` : '';
-    lines.push(`  live = settled: ${formatCount(versus.matching)} of ${formatCount(versus.storeHours)} store-hours (orders, units, net sales of the online channels)${late}`);
+    const late = versus.explainedByLateEvents > 0 ? `; ${formatCount(versus.explainedByLateEvents)} differ because an order event arrived, or a POS file was loaded, after its hour stopped being live` : '';
+    lines.push(`  live = settled: ${formatCount(versus.matching)} of ${formatCount(versus.storeHours)} store-hours (orders, units, net sales of every channel, POS included)${late}`);
     if (versus.differingCount > 0) problems.push(`live counters: ${versus.differingCount} store-hours differ from the marts with no late event to explain it`);
     for (const d of versus.differing) {
       const show = (h: typeof d.settled): string => (h ? `${h.orders} orders, ${h.units} units, ${money(h.netSalesCents)}` : 'nothing');

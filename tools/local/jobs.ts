@@ -66,7 +66,8 @@ async function runDataform(job: string, fullRefresh: boolean, o: ProgramJobsOpti
 
 export function posSummary(s: PosLoaderSummary): string {
   if (s.files === 0 && s.recovered === 0) return 'no new files';
-  return `${s.files} files: ${s.loaded} loaded, ${s.archived} archived, ${s.quarantined} quarantined; ${s.rows.pos_transactions} transactions, ${s.rows.inventory_movements} inventory movements`;
+  const live = s.live ? `; live counters: ${s.live.counted} counted${s.live.failed ? `, ${s.live.failed} failed` : ''}` : '';
+  return `${s.files} files: ${s.loaded} loaded, ${s.archived} archived, ${s.quarantined} quarantined; ${s.rows.pos_transactions} transactions, ${s.rows.inventory_movements} inventory movements${live}`;
 }
 
 export function publishSummary(r: PublishResult): string {

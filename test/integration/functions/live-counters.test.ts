@@ -1,9 +1,11 @@
 // Live counters end to end on a real redis-server (the local serving store, as `npm start` runs it):
 // Pub/Sub push → ingest → raw write → counters, read back through the metrics API. The same event
 // published twice counts once, a cancellation takes its order back out, and two merchants never
-// see each other's counters.
+// see each other's counters. POS files add theirs when the loader has loaded them: once, even when
+// the same content is uploaded again, and a refund in a later file takes its sale back.
 import { piiPaths } from '../../../contracts/bigquery-schema';
-import { orderPlaced } from '../../../contracts/examples';
+import { bucketName } from '../../../contracts/catalog';
+import { orderPlaced, posSale } from '../../../contracts/examples';
 import { onlineOrderEvent } from '../../../contracts/online-order';
 import { pseudonymiseRecord } from '../../../contracts/pii';
 import { createKeyRing, startMetricsService, type RunningServer } from '../../../functions/metrics-api';
@@ -11,7 +13,8 @@ import { loadConfig } from '../../../functions/runtime/config';
 import { liveEffect } from '../../../functions/runtime/live-counters';
 import { createLiveStore } from '../../../functions/runtime/live-store';
 import { createLogger } from '../../../functions/runtime/logger';
-import { eventually, PII_KEY, query, startPlatform, type Platform } from '../../../tools/testing/functions-platform';
+import { gzipPosFile, posFileText } from '../../../tools/generator/pos-file';
+import { eventually, PII_KEY, PROJECT, query, startPlatform, type Platform } from '../../../tools/testing/functions-platform';
 
 interface LiveBody {
   merchant_id: string;
@@ -90,6 +93,61 @@ test('the same event published twice counts once; a cancellation takes its order
   // Taken back once, though it came twice.
   expect((await live('m-live-1', 'key-1')).body.rows).toEqual([{ store_id: 's-live-a', hour_at: mine.body.hour_at, orders: 1, units: 3, net_sales_cents: 2327 }]);
 }, 30_000);
+
+/** A POS file of the current 15-minute window holding the given transactions of store s-live-pos. */
+function posFile(window: number, transactions: Record<string, unknown>[]): Buffer {
+  const header = {
+    record_type: 'header',
+    schema_version: 1,
+    merchant_id: 'm-live-1',
+    store_id: 's-live-pos',
+    window_start: new Date(window).toISOString(),
+    window_end: new Date(window + 900_000).toISOString(),
+    created_at: new Date().toISOString(),
+  };
+  return gzipPosFile(posFileText(header as never, transactions.map((t) => JSON.stringify({ record_type: 'transaction', ...t }))));
+}
+
+test('POS files add their sales when loaded, once per transaction; an identical re-upload adds nothing; a refund in a later file takes its sale back', async () => {
+  const left = 900_000 - (Date.now() % 900_000);
+  if (left < 15_000) await new Promise((r) => setTimeout(r, left + 50));
+  const window = Math.floor(Date.now() / 900_000) * 900_000;
+  const rung = new Date(window + 1_000).toISOString();
+  const base = { ...posSale(), merchant_id: 'm-live-1', store_id: 's-live-pos', event_time: rung };
+  // posSale(): one unit at 1499 cents.
+  const sales = [
+    { ...base, event_id: 'live-pos-1', transaction_id: 'lt-1' },
+    { ...base, event_id: 'live-pos-2', transaction_id: 'lt-2' },
+  ];
+  const landing = p.storage.bucket(bucketName(PROJECT, 'pos-landing'));
+  const runLoader = async (): Promise<{ loaded: number; archived: number; live?: { counted: number; duplicates: number; failed: number } }> => {
+    const res = await p.callAsScheduler('/pos-loader/run');
+    expect(res.status).toBe(200);
+    return (await res.json()) as { loaded: number; archived: number };
+  };
+  const posRow = async () => (await live('m-live-1', 'key-1')).body.rows.find((r) => r.store_id === 's-live-pos');
+
+  await landing.file('pos/store=s-live-pos/a.ndjson.gz').save(posFile(window, sales), { resumable: false });
+  expect(await runLoader()).toMatchObject({ loaded: 1, live: { counted: 2, failed: 0 } });
+  expect(await posRow()).toMatchObject({ orders: 2, units: 2, net_sales_cents: 2998 });
+
+  await landing.file('pos/store=s-live-pos/a-again.ndjson.gz').save(posFile(window, sales), { resumable: false });
+  expect(await runLoader()).toMatchObject({ loaded: 0, archived: 1 });
+  expect(await posRow()).toMatchObject({ orders: 2, units: 2, net_sales_cents: 2998 });
+
+  const refund = {
+    ...base,
+    event_id: 'live-pos-3',
+    transaction_id: 'lt-3',
+    transaction_type: 'refund',
+    original_transaction_id: 'lt-1',
+    lines: [],
+    totals: { ...base.totals, subtotal_cents: 0, discount_cents: 0, tax_cents: 0 },
+  };
+  await landing.file('pos/store=s-live-pos/b.ndjson.gz').save(posFile(window, [refund]), { resumable: false });
+  expect(await runLoader()).toMatchObject({ loaded: 1, live: { counted: 1 } });
+  expect(await posRow()).toMatchObject({ orders: 1, units: 1, net_sales_cents: 1499 });
+}, 60_000);
 
 test('a store that is down costs one deadline, then calls fail at once for a pause', async () => {
   // Port 1: nothing listens there.

@@ -1,4 +1,4 @@
-import { freshness, liveLag, liveVersusSettled, percentile, storeHoursWithLateEvents, type StoreHour } from '../../../tools/demo/freshness';
+import { freshness, liveLag, liveVersusSettled, percentile, posArrivals, storeHoursWithLateEvents, type LoadedPosTransaction, type StoreHour } from '../../../tools/demo/freshness';
 
 const MIN = 60_000;
 
@@ -78,5 +78,44 @@ describe('storeHoursWithLateEvents', () => {
       3,
     );
     expect([...late].sort()).toEqual(['m1/s1/2026-12-01T15', 'm1/s2/2026-12-01T16']);
+  });
+});
+
+describe('posArrivals', () => {
+  const H = (h: number, m = 0): number => Date.UTC(2026, 11, 1, h, m);
+  const REAL = 1_000_000; // wall-clock ms of the demo's first loader run
+  // Loader runs on the demo's clock at 15:15, 16:15 and 19:15; the real clock ran 1 s per run apart.
+  const runs = [
+    { realStartedAt: REAL, endedAt: H(15, 15) },
+    { realStartedAt: REAL + 1_000, endedAt: H(16, 15) },
+    { realStartedAt: REAL + 2_000, endedAt: H(19, 15) },
+  ];
+  const txn = (over: Partial<LoadedPosTransaction>): LoadedPosTransaction => ({
+    merchantId: 'm1', storeId: 's1', transactionId: 't1', transactionType: 'sale', originalTransactionId: null, eventMs: H(15, 5), ingestedRealMs: REAL, ...over,
+  });
+
+  it('a sale arrives when the run that loaded it ended; a refund cancels the sale it names under the loader\'s order id', () => {
+    expect(posArrivals([txn({}), txn({ transactionId: 't2', transactionType: 'refund', originalTransactionId: 't1', ingestedRealMs: REAL + 2_000 })], runs)).toEqual([
+      { eventType: 'order.placed', orderId: 'pos/s1/t1', merchantId: 'm1', storeId: 's1', eventMs: H(15, 5), arrivedSimMs: H(15, 15) },
+      { eventType: 'order.cancelled', orderId: 'pos/s1/t1', merchantId: 'm1', storeId: 's1', eventMs: H(15, 5), arrivedSimMs: H(19, 15) },
+    ]);
+  });
+
+  it('with the online events, marks the store-hour of a sale refunded in a file loaded after the hour stopped being live, and no other', () => {
+    const events = posArrivals(
+      [
+        txn({}), // sold 15:05, loaded 15:15
+        txn({ transactionId: 't2', transactionType: 'refund', originalTransactionId: 't1', ingestedRealMs: REAL + 2_000 }), // loaded 19:15: past 18:00
+        txn({ storeId: 's2', transactionId: 't3', eventMs: H(16, 1), ingestedRealMs: REAL + 1_000 }), // sold 16:01, loaded 16:15
+      ],
+      runs,
+    );
+    expect([...storeHoursWithLateEvents(events, 3)]).toEqual(['m1/s1/2026-12-01T15']);
+  });
+
+  it('a row no loader run can have loaded counts as late, and a reversal without the sale it names is left out', () => {
+    const [early] = posArrivals([txn({ ingestedRealMs: REAL - 1 })], runs);
+    expect(early!.arrivedSimMs).toBe(Number.POSITIVE_INFINITY);
+    expect(posArrivals([txn({ transactionType: 'void', originalTransactionId: null })], runs)).toEqual([]);
   });
 });

@@ -23,7 +23,8 @@ function input(overrides: { readback?: Partial<DemoReadback>; truth?: Partial<Tr
     manifest: { byStatus: { loaded: 1, quarantined: 1, archived: 1 }, quarantineReasons: { 'file is truncated': 1 } },
     landed: { orders: [{ eventMs: 0, ingestedRealMs: 10 }], pos: [{ eventMs: 0, ingestedRealMs: 10 }] },
     orderEventsIngestedAtMs: new Map(),
-    settledOnline: [],
+    settled: [],
+    posTransactions: [],
     marts: { orders: 3, units: 7, netSalesCents: 4_500, grossMarginCents: 3_000, deliveries: 2, lateDeliveries: 1, topProducts: [{ sku: 'PZ-PEPP', units: 4 }], busiestHour: { hourAt: '2026-11-23 18:00', orders: 3 }, promotionsWithLift: 0 },
     ...overrides.readback,
   };
@@ -98,7 +99,7 @@ describe('the live counters in the report', () => {
       live: { lag: { events: 3, notCounted: 0, p50Seconds: 0.4, p99Seconds: 1.2, maxSeconds: 1.3 }, versus: { storeHours: 3, matching: 1, explainedByLateEvents: 1, differing: [{ key: 'm1/s1/2026-11-23T19', settled: hour, live: null }], differingCount: 1 } },
     });
     expect(report.lines.join('\n')).toMatch(/live counters +p50 +0\.40 s +p99 +1\.20 s/);
-    expect(report.lines).toContain('  live = settled: 1 of 3 store-hours (orders, units, net sales of the online channels); 1 differ because an order event arrived after its hour stopped being live');
+    expect(report.lines).toContain('  live = settled: 1 of 3 store-hours (orders, units, net sales of every channel, POS included); 1 differ because an order event arrived, or a POS file was loaded, after its hour stopped being live');
     expect(report.lines).toContain('    m1/s1/2026-11-23T19: marts 3 orders, 7 units, $45.00, live nothing');
     expect(report.problems).toContain('live counters: 1 store-hours differ from the marts with no late event to explain it');
   });

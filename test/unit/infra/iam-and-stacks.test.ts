@@ -25,9 +25,9 @@ function platformRoles(catalog: PlatformCatalog): Record<string, string[]> {
       'roles/secretmanager.secretAccessor on secret:pizzaflow-webhook-secrets',
       'roles/secretmanager.secretAccessor on secret:pizzaflow-pii-key',
     ],
-    // ingest, the metrics API and the publisher also read the serving store's AUTH string (infra/components/serving.ts).
+    // ingest, the POS loader, the metrics API and the publisher also read the serving store's AUTH string (infra/components/serving.ts).
     ingest: ['roles/secretmanager.secretAccessor on secret:pizzaflow-pii-key', 'roles/secretmanager.secretAccessor on secret:pizzaflow-redis-auth'],
-    'pos-loader': ['roles/bigquery.jobUser on project'],
+    'pos-loader': ['roles/bigquery.jobUser on project', 'roles/secretmanager.secretAccessor on secret:pizzaflow-redis-auth'],
     'metrics-api': ['roles/bigquery.jobUser on project', 'roles/secretmanager.secretAccessor on secret:pizzaflow-merchant-api-keys', 'roles/secretmanager.secretAccessor on secret:pizzaflow-redis-auth'],
     // The publisher: queries (jobUser) and the store's AUTH string; its table and dataset reads come from its access list.
     'serving-publisher': ['roles/bigquery.jobUser on project', 'roles/secretmanager.secretAccessor on secret:pizzaflow-redis-auth'],

@@ -69,7 +69,7 @@ test('every secret reference of every function resolves to a declared secret wit
   }
 });
 
-test('the collector has its API keys, webhook secrets and the PII key; ingest has the PII key; the metrics API its merchant keys; the publisher only the store\'s AUTH string', () => {
+test('the collector has its API keys, webhook secrets and the PII key; ingest has the PII key; the metrics API its merchant keys; the POS loader and the publisher only the store\'s AUTH string', () => {
   const envOf = (name: string) =>
     ((dev.ofType('gcp:cloudfunctionsv2/function:Function').find((r) => r.inputs.name === name)!.inputs.serviceConfig as { secretEnvironmentVariables?: { key: string }[] }).secretEnvironmentVariables ?? [])
       .map((r) => r.key)
@@ -77,7 +77,8 @@ test('the collector has its API keys, webhook secrets and the PII key; ingest ha
   expect(envOf('collector')).toEqual(['PIZZAFLOW_API_KEYS', 'PIZZAFLOW_PII_KEY', 'PIZZAFLOW_WEBHOOK_SECRETS']);
   expect(envOf('ingest')).toEqual(['PIZZAFLOW_PII_KEY', 'PIZZAFLOW_REDIS_PASSWORD']);
   expect(envOf('metrics-api')).toEqual(['PIZZAFLOW_MERCHANT_API_KEYS', 'PIZZAFLOW_REDIS_PASSWORD']);
-  expect(envOf('pos-loader')).toEqual([]);
+  // The POS loader counts loaded sales in the live counters: the store's AUTH string only.
+  expect(envOf('pos-loader')).toEqual(['PIZZAFLOW_REDIS_PASSWORD']);
   // The publisher reads no catalog secret, only the serving store's AUTH string.
   expect(envOf('serving-publisher')).toEqual(['PIZZAFLOW_REDIS_PASSWORD']);
 });

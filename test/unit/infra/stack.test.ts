@@ -207,12 +207,12 @@ describe('serving store', () => {
     expect(peering!.inputs).toMatchObject({ network: network!.id, service: 'servicenetworking.googleapis.com', reservedPeeringRanges: [range!.inputs.name] });
   });
 
-  test('ingest, the metrics API and the publisher reach it by Direct VPC egress, over TLS against its CA, with its AUTH string as a secret; no other function does', () => {
+  test('ingest, the POS loader, the metrics API and the publisher reach it by Direct VPC egress, over TLS against its CA, with its AUTH string as a secret; no other function does', () => {
     const functions = by(dev.ofType('gcp:cloudfunctionsv2/function:Function'), 'name');
     const [subnet] = dev.ofType('gcp:compute/subnetwork:Subnetwork');
     for (const f of devCatalog.functions) {
       const service = functions.get(f.name)!.serviceConfig as { environmentVariables: Record<string, string>; secretEnvironmentVariables: { key: string; secret: string }[]; directVpcNetworkInterfaces?: { subnetwork: string }[]; directVpcEgress?: string };
-      const client = ['ingest', 'metrics-api', 'serving-publisher'].includes(f.name);
+      const client = ['ingest', 'pos-loader', 'metrics-api', 'serving-publisher'].includes(f.name);
       expect([f.name, service.directVpcNetworkInterfaces?.map((i) => i.subnetwork)]).toEqual([f.name, client ? [subnet!.id] : undefined]);
       expect(service.directVpcEgress).toBe(client ? 'VPC_EGRESS_PRIVATE_RANGES_ONLY' : undefined);
       expect(service.environmentVariables.PIZZAFLOW_REDIS_URL).toBe(client ? 'rediss://10.20.0.3:6378' : undefined);

@@ -1,17 +1,52 @@
 // The live counters' pure rules: what an event adds, which hour it counts in, when it no longer
 // counts, and the store's key layout (one merchant's keys in one hash slot).
 import { Writable } from 'node:stream';
-import { orderPlaced } from '../../../contracts/examples';
+import { orderPlaced, posSale } from '../../../contracts/examples';
 import { counting } from '../../../functions/ingest/index';
 import type { RowSink } from '../../../functions/ingest/ingest';
 import type { RawRow } from '../../../functions/ingest/raw-writer';
-import { countersOf, expireAtSeconds, hourTag, liveEffect, liveKeys, orderDelta, type LiveEffect } from '../../../functions/runtime/live-counters';
+import { countersOf, expireAtSeconds, hourTag, liveEffect, liveKeys, orderDelta, posLiveEffect, posOrderId, type LiveEffect } from '../../../functions/runtime/live-counters';
 import { scriptCall } from '../../../functions/runtime/live-store';
 import { createLogger } from '../../../functions/runtime/logger';
 
 const NOW = Date.parse('2026-11-23T18:40:00Z');
 const HOUR = Date.parse('2026-11-23T18:00:00Z');
 const placed = (over: Record<string, unknown> = {}): Record<string, unknown> => ({ ...orderPlaced(), ...over });
+
+describe('posLiveEffect', () => {
+  // posSale(): rung 12:10-05:00 = 17:10Z, one unit at 1499 cents, no discount.
+  const at = Date.parse('2026-11-23T17:40:00Z');
+  test('a sale is an order of its store in the UTC hour it was rung, under an id apart from online orders', () => {
+    expect(posLiveEffect({ ...posSale() }, at)).toEqual({
+      kind: 'place',
+      merchantId: 'm0001',
+      storeId: 's0001',
+      eventId: 'pos-s0001-r1-000123',
+      orderId: 'pos/s0001/t000123',
+      hourStartMs: Date.parse('2026-11-23T17:00:00Z'),
+      delta: { orders: 1, units: 1, netSalesCents: 1499 },
+      expireAtSeconds: expireAtSeconds(Date.parse('2026-11-23T17:00:00Z')),
+    });
+    expect(posOrderId('s0001', 't000123')).not.toBe('t000123');
+  });
+
+  test('a void or a refund takes back the sale it names; one without the sale it names, or of an unknown type, counts nothing', () => {
+    for (const transaction_type of ['void', 'refund']) {
+      expect(posLiveEffect({ ...posSale(), event_id: 'pos-r', transaction_id: 't9', transaction_type, original_transaction_id: 't000123', lines: [] }, at)).toMatchObject({
+        kind: 'void',
+        eventId: 'pos-r',
+        orderId: posOrderId('s0001', 't000123'),
+      });
+    }
+    expect(posLiveEffect({ ...posSale(), transaction_type: 'refund', original_transaction_id: null }, at)).toBeUndefined();
+    expect(posLiveEffect({ ...posSale(), transaction_type: 'no_sale' }, at)).toBeUndefined();
+    expect(posLiveEffect({ ...posSale(), transaction_id: '' }, at)).toBeUndefined();
+  });
+
+  test('a sale whose hour is past its retention counts nothing', () => {
+    expect(posLiveEffect({ ...posSale() }, Date.parse('2026-11-23T20:00:00Z'))).toBeUndefined();
+  });
+});
 
 describe('liveEffect', () => {
   test('a placed order adds one order, its units and its net sales (quantity × price − discount) in the UTC hour it was placed', () => {
