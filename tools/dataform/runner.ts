@@ -61,6 +61,13 @@ export interface RunOptions {
   afterAction?: (action: string) => Promise<void>;
   /** Where one row per action is recorded; null turns it off. Default ops.dataform_runs. */
   runsTable?: { dataset: string; table: string } | null;
+  /**
+   * Ask BigQuery for the row count of each table an action built or changed by script (one
+   * tables.get each; default true, for the CLI's report). Scheduled runs turn it off, as managed
+   * Dataform's invocations report no row counts: a table action's `rows` is then the statement's
+   * affected rows when BigQuery gives them, else null.
+   */
+  rowCounts?: boolean;
 }
 
 export class DataformRunError extends Error {
@@ -180,7 +187,7 @@ class Executor {
     const out = await this.query(sql, 0);
     let rows = out.affectedRows;
     // An incremental run reports the rows its statement changed; a rebuilt table its row count.
-    if (action.kind === 'table' && !(mode === 'incremental' && rows !== null)) {
+    if (action.kind === 'table' && this.o.rowCounts !== false && !(mode === 'incremental' && rows !== null)) {
       const [metadata] = await this.tableRef(action.target).getMetadata();
       const numRows = (metadata as { numRows?: string }).numRows;
       rows = numRows === undefined ? rows : Number(numRows);

@@ -179,3 +179,13 @@ test('not-null and referential checks fire on a broken row of a touched partitio
   await fx.bq.query({ query: `update ${table('marts', 'fct_order_lines')} set sku = 'SKU-THAT-DOES-NOT-EXIST' where business_date = '${DAY}' and order_id = (select min(order_id) from ${table('marts', 'fct_order_lines')} where business_date = '${DAY}')` });
   expect((await failedActions({ graph: checksOnly })).failed.sort()).toEqual(['dataform_assertions.assert_order_lines_reference_known_products', 'dataform_assertions.marts_fct_orders_assertions_nonNull']);
 }, 120_000);
+
+test('a table action reports its row count from a tables.get unless row counts are off, as the scheduled runs have them', async () => {
+  const graph = compileProject('dataform', { vars: fx.vars });
+  const run = (rowCounts?: boolean) => runGraph({ bigquery: fx.bq, graph, concurrency: 2, runsTable: null, selection: { actions: ['dim_date'], includeAssertions: false }, ...(rowCounts === undefined ? {} : { rowCounts }) });
+  const [dimDate] = await rows(`select count(*) as n from ${table('marts', 'dim_date')}`);
+  const counted = (await run()).results.find((r) => r.action.endsWith('dim_date'))!;
+  expect(counted.rows).toBe(Number(dimDate!.n));
+  const uncounted = (await run(false)).results.find((r) => r.action.endsWith('dim_date'))!;
+  expect(uncounted).toMatchObject({ status: 'succeeded', mode: 'create', rows: null });
+});
