@@ -59,11 +59,10 @@ export function createPublisher(options: PublisherOptions): Publisher {
   const batchSize = options.batchSize ?? 500;
   const now = options.now ?? (() => new Date());
 
-  /** Overlap metrics: every merchant's rows, one query per metric. */
+  /** Overlap metrics: every merchant's rows, one query per metric (the queries in flight together). */
   async function wholeRows(): Promise<Map<string, Map<string, MetricRow[]>>> {
-    const out = new Map<string, Map<string, MetricRow[]>>();
-    for (const metric of wholeMetrics) out.set(metric.name, groupByMerchant(await marts.allMerchantRows(metric)));
-    return out;
+    const rows = await Promise.all(wholeMetrics.map((metric) => marts.allMerchantRows(metric)));
+    return new Map(wholeMetrics.map((metric, i) => [metric.name, groupByMerchant(rows[i]!)]));
   }
 
   /** Adds the overlap metrics' new values of `merchants` to their writes, for those whose value changed. */
@@ -81,17 +80,23 @@ export function createPublisher(options: PublisherOptions): Publisher {
   }
 
   async function incremental(dates: string[], stamp: DataStamp): Promise<Omit<PublishResult, 'status' | 'runs' | 'bytesProcessed'>> {
-    const previous = await store.merchantsOn(dates);
+    // A run that touched no partition (no new data) changes no series. Every read is independent of
+    // the others: the store's index and the marts' queries are in flight together (a publish is a
+    // handful of round trips, not one after another).
+    const touched = dates.length > 0 ? series : [];
+    const [previous, freshRows, wholes] = await Promise.all([
+      store.merchantsOn(dates),
+      Promise.all(touched.map((s) => marts.seriesRows(s.query, { dates }))),
+      // Promotions change with any run (their lift, their scope): every merchant with some now, or before.
+      wholeRows(),
+    ]);
     const writes = new Map<string, MerchantWrite>();
     const active = new Map<string, Set<string>>(dates.map((d) => [d, new Set()]));
-    // A run that touched no partition (no new data) changes no series.
-    for (const s of dates.length > 0 ? series : []) {
-      const fresh = groupByMerchantAndDate(await marts.seriesRows(s.query, { dates }), s.query.dateColumn);
+    touched.forEach((s, i) => {
+      const fresh = groupByMerchantAndDate(freshRows[i]!, s.query.dateColumn);
       for (const [m, byDate] of fresh) for (const d of byDate.keys()) active.get(d)?.add(m);
       planDates(s, dates, fresh, previous, writes);
-    }
-    // Promotions change with any run (their lift, their scope): every merchant with some now, or before.
-    const wholes = await wholeRows();
+    });
     for (const [metric, byMerchant] of wholes) {
       const merchants = [...new Set([...(await store.wholeMerchants(metric)), ...byMerchant.keys()])].sort();
       await wholeWrites(new Map([[metric, byMerchant]]), merchants, writes);
@@ -111,9 +116,8 @@ export function createPublisher(options: PublisherOptions): Publisher {
     const wholes = await wholeRows();
     for (let i = 0; i < merchants.length; i += batchSize) {
       const batch = merchants.slice(i, i + batchSize);
-      const stored = await store.storedFields(batch);
-      const perSeries: { id: SeriesId; byMerchant: Map<string, Map<string, MetricRow[]>> }[] = [];
-      for (const s of series) perSeries.push({ id: s, byMerchant: groupByMerchantAndDate(await marts.seriesRows(s.query, { merchants: batch }), s.query.dateColumn) });
+      const [stored, batchRows] = await Promise.all([store.storedFields(batch), Promise.all(series.map((s) => marts.seriesRows(s.query, { merchants: batch })))]);
+      const perSeries: { id: SeriesId; byMerchant: Map<string, Map<string, MetricRow[]>> }[] = series.map((s, i) => ({ id: s, byMerchant: groupByMerchantAndDate(batchRows[i]!, s.query.dateColumn) }));
       const writes = new Map<string, MerchantWrite>();
       for (const m of batch) {
         const plan = planRefresh(m, perSeries.map((s) => ({ id: { metric: s.id.metric, granularity: s.id.granularity }, byDate: s.byMerchant.get(m) ?? new Map() })), stored.get(m) ?? new Map());
@@ -136,8 +140,8 @@ export function createPublisher(options: PublisherOptions): Publisher {
       const bytesBefore = marts.bytesProcessed;
       const done = (r: Omit<PublishResult, 'bytesProcessed'>): PublishResult => ({ ...r, bytesProcessed: marts.bytesProcessed - bytesBefore });
       const idle = { runs: [], dates: [], merchants: 0, fieldsSet: 0, fieldsDeleted: 0, bytesWritten: 0 };
-      if (await marts.transformRunning()) return done({ status: 'transform_running', ...idle });
-      const marker = await store.marker();
+      const [running, marker] = await Promise.all([marts.transformRunning(), store.marker()]);
+      if (running) return done({ status: 'transform_running', ...idle });
       let runs: RunRecord[] = await marts.runsAfter(marker ? { runId: marker.run_id, runAt: marker.run_at } : undefined);
       if (runs.length === 0 && o.full && marker) runs = [{ runId: marker.run_id, kind: 'full_refresh', finishedAt: marker.run_at, touchedDates: [] }];
       const newest = runs[runs.length - 1];
