@@ -1,5 +1,6 @@
 // The one configuration loader: every variable pizzaflow reads, with its default and its check.
 // Local versus cloud is decided by the standard emulator variables alone.
+import { functionEnvironment } from './environment';
 import { z } from 'zod';
 import { ConfigError } from './errors';
 
@@ -134,7 +135,7 @@ export interface Config {
   servingStore: { url: string; password?: string; ca?: string } | undefined;
 }
 
-export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+export function loadConfig(env: NodeJS.ProcessEnv = functionEnvironment()): Config {
   const parsed = ConfigSchema.safeParse(emptyAsUndefined(env));
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;

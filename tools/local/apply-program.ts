@@ -3,7 +3,8 @@
 // dead-letter policies, filter, ordering), buckets, datasets and tables (schema, partitioning,
 // clustering, required partition filter, expiration) — and the functions' declared environment with
 // each secret reference resolved from the program's secret versions (a local secret store). A
-// reference to a secret without a version stops the platform, naming the secret and the function.
+// reference to a secret without a version, or to one the function's service account may not read
+// (no roles/secretmanager.secretAccessor on it), stops the platform, naming the secret and the function.
 // Idempotent: what exists is left alone (a table whose clustering changed is updated).
 import type { BigQuery } from '@google-cloud/bigquery';
 import type { PubSub } from '@google-cloud/pubsub';
@@ -21,6 +22,8 @@ export const TYPES = {
   dataset: 'gcp:bigquery/dataset:Dataset',
   table: 'gcp:bigquery/table:Table',
   secret: 'gcp:secretmanager/secret:Secret',
+  secretIamMember: 'gcp:secretmanager/secretIamMember:SecretIamMember',
+  projectIamMember: 'gcp:projects/iAMMember:IAMMember',
   secretVersion: 'gcp:secretmanager/secretVersion:SecretVersion',
   function: 'gcp:cloudfunctionsv2/function:Function',
   account: 'gcp:serviceaccount/account:Account',
@@ -131,6 +134,32 @@ export class MissingSecretError extends Error {
   }
 }
 
+/**
+ * A declared secret reference whose secret the function's service account may not read: Cloud Run
+ * refuses to deploy such a revision (the service agent resolves secrets as the revision's identity).
+ */
+export class SecretAccessError extends Error {
+  constructor(
+    readonly functionName: string,
+    readonly secret: string,
+    readonly serviceAccount: string,
+  ) {
+    super(`function ${functionName}: its service account ${serviceAccount} holds no roles/secretmanager.secretAccessor on secret "${secret}" in the program; the function cannot start`);
+    this.name = 'SecretAccessError';
+  }
+}
+
+/** Roles that let a principal read a secret's versions (secretmanager.versions.access). */
+const SECRET_READER_ROLES = new Set(['roles/secretmanager.secretAccessor', 'roles/secretmanager.admin', 'roles/owner']);
+
+/** Whether the program lets `member` read secret `secretId`: a grant on the secret, or one on the project. */
+export function secretReaders(program: RenderedProgram): (secretId: string, member: string) => boolean {
+  const grants = new Set<string>();
+  for (const g of program.ofType(TYPES.secretIamMember)) if (SECRET_READER_ROLES.has(String(g.inputs.role))) grants.add(`${lastSegment(g.inputs.secretId)}|${String(g.inputs.member)}`);
+  for (const g of program.ofType(TYPES.projectIamMember)) if (SECRET_READER_ROLES.has(String(g.inputs.role))) grants.add(`*|${String(g.inputs.member)}`);
+  return (secretId, member) => grants.has(`${secretId}|${member}`) || grants.has(`*|${member}`);
+}
+
 const lastSegment = (id: unknown): string => String(id).split('/').pop()!;
 const seconds = (duration: unknown): number | undefined => (typeof duration === 'string' && duration.endsWith('s') ? Number(duration.slice(0, -1)) : undefined);
 const unwrapSecret = (value: unknown): string | undefined => {
@@ -153,6 +182,7 @@ export function secretStore(program: RenderedProgram): Map<string, string> {
 /** Each declared function with exactly its declared environment and resolved secrets. */
 export function localFunctions(program: RenderedProgram): Record<string, LocalFunction> {
   const store = secretStore(program);
+  const mayRead = secretReaders(program);
   const out: Record<string, LocalFunction> = {};
   for (const f of program.ofType(TYPES.function)) {
     const name = String(f.inputs.name);
@@ -161,6 +191,8 @@ export function localFunctions(program: RenderedProgram): Record<string, LocalFu
     for (const ref of service.secretEnvironmentVariables ?? []) {
       const value = store.get(ref.secret);
       if (value === undefined) throw new MissingSecretError(name, ref.secret, ref.key);
+      const account = String(service.serviceAccountEmail ?? '');
+      if (!mayRead(lastSegment(ref.secret), `serviceAccount:${account}`)) throw new SecretAccessError(name, ref.secret, account);
       env[ref.key] = value;
     }
     out[name] = { name, url: String(service.uri ?? ''), serviceAccount: String(service.serviceAccountEmail ?? ''), env };

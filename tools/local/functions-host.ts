@@ -6,6 +6,7 @@ import { createServer, type IncomingMessage, type RequestListener, type Server, 
 import type { AddressInfo } from 'node:net';
 import { getTestServer } from '@google-cloud/functions-framework/testing';
 import { FUNCTIONS } from '../../contracts/catalog';
+import { withEnvironment } from '../../functions/runtime/environment';
 import { keepIdleConnectionsLikeGoogle } from '@pizzaflow/emulators';
 
 /** Cloud Run's decision for a request to function `name` (tools/local/cloud-run-front.ts). */
@@ -17,6 +18,12 @@ export interface FunctionsHost {
   server: Server;
   /** Checks every later request as Cloud Run would (invoker IAM); until set, every request passes. */
   setAccess(check: AccessCheck): void;
+  /**
+   * Gives each function the environment the program declares for it (by function name) over `base`:
+   * a variable another function declares and this one does not is not in its environment. Until
+   * set, every function reads process.env.
+   */
+  setEnvironments(declared: Readonly<Record<string, Readonly<Record<string, string>>>>, base?: NodeJS.ProcessEnv): void;
   close(): Promise<void>;
 }
 
@@ -24,6 +31,18 @@ export interface FunctionsHost {
 export const HOSTED_FUNCTIONS: readonly string[] = [FUNCTIONS.collector, FUNCTIONS.ingest, FUNCTIONS.posLoader, FUNCTIONS.servingPublisher];
 
 type EntryPoint = { shutdown?: () => Promise<void> };
+
+/**
+ * Function `name`'s environment in a host shared with others: `base` (the platform's variables, the
+ * emulators' among them) without any variable some function declares, then `name`'s own declared
+ * variables. So a function never reads another's secret or setting, as on Cloud Run.
+ */
+export function scopedEnvironment(name: string, declared: Readonly<Record<string, Readonly<Record<string, string>>>>, base: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  const declaredByAny = new Set(Object.values(declared).flatMap((env) => Object.keys(env)));
+  const out: NodeJS.ProcessEnv = {};
+  for (const [key, value] of Object.entries(base)) if (!declaredByAny.has(key)) out[key] = value;
+  return Object.assign(out, declared[name] ?? {});
+}
 
 /** Registers the functions (importing their entry points) and returns each one's request listener and shutdown. */
 export function functionListeners(): { listeners: Record<string, RequestListener>; shutdown(): Promise<void> } {
@@ -43,6 +62,7 @@ export function functionListeners(): { listeners: Record<string, RequestListener
 export async function startFunctionsHost(options: { host?: string; port?: number } = {}): Promise<FunctionsHost> {
   const { listeners, shutdown } = functionListeners();
   let access: AccessCheck | undefined;
+  let environments: ((name: string) => NodeJS.ProcessEnv) | undefined;
   const server = createServer((req: IncomingMessage, res: ServerResponse) => {
     const m = /^\/([^/?]+)(.*)$/.exec(req.url ?? '/');
     const listener = m ? listeners[m[1]!] : undefined;
@@ -56,7 +76,8 @@ export async function startFunctionsHost(options: { host?: string; port?: number
       return;
     }
     req.url = m[2]!.startsWith('/') ? m[2]! : `/${m[2]!}`;
-    listener(req, res);
+    if (environments) withEnvironment(environments(m[1]!), () => listener(req, res));
+    else listener(req, res);
   });
   // Cloud Run's front end, like the emulators, outlives the clients' idle pools (no reuse race).
   keepIdleConnectionsLikeGoogle(server);
@@ -71,6 +92,10 @@ export async function startFunctionsHost(options: { host?: string; port?: number
     server,
     setAccess: (check) => {
       access = check;
+    },
+    setEnvironments: (declared, base = process.env) => {
+      // Read at each request: a variable no function declares (a test's limit) can change meanwhile.
+      environments = (name) => scopedEnvironment(name, declared, base);
     },
     close: async () => {
       await new Promise<void>((resolve) => {

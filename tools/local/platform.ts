@@ -134,7 +134,10 @@ export async function startLocalPlatform(o: LocalPlatformOptions): Promise<Local
     // Cloud Run's invoker check: tokens signed by the Pub/Sub emulator (push) or by this process (the scheduler).
     const trustedKeys = [pushPublicKeyPem(), ...readPem(path.join(emulatorOptions.dataDir, 'pubsub-push-oidc.pem'))];
     functions.setAccess(accessCheck(deployed.program, deployed.functions, trustedKeys));
-    // The functions share this process: each gets the environment the program declares for it.
+    // The functions share this process: each request runs with the environment the program declares
+    // for its function (and none of the others'). The union goes into this process's environment for
+    // the platform's own readers (the metrics API server, the scheduler's jobs).
+    functions.setEnvironments(environmentsByFunction(deployed.functions), env);
     Object.assign(env, declaredEnvironment(deployed.functions));
     const config = loadConfig(env);
 
@@ -177,6 +180,11 @@ export async function startLocalPlatform(o: LocalPlatformOptions): Promise<Local
 }
 
 /** The union of the functions' declared environments; two functions declaring one variable differently is an error. */
+/** Each deployed function's declared environment, by function name (the host's `setEnvironments`). */
+export function environmentsByFunction(functions: Record<string, { name: string; env: Record<string, string> }>): Record<string, Record<string, string>> {
+  return Object.fromEntries(Object.values(functions).map((f) => [f.name, f.env]));
+}
+
 export function declaredEnvironment(functions: Record<string, { name: string; env: Record<string, string> }>): Record<string, string> {
   const out: Record<string, string> = {};
   const owner: Record<string, string> = {};

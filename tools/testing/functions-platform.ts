@@ -13,7 +13,7 @@ import { accessCheck, schedulerAuthorization } from '../local/cloud-run-front';
 import { packageInfo } from '../../functions/runtime/package-info';
 import { type Change } from '../local/apply-program';
 import { deployLocalStack, type LocalStackOptions } from '../local/local-stack';
-import { declaredEnvironment } from '../local/platform';
+import { declaredEnvironment, environmentsByFunction } from '../local/platform';
 import { startFunctionsHost, type FunctionsHost } from '../local/functions-host';
 import { startLocalRedis, type LocalRedis } from '../local/redis';
 
@@ -33,6 +33,8 @@ export interface Platform {
   storage: Storage;
   bigquery: BigQuery;
   bootstrapChanges: Change[];
+  /** What the program declares for each function's environment, by function name (as the host gives it). */
+  declaredEnvironments: Record<string, Record<string, string>>;
   /** POSTs to a function path (`/pos-loader/run`) as Cloud Scheduler would: with the schedule's OIDC token. */
   callAsScheduler(path: string, schedule?: string): Promise<Response>;
   close(): Promise<void>;
@@ -63,6 +65,9 @@ export async function startPlatform(options: { editStackConfig?: LocalStackOptio
   const deployed = await deployLocalStack({ repoRoot: packageInfo().root, env: process.env, project: PROJECT, functionsUrl: host.url, editConfig: options.editStackConfig, servingStore: redis }, { pubsub, storage, bigquery });
   // The functions get the environment the program declares for them (LOG_LEVEL, project, secrets).
   Object.assign(process.env, declaredEnvironment(deployed.functions), { LOG_LEVEL: 'error' });
+  // Each function reads only what the program declares for it (the tests' quiet LOG_LEVEL over it).
+  const declared = Object.fromEntries(Object.entries(environmentsByFunction(deployed.functions)).map(([name, env]) => [name, { ...env, LOG_LEVEL: 'error' }]));
+  host.setEnvironments(declared);
   const bootstrapChanges = deployed.changes;
   // Cloud Run's invoker check, as the local platform applies it (the emulator runs in this process: one key).
   host.setAccess(accessCheck(deployed.program, deployed.functions, [pushPublicKeyPem()]));
@@ -80,6 +85,7 @@ export async function startPlatform(options: { editStackConfig?: LocalStackOptio
     storage,
     bigquery,
     bootstrapChanges,
+    declaredEnvironments: declared,
     callAsScheduler,
     close: async () => {
       await pubsub.close();

@@ -1,7 +1,7 @@
 // The local stack's resource handler without sockets: secrets resolve from the program's secret
 // versions, a reference without a version stops the function naming both, and functions sharing
 // the local host must agree on every variable they both declare.
-import { DEFAULT_LOCAL_SERVING_STORE, localComputeState, localFunctions, MissingSecretError, secretStore, TYPES } from '../../../tools/local/apply-program';
+import { DEFAULT_LOCAL_SERVING_STORE, localComputeState, localFunctions, MissingSecretError, SecretAccessError, secretStore, TYPES } from '../../../tools/local/apply-program';
 import { RedisNotInstalledError, startLocalRedis } from '../../../tools/local/redis';
 import { storeAddress } from '../../../infra/components/serving';
 import { declaredEnvironment } from '../../../tools/local/platform';
@@ -16,6 +16,11 @@ const rec = (type: string, name: string, id: string, inputs: Record<string, unkn
 
 const secret = rec(TYPES.secret, 'svc-collector-api-keys', 'projects/p/secrets/pizzaflow-collector-api-keys', { secretId: 'pizzaflow-collector-api-keys' });
 const version = rec(TYPES.secretVersion, 'svc-collector-api-keys-version', 'v1', { secret: 'projects/p/secrets/pizzaflow-collector-api-keys', secretData: SECRET });
+const accessor = rec(TYPES.secretIamMember, 'svc-collector-api-keys-accessor', 'g1', {
+  secretId: 'projects/p/secrets/pizzaflow-collector-api-keys',
+  role: 'roles/secretmanager.secretAccessor',
+  member: 'serviceAccount:pf-collector@p.iam.gserviceaccount.com',
+});
 const collector = (secretName: string) =>
   rec(TYPES.function, 'svc-collector', 'f1', { name: 'collector' }, {
     name: 'collector',
@@ -32,7 +37,7 @@ test('a secret version is the value its secret holds (unwrapped from Pulumi secr
 });
 
 test('a function gets its declared variables and resolved secrets, nothing else', () => {
-  expect(localFunctions(program([secret, version, collector('pizzaflow-collector-api-keys')]))).toEqual({
+  expect(localFunctions(program([secret, version, accessor, collector('pizzaflow-collector-api-keys')]))).toEqual({
     collector: { name: 'collector', url: 'http://127.0.0.1:1/collector', serviceAccount: 'pf-collector@p.iam.gserviceaccount.com', env: { GOOGLE_CLOUD_PROJECT: 'p', LOG_LEVEL: 'warn', PIZZAFLOW_API_KEYS: 'portal=k1' } },
   });
 });
@@ -40,7 +45,7 @@ test('a function gets its declared variables and resolved secrets, nothing else'
 test('a reference to a secret with no version stops the function, naming the secret, the variable and the function', () => {
   let error: unknown;
   try {
-    localFunctions(program([secret, version, collector('pizzaflow-collector-api-key')]));
+    localFunctions(program([secret, version, accessor, collector('pizzaflow-collector-api-key')]));
   } catch (e) {
     error = e;
   }
@@ -69,4 +74,19 @@ test('without redis-server the local store fails saying to run npm run setup', a
   const failed = startLocalRedis({ command: '/nonexistent/redis-server' });
   await expect(failed).rejects.toBeInstanceOf(RedisNotInstalledError);
   await expect(failed).rejects.toThrow('npm run setup');
+});
+
+test("a reference to a secret the function's service account may not read stops the function, naming the account and the secret; a project-wide grant suffices", () => {
+  const otherAccount = { ...accessor, inputs: { ...accessor.inputs, member: 'serviceAccount:pf-ingest@p.iam.gserviceaccount.com' } };
+  const viewer = { ...accessor, inputs: { ...accessor.inputs, role: 'roles/secretmanager.viewer' } };
+  for (const grants of [[], [otherAccount], [viewer]]) {
+    expect(() => localFunctions(program([secret, version, ...grants, collector('pizzaflow-collector-api-keys')]))).toThrow(
+      new SecretAccessError('collector', 'pizzaflow-collector-api-keys', 'pf-collector@p.iam.gserviceaccount.com'),
+    );
+  }
+  expect(() => localFunctions(program([secret, version, collector('pizzaflow-collector-api-keys')]))).toThrow(
+    'function collector: its service account pf-collector@p.iam.gserviceaccount.com holds no roles/secretmanager.secretAccessor on secret "pizzaflow-collector-api-keys" in the program; the function cannot start',
+  );
+  const projectWide = rec(TYPES.projectIamMember, 'collector-secrets', 'g2', { project: 'p', role: 'roles/secretmanager.secretAccessor', member: 'serviceAccount:pf-collector@p.iam.gserviceaccount.com' });
+  expect(localFunctions(program([secret, version, projectWide, collector('pizzaflow-collector-api-keys')])).collector!.env.PIZZAFLOW_API_KEYS).toBe('portal=k1');
 });
