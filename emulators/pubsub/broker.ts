@@ -4,11 +4,12 @@
 import { randomBytes } from 'node:crypto';
 import { status } from '@grpc/grpc-js';
 import type { Logger } from '../lib/logger';
-import { DeliveryHub } from './delivery-hub';
+import { DeliveryHub, PUBLISH_TO_DELIVERY_MS } from './delivery-hub';
 import { alreadyExists, failedPrecondition, invalidArgument, notFound, unimplemented } from './errors';
 import type { FilterPredicate } from './filter';
+import { IamPolicies } from './iam';
 import { storeMessage, type StoredMessage } from './message';
-import { DELETED_TOPIC, parseName, type ResourceName } from './names';
+import { DELETED_TOPIC, parseName, type ResourceKind, type ResourceName } from './names';
 import { durationToMs, msToDuration, type PubsubMessage, type Subscription, type Timestamp, type Topic } from './proto-types';
 import { PushDispatcher } from './push-dispatcher';
 import {
@@ -83,6 +84,8 @@ export class Broker {
   private readonly snapshots = new Map<string, SnapshotState>();
   private readonly warnedRetention = new Set<string>();
   readonly schemas: SchemaRegistry;
+  /** IAM policies of topics, subscriptions, snapshots and schemas (kept, not enforced). */
+  readonly iam = new IamPolicies((kind, name) => this.exists(kind, name));
   private readonly log: Logger;
   private readonly now: () => number;
   private readonly ticker: NodeJS.Timeout;
@@ -95,6 +98,19 @@ export class Broker {
     this.schemas = new SchemaRegistry(this.now);
     this.ticker = setInterval(() => this.tick(), TICK_MS);
     this.ticker.unref();
+  }
+
+  /** Whether the named resource exists (for IAM calls on it). */
+  private exists(kind: ResourceKind, name: string): boolean {
+    if (kind === 'topics') return this.topics.has(name);
+    if (kind === 'subscriptions') return this.subscriptions.has(name);
+    if (kind === 'snapshots') return this.snapshots.has(name);
+    try {
+      this.schemas.get(name, 'BASIC');
+      return true;
+    } catch {
+      return false;
+    }
   }
 
   // --- topics ---
@@ -159,6 +175,7 @@ export class Broker {
   deleteTopic(name: string | undefined): void {
     const topic = this.topic(name);
     this.topics.delete(topic.ref.name);
+    this.iam.forget(topic.ref.name);
     for (const sub of topic.subscriptions) sub.topic = DELETED_TOPIC;
     for (const snap of topic.snapshots) snap.topic = DELETED_TOPIC;
     this.log.debug({ topic: topic.ref.name }, 'topic deleted');
@@ -186,6 +203,7 @@ export class Broker {
   deleteSchema(name: string | undefined): void {
     const schema = this.schemas.get(name, 'BASIC').name!;
     this.schemas.delete(schema);
+    this.iam.forget(schema);
     for (const topic of this.topics.values()) if (topic.schema?.schema === schema) topic.schema = { ...topic.schema, schema: DELETED_SCHEMA };
   }
 
@@ -234,6 +252,7 @@ export class Broker {
   deleteSubscription(name: string | undefined): void {
     const sub = this.subscription(name);
     this.removeSubscription(sub, status.NOT_FOUND, notFound(sub.ref.id).message);
+    this.iam.forget(sub.ref.name);
     this.log.debug({ subscription: sub.ref.name }, 'subscription deleted');
   }
 
@@ -431,6 +450,7 @@ export class Broker {
 
   private removeSnapshot(snapshot: SnapshotState): void {
     this.snapshots.delete(snapshot.ref.name);
+    this.iam.forget(snapshot.ref.name);
     this.topics.get(snapshot.topic)?.snapshots.delete(snapshot);
   }
 
@@ -483,6 +503,7 @@ export class Broker {
       retentionMs: config.retentionMs,
       now: this.now,
       ackIdPrefix: `${++this.subscriptionCounter}`,
+      deliveryDelayMs: PUBLISH_TO_DELIVERY_MS,
     });
     const sub: SubscriptionState = {
       ref,

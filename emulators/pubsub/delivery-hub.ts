@@ -8,6 +8,15 @@ import type { Delivery, LeaseOwner, SubscriptionQueue } from './subscription-que
 /** Pub/Sub sends at most this many messages in one StreamingPull response. */
 export const MAX_MESSAGES_PER_RESPONSE = 1000;
 const MAX_BYTES_PER_RESPONSE = 10 * 1024 * 1024;
+/**
+ * A just-published message reaches subscribers this long after it was enqueued (real time), as
+ * with Pub/Sub and Google's emulator, where delivery trails the Publish response by tens of
+ * milliseconds. Without it a subscriber in the publishing process can get the message before its
+ * `publish()` promise resolves, which code that matches received ids against published ones does
+ * not expect (the official client's system tests do). The broker gives it to each subscription's
+ * queue (`deliveryDelayMs`); redeliveries and unary Pulls do not wait.
+ */
+export const PUBLISH_TO_DELIVERY_MS = 25;
 
 export interface Capacity {
   messages: number;
@@ -49,19 +58,28 @@ export class DeliveryHub {
     if (i >= 0) this.consumers.splice(i, 1);
   }
 
-  /** Coalesces wake-ups (publishes, acks, drains) into one pump per event-loop turn. */
-  schedule(): void {
+  /**
+   * Coalesces wake-ups (publishes, acks, drains) into one pump: on the next event-loop turn, or
+   * `delayMs` later; a wake-up while one is pending rides with it.
+   */
+  schedule(delayMs = 0): void {
     if (this.scheduled) return;
     this.scheduled = true;
-    setImmediate(() => {
+    const run = (): void => {
       this.scheduled = false;
       try {
+        this.queue.heldUntil = undefined;
         this.pump();
+        // Messages still in their delivery delay: come back when the first of them is due.
+        const held = this.queue.heldUntil;
+        if (held !== undefined && this.consumers.length > 0) this.schedule(Math.max(1, held - Date.now()));
       } catch (err) {
         // A consumer failing must not take the emulator down; its leases expire and redeliver.
         this.log?.error({ err }, 'delivery failed');
       }
-    });
+    };
+    if (delayMs > 0) setTimeout(run, delayMs);
+    else setImmediate(run);
   }
 
   closeAll(code: status, details: string): void {

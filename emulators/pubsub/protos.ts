@@ -1,5 +1,6 @@
-// Loads the google.pubsub.v1 service definitions from the .proto files the official client ships,
-// so the emulator speaks exactly the wire format of the installed client.
+// Loads the google.pubsub.v1 service definitions (and google.iam.v1.IAMPolicy, which Pub/Sub serves
+// on the same endpoint) from the .proto files the official client ships, so the emulator speaks
+// exactly the wire format of the installed client.
 import path from 'node:path';
 import { loadPackageDefinition, type ServiceDefinition } from '@grpc/grpc-js';
 import { loadSync } from '@grpc/proto-loader';
@@ -8,6 +9,7 @@ export interface PubsubServices {
   Publisher: ServiceDefinition;
   Subscriber: ServiceDefinition;
   SchemaService: ServiceDefinition;
+  IAMPolicy: ServiceDefinition;
 }
 
 let cached: PubsubServices | undefined;
@@ -22,7 +24,7 @@ function protoDirs(): { pubsub: string; gax: string } {
 export function loadPubsubServices(): PubsubServices {
   if (cached) return cached;
   const dirs = protoDirs();
-  const definition = loadSync(['google/pubsub/v1/pubsub.proto', 'google/pubsub/v1/schema.proto'], {
+  const definition = loadSync(['google/pubsub/v1/pubsub.proto', 'google/pubsub/v1/schema.proto', 'google/iam/v1/iam_policy.proto'], {
     includeDirs: [dirs.pubsub, dirs.gax],
     keepCase: false,
     longs: Number,
@@ -31,9 +33,17 @@ export function loadPubsubServices(): PubsubServices {
     oneofs: true,
   });
   const grpcObject = loadPackageDefinition(definition) as unknown as {
-    google: { pubsub: { v1: Record<keyof PubsubServices, { service: ServiceDefinition }> } };
+    google: {
+      pubsub: { v1: Record<'Publisher' | 'Subscriber' | 'SchemaService', { service: ServiceDefinition }> };
+      iam: { v1: { IAMPolicy: { service: ServiceDefinition } } };
+    };
   };
   const v1 = grpcObject.google.pubsub.v1;
-  cached = { Publisher: v1.Publisher.service, Subscriber: v1.Subscriber.service, SchemaService: v1.SchemaService.service };
+  cached = {
+    Publisher: v1.Publisher.service,
+    Subscriber: v1.Subscriber.service,
+    SchemaService: v1.SchemaService.service,
+    IAMPolicy: grpcObject.google.iam.v1.IAMPolicy.service,
+  };
   return cached;
 }

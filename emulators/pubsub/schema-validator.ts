@@ -1,7 +1,9 @@
 // Schema definitions and message checks for Pub/Sub schemas (https://cloud.google.com/pubsub/docs/schemas):
-// Avro (JSON encoding, per the Avro specification's JSON encoding: unions as {"branch": value}) and
-// Protocol Buffers (proto3 JSON mapping, or binary). Pure: a definition compiles to a check that
+// Avro (JSON encoding, per the Avro specification's JSON encoding: unions as {"branch": value}; binary
+// encoding decoded with avsc) and Protocol Buffers (proto3 JSON mapping, or binary; imports of the
+// well-known types google/protobuf/*.proto resolve). Pure: a definition compiles to a check that
 // returns the reason a message does not match, or null.
+import { Type as AvroType } from 'avsc';
 import protobuf from 'protobufjs';
 
 export type SchemaType = 'AVRO' | 'PROTOCOL_BUFFER';
@@ -17,9 +19,9 @@ export function compileSchema(type: SchemaType, definition: string): MessageChec
   return type === 'AVRO' ? compileAvro(definition) : compileProto(definition);
 }
 
-/** Whether the emulator checks messages of this type and encoding (Avro binary is not decoded). */
+/** Whether the emulator checks messages of this type and encoding (all four combinations now). */
 export function supportsEncoding(type: SchemaType, encoding: Encoding): boolean {
-  return !(type === 'AVRO' && encoding === 'BINARY');
+  return (type === 'AVRO' || type === 'PROTOCOL_BUFFER') && (encoding === 'JSON' || encoding === 'BINARY');
 }
 
 // --- Avro ---
@@ -46,8 +48,22 @@ function compileAvro(definition: string): MessageCheck {
   }
   const named = new Map<string, Avro>();
   const root = parseAvro(json, '', named);
+  let binary: AvroType;
+  try {
+    binary = AvroType.forSchema(json as Parameters<typeof AvroType.forSchema>[0]);
+  } catch (err) {
+    throw new SchemaDefinitionError(`Invalid Avro schema: ${(err as Error).message}`);
+  }
   return (data, encoding) => {
-    if (encoding !== 'JSON') return 'Avro binary encoding is not checked by the emulator.';
+    if (encoding === 'BINARY') {
+      try {
+        // One datum, Avro's binary encoding, nothing after it ("trailing data" otherwise).
+        binary.fromBuffer(data);
+        return null;
+      } catch (err) {
+        return `the message does not decode as Avro binary: ${(err as Error).message}`;
+      }
+    }
     let value: unknown;
     try {
       value = JSON.parse(data.toString('utf8'));
@@ -199,14 +215,29 @@ function isObject(v: unknown): v is Record<string, unknown> {
 // --- Protocol Buffers ---
 
 function compileProto(definition: string): MessageCheck {
-  let root: protobuf.Root;
+  let parsed: protobuf.IParserResult;
   try {
-    root = protobuf.parse(definition, { keepCase: true }).root;
+    parsed = protobuf.parse(definition, { keepCase: true });
+  } catch (err) {
+    throw new SchemaDefinitionError(`The Protocol Buffer schema does not parse: ${(err as Error).message}`);
+  }
+  const root = parsed.root;
+  // The definition's own messages, before the imported ones join the root.
+  const types = topLevelMessages(root);
+  for (const file of new Set([...(parsed.imports ?? []), ...(parsed.weakImports ?? [])])) {
+    const imported = protobuf.common.get(file);
+    if (!imported) {
+      throw new SchemaDefinitionError(
+        `The Protocol Buffer schema imports ${file}: only the well-known types (${WELL_KNOWN_FILES.join(', ')}) can be imported.`,
+      );
+    }
+    root.addJSON(imported.nested ?? {});
+  }
+  try {
     root.resolveAll();
   } catch (err) {
     throw new SchemaDefinitionError(`The Protocol Buffer schema does not parse: ${(err as Error).message}`);
   }
-  const types = topLevelMessages(root);
   if (types.length !== 1) {
     throw new SchemaDefinitionError(`A Protocol Buffer schema must define exactly one top-level message type (found ${types.length}).`);
   }
@@ -230,6 +261,9 @@ function compileProto(definition: string): MessageCheck {
     return checkProtoJson(type, value, '$');
   };
 }
+
+/** The imports protobufjs ships (google/protobuf/timestamp.proto, …), which Pub/Sub schemas may use. */
+const WELL_KNOWN_FILES = Object.keys(protobuf.common).filter((k) => k.endsWith('.proto'));
 
 function topLevelMessages(ns: protobuf.NamespaceBase): protobuf.Type[] {
   const out: protobuf.Type[] = [];
@@ -288,7 +322,10 @@ function checkProtoMap(field: protobuf.MapField, v: unknown, at: string): string
 function checkProtoValue(field: protobuf.FieldBase, v: unknown, at: string): string | null {
   const t = field.type;
   const resolved = field.resolvedType;
-  if (resolved instanceof protobuf.Type) return checkProtoJson(resolved, v, at);
+  if (resolved instanceof protobuf.Type) {
+    const wkt = resolved.fullName.startsWith('.google.protobuf.') ? checkWellKnownJson(resolved, v, at) : undefined;
+    return wkt === undefined ? checkProtoJson(resolved, v, at) : wkt;
+  }
   if (resolved instanceof protobuf.Enum) {
     const ok = (typeof v === 'string' && v in resolved.values) || (Number.isInteger(v) && Object.values(resolved.values).includes(v as number));
     return ok ? null : `${at}: not a value of enum ${resolved.name}`;
@@ -314,4 +351,41 @@ function checkProtoValue(field: protobuf.FieldBase, v: unknown, at: string): str
 
 function jsonName(name: string): string {
   return name.replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase());
+}
+
+const RFC3339 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?(Z|[+-]\d{2}:\d{2})$/;
+const WRAPPERS: Record<string, string> = {
+  DoubleValue: 'double',
+  FloatValue: 'float',
+  Int64Value: 'int64',
+  UInt64Value: 'uint64',
+  Int32Value: 'int32',
+  UInt32Value: 'uint32',
+  BoolValue: 'bool',
+  StringValue: 'string',
+  BytesValue: 'bytes',
+};
+
+/**
+ * The proto3 JSON mapping's special forms of the well-known types (Timestamp as an RFC 3339 string,
+ * Duration as "1.5s", wrappers as their bare value, Struct/Value/ListValue as any JSON, FieldMask as a
+ * string, Any as an object with "@type"); undefined for a google.protobuf type mapped as a plain message.
+ */
+function checkWellKnownJson(type: protobuf.Type, v: unknown, at: string): string | null | undefined {
+  const name = type.name;
+  if (name === 'Timestamp') {
+    return typeof v === 'string' && RFC3339.test(v) && !Number.isNaN(Date.parse(v)) ? null : `${at}: expected an RFC 3339 timestamp string`;
+  }
+  if (name === 'Duration') return typeof v === 'string' && /^-?\d+(\.\d{1,9})?s$/.test(v) ? null : `${at}: expected a duration string such as "1.5s"`;
+  if (name === 'FieldMask') return typeof v === 'string' ? null : `${at}: expected a field mask string`;
+  if (name === 'Value') return null;
+  if (name === 'Struct') return isObject(v) ? null : `${at}: expected an object (Struct)`;
+  if (name === 'ListValue') return Array.isArray(v) ? null : `${at}: expected an array (ListValue)`;
+  if (name === 'Any') return isObject(v) && typeof v['@type'] === 'string' ? null : `${at}: expected an object with "@type" (Any)`;
+  const wrapped = WRAPPERS[name];
+  if (wrapped) {
+    const field = type.fieldsArray[0];
+    return field ? checkProtoValue(field, v, at) : null;
+  }
+  return undefined;
 }

@@ -1,4 +1,5 @@
-// The gRPC surface: google.pubsub.v1 Publisher, Subscriber and SchemaService mapped onto the broker.
+// The gRPC surface: google.pubsub.v1 Publisher, Subscriber and SchemaService (and google.iam.v1.IAMPolicy)
+// mapped onto the broker.
 // Every handler turns errors into gRPC statuses (a bad request never crashes the server), and every
 // method the emulator does not support answers UNIMPLEMENTED with a message. Every call must name a
 // loopback host (or an allowed one) in its `:authority`, else PERMISSION_DENIED (DNS rebinding).
@@ -20,6 +21,7 @@ import { applyAcks, applyModAcks } from './acks';
 import type { Broker } from './broker';
 import type { Capacity, Consumer } from './delivery-hub';
 import { ApiError, invalidArgument, unimplemented } from './errors';
+import type { Policy } from './iam';
 import { parseProject } from './names';
 import type { FieldMask, PubsubMessage, ReceivedMessage, Subscription, Timestamp, Topic } from './proto-types';
 import { loadPubsubServices } from './protos';
@@ -59,6 +61,7 @@ export async function startGrpcServer(broker: Broker, log: Logger, host: string,
   server.addService(services.Publisher, implement('Publisher', services.Publisher, handlers.publisher(), log));
   server.addService(services.Subscriber, implement('Subscriber', services.Subscriber, handlers.subscriber(), log));
   server.addService(services.SchemaService, implement('SchemaService', services.SchemaService, handlers.schemaService(), log));
+  server.addService(services.IAMPolicy, implement('IAMPolicy', services.IAMPolicy, handlers.iamPolicy(), log));
   const bound = await new Promise<number>((resolve, reject) =>
     server.bindAsync(`${host}:${port}`, ServerCredentials.createInsecure(), (err, p) => (err ? reject(err) : resolve(p))),
   );
@@ -220,6 +223,16 @@ class Handlers {
     };
   }
 
+  /** google.iam.v1.IAMPolicy on topics, subscriptions, snapshots and schemas (iam.ts). */
+  iamPolicy(): Record<string, Handler> {
+    const iam = this.broker.iam;
+    return {
+      GetIamPolicy: (req: { resource: string }) => iam.get(req.resource),
+      SetIamPolicy: (req: { resource: string; policy: Policy | null }) => iam.set(req.resource, req.policy),
+      TestIamPermissions: (req: { resource: string; permissions: string[] }) => iam.testPermissions(req.resource, req.permissions),
+    };
+  }
+
   schemaService(): Record<string, Handler> {
     const b = this.broker;
     const r = b.schemas;
@@ -331,7 +344,8 @@ class Handlers {
     const toResponse = (ds: Delivery[]) => ({
       receivedMessages: ds.map((d) => ({ ackId: d.ackId, message: d.message.wire, deliveryAttempt: withAttempt ? d.attempt : 0 })),
     });
-    const now = sub.queue.take(max, MAX_PULL_BYTES, ackDeadlineMs, null);
+    // A Pull issued after a publish answered sees its messages at once (no delivery delay).
+    const now = sub.queue.take(max, MAX_PULL_BYTES, ackDeadlineMs, null, { immediate: true });
     if (now.length > 0 || req.returnImmediately) return toResponse(now);
     const deadline = call.getDeadline();
     const deadlineMs = deadline instanceof Date ? deadline.getTime() : Number(deadline);

@@ -19,6 +19,8 @@ interface Entry extends Scheduled {
   readonly key: KeyState | null;
   attempts: number;
   lease: Lease | null;
+  /** Real time (ms) before which a just-enqueued message is not handed to subscribers (0 = at once). */
+  readyAt: number;
 }
 
 interface KeyState extends Scheduled {
@@ -65,6 +67,13 @@ export interface QueueOptions {
   now: () => number;
   /** Prefix making ack ids unique across subscriptions. */
   ackIdPrefix: string;
+  /**
+   * A just-enqueued message waits this long (real time, not `now()`) before `take` hands it out;
+   * redeliveries do not wait. `take(…, {immediate: true})` (a unary Pull) ignores it.
+   */
+  deliveryDelayMs?: number;
+  /** The real clock for `deliveryDelayMs`; default Date.now. */
+  realNow?: () => number;
 }
 
 type Timed = Entry | KeyState | Lease;
@@ -81,6 +90,11 @@ export class SubscriptionQueue {
   /** Acknowledged messages kept for Seek (retain_acked_messages), by message id. */
   private retained = new Map<string, StoredMessage>();
   private acksSincePrune = 0;
+  /**
+   * Set by the last `take` when it stopped at a message still in its delivery delay: the real time
+   * (ms) it becomes deliverable, so the caller can come back then.
+   */
+  heldUntil: number | undefined;
   /** Called (synchronously) when messages become deliverable. */
   onAvailable: () => void = () => {};
 
@@ -129,27 +143,42 @@ export class SubscriptionQueue {
    * Leases up to `maxMessages` ready messages (and about `maxBytes`; at least one) for
    * `ackDeadlineMs`. Messages past retention are dropped on the way.
    */
-  take(maxMessages: number, maxBytes: number, ackDeadlineMs: number, owner: LeaseOwner | null): Delivery[] {
+  take(maxMessages: number, maxBytes: number, ackDeadlineMs: number, owner: LeaseOwner | null, opts: { immediate?: boolean } = {}): Delivery[] {
     const out: Delivery[] = [];
     let bytes = 0;
     const now = this.options.now();
+    const realNow = opts.immediate ? Infinity : this.realNow();
+    this.heldUntil = undefined;
     while (out.length < maxMessages && (bytes < maxBytes || out.length === 0)) {
       const entry = this.ready.peek();
       const key = this.readyKeys.peek();
       if (!entry && !key) break;
       if (entry && (!key || entry.seq < key.pending[0]!.seq)) {
+        // Oldest first: a message still in its delivery delay holds back the ones behind it.
+        if (entry.readyAt > realNow) {
+          this.heldUntil = entry.readyAt;
+          break;
+        }
         this.ready.shift();
         if (this.expired(entry, now)) continue;
         const d = this.lease(entry, now, ackDeadlineMs, owner);
         out.push(d);
         bytes += entry.msg.size;
       } else {
+        if (key!.pending[0]!.readyAt > realNow) {
+          this.heldUntil = key!.pending[0]!.readyAt;
+          break;
+        }
         this.readyKeys.shift();
         key!.inReadyList = false;
-        bytes += this.takeKeyBatch(key!, now, ackDeadlineMs, owner, maxMessages - out.length, maxBytes - bytes, out);
+        bytes += this.takeKeyBatch(key!, now, ackDeadlineMs, owner, maxMessages - out.length, maxBytes - bytes, out, realNow);
       }
     }
     return out;
+  }
+
+  private realNow(): number {
+    return (this.options.realNow ?? Date.now)();
   }
 
   /** Acknowledges; unknown or expired ack ids are ignored, as Pub/Sub does without exactly-once. */
@@ -251,7 +280,8 @@ export class SubscriptionQueue {
   }
 
   private newEntry(msg: StoredMessage, key: KeyState | null): Entry {
-    return { type: 'entry', msg, seq: ++this.seq, key, attempts: 0, lease: null, slot: -1 };
+    const delay = this.options.deliveryDelayMs ?? 0;
+    return { type: 'entry', msg, seq: ++this.seq, key, attempts: 0, lease: null, slot: -1, readyAt: delay > 0 ? this.realNow() + delay : 0 };
   }
 
   private expired(entry: Entry, now: number): boolean {
@@ -284,11 +314,13 @@ export class SubscriptionQueue {
     maxMessages: number,
     maxBytes: number,
     out: Delivery[],
+    realNow: number,
   ): number {
     let bytes = 0;
     let n = 0;
     while (n < key.pending.length && n < maxMessages && (bytes < maxBytes || n === 0)) {
       const entry = key.pending[n]!;
+      if (entry.readyAt > realNow) break;
       n++;
       if (now - entry.msg.publishTimeMs > this.options.retentionMs) {
         this.backlog--;

@@ -1,9 +1,10 @@
 // buckets.insert/get/list/patch/update/delete.
-import { type Context, readJson, sendEmpty, sendJson } from './http';
+import { type Context, queryFlag, readJson, sendEmpty, sendJson } from './http';
 import { invalid, required } from './errors';
 import { checkPreconditions, readPreconditions } from './preconditions';
 import { type BucketRecord } from './records';
-import { bucketResource, mergePatch, readBucketFields, validateBucketName } from './resources';
+import { nextRetentionPolicy, policyOf } from './retention';
+import { autoclassAfter, bucketResource, mergePatch, readBucketFields, validateBucketName } from './resources';
 import { type Services } from './services';
 
 export async function insertBucket(ctx: Context, svc: Services): Promise<void> {
@@ -15,6 +16,9 @@ export async function insertBucket(ctx: Context, svc: Services): Promise<void> {
   if (!project) throw required('project');
   const fields = readBucketFields(body, 'buckets.insert');
   const now = svc.store.nowIso();
+  if (fields.stored.autoclass !== undefined) fields.stored.autoclass = autoclassAfter(undefined, fields.stored.autoclass, now);
+  if (fields.stored.retentionPolicy !== undefined) fields.stored.retentionPolicy = nextRetentionPolicy(undefined, fields.stored.retentionPolicy, now);
+  if (fields.stored.retentionPolicy === undefined) delete fields.stored.retentionPolicy;
   const record: BucketRecord = {
     name,
     project,
@@ -23,7 +27,8 @@ export async function insertBucket(ctx: Context, svc: Services): Promise<void> {
     updated: now,
     location: (fields.location ?? 'US').toUpperCase(),
     storageClass: fields.storageClass ?? 'STANDARD',
-    stored: fields.stored,
+    // enableObjectRetention=true turns on Object Retention Lock for good.
+    stored: queryFlag(ctx.query, 'enableObjectRetention') ? { ...fields.stored, objectRetention: { mode: 'Enabled' } } : fields.stored,
     labels: fields.labels ? dropNulls(fields.labels) : undefined,
     notifications: [],
     nextNotificationId: 1,
@@ -73,19 +78,43 @@ export async function patchBucket(ctx: Context, svc: Services, bucket: string, r
     throw invalid('A bucket location cannot be changed.', 'location');
   }
   const record = await svc.store.updateBucket(bucket, readPreconditions(ctx.query), (b) => {
+    const previous = b.stored;
+    const previousPolicy = policyOf(b);
     if (replace) {
-      b.stored = {};
+      // buckets.update replaces every setting: leaving a locked retention policy out would remove it.
+      if (previousPolicy?.isLocked && fields.stored.retentionPolicy === undefined) nextRetentionPolicy(previousPolicy, null, svc.store.nowIso());
+      // Object Retention Lock, once enabled at creation, is not a setting an update can drop.
+      b.stored = previous.objectRetention === undefined ? {} : { objectRetention: previous.objectRetention };
       b.labels = undefined;
     }
     if (fields.storageClass) b.storageClass = fields.storageClass;
     for (const [k, v] of Object.entries(fields.stored)) {
       // A patch merges into the stored value: patching publicAccessPrevention keeps uniformBucketLevelAccess.
-      const next = replace ? (v === null ? undefined : v) : mergePatch(b.stored[k], v);
+      let next = replace ? (v === null ? undefined : v) : mergePatch(b.stored[k], v);
+      if (k === 'autoclass') next = autoclassAfter(previous.autoclass, next, svc.store.nowIso());
+      if (k === 'retentionPolicy') next = nextRetentionPolicy(previousPolicy, v === null ? null : next, svc.store.nowIso());
+      // An empty list removes the field (setCorsConfiguration([]) leaves no `cors`).
+      if (Array.isArray(next) && next.length === 0) next = undefined;
       if (next === undefined) delete b.stored[k];
       else b.stored[k] = next;
     }
     if (fields.labels === null) b.labels = undefined;
     else if (fields.labels) b.labels = dropNulls({ ...(b.labels ?? {}), ...fields.labels });
+  });
+  sendJson(ctx, 200, bucketResource(record, ctx.base));
+}
+
+/**
+ * buckets.lockRetentionPolicy: the policy can then never be removed or shortened. GCS requires
+ * ifMetagenerationMatch (the metageneration the caller saw the policy at).
+ */
+export async function lockRetentionPolicy(ctx: Context, svc: Services, bucket: string): Promise<void> {
+  const preconditions = readPreconditions(ctx.query);
+  if (preconditions.ifMetagenerationMatch === undefined) throw required('ifMetagenerationMatch');
+  const record = await svc.store.updateBucket(bucket, preconditions, (b) => {
+    const policy = policyOf(b);
+    if (!policy) throw invalid('The bucket has no retention policy to lock.', 'retentionPolicy');
+    b.stored.retentionPolicy = { ...policy, isLocked: true };
   });
   sendJson(ctx, 200, bucketResource(record, ctx.base));
 }

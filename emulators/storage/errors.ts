@@ -12,7 +12,9 @@ export type Reason =
   | 'internalError'
   | 'requestedRangeNotSatisfiable'
   | 'notModified'
-  | 'uploadCancelled';
+  | 'uploadCancelled'
+  | 'forbidden'
+  | 'retentionPolicyNotMet';
 
 export interface GcsErrorBody {
   error: { code: number; message: string; errors: { domain: string; reason: string; message: string; locationType?: string; location?: string }[] };

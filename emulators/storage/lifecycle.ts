@@ -60,9 +60,11 @@ function validateRule(rule: unknown, where: string): void {
   const { action, condition } = rule as { action?: Record<string, unknown>; condition?: Record<string, unknown> };
   if (!action || typeof action !== 'object') throw invalid(`${where}.action is required`, `${where}.action`);
   if (action.type === 'SetStorageClass') {
-    if (typeof action.storageClass !== 'string' || !STORAGE_CLASSES.includes(action.storageClass)) {
+    if (typeof action.storageClass !== 'string' || !STORAGE_CLASSES.includes(action.storageClass.toUpperCase())) {
       throw invalid(`${where}.action.storageClass must be a storage class`, `${where}.action.storageClass`);
     }
+    // GCS takes the class in any case ("coldline") and returns it upper-case.
+    action.storageClass = action.storageClass.toUpperCase();
   } else if (action.type !== 'Delete' && action.type !== 'AbortIncompleteMultipartUpload') {
     throw invalid(`Invalid lifecycle action type: ${String(action.type)}`, `${where}.action.type`);
   }

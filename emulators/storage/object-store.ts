@@ -12,6 +12,7 @@ import { compareNames as compareForSort, insertSorted, listEntries, type ListPar
 import { KeyedMutex } from './mutex';
 import { checkPreconditions, type Preconditions, type Versions } from './preconditions';
 import { type BucketRecord, type ObjectFields, type ObjectRecord } from './records';
+import { assertRemovable, checkRetentionChange, removable } from './retention';
 
 export type StoreEvent =
   | { kind: 'finalize'; object: ObjectRecord; overwroteGeneration?: string }
@@ -215,6 +216,8 @@ export class ObjectStore {
         const entry = this.entry(req.bucket);
         const current = entry.objects.get(req.name);
         checkPreconditions(req.preconditions, versionsOf(current));
+        if (current) assertRemovable(current, entry.record, this.clock());
+        if (req.fields.retention) checkRetentionChange(entry.record, undefined, req.fields.retention, false);
         checkDigests(req.writer.digests(), req.expected);
         // In a versioned bucket the replaced version stays, noncurrent, out of the live one's place.
         const archived = current && isVersioned(entry) ? await this.archived(current) : undefined;
@@ -229,6 +232,8 @@ export class ObjectStore {
           size: req.writer.size,
           ...req.writer.digests(),
           storageClass: req.fields.storageClass ?? entry.record.storageClass,
+          // A bucket's defaultEventBasedHold puts new objects under an event-based hold.
+          ...(req.fields.eventBasedHold === undefined && entry.record.stored.defaultEventBasedHold === true ? { eventBasedHold: true } : {}),
           timeCreated: now,
           updated: now,
           ...(req.componentCount !== undefined ? { componentCount: req.componentCount } : {}),
@@ -261,6 +266,7 @@ export class ObjectStore {
     await this.locks.run(sel.bucket, async () => {
       const entry = this.entry(sel.bucket);
       const current = this.getObject(sel, 'write');
+      assertRemovable(current, entry.record, this.clock());
       // Without a generation, the live version of a versioned bucket becomes noncurrent; naming a
       // generation removes that version for good (https://cloud.google.com/storage/docs/object-versioning).
       if (sel.generation === undefined && isVersioned(entry)) await this.archiveLive(entry, current);
@@ -281,6 +287,8 @@ export class ObjectStore {
         // Decided on one snapshot, so a version made noncurrent now is judged on a later run.
         const decisions = versionStates(entry).flatMap((v) => {
           const action = decide(rules, v, now);
+          // Lifecycle does not delete (or archive) what a hold or the retention policy protects.
+          if (action && action.type !== 'SetStorageClass' && !removable(v.object, entry.record, now)) return [];
           return action ? [{ v, action }] : [];
         });
         for (const { v, action } of decisions) {
@@ -358,6 +366,8 @@ export class ObjectStore {
       if (destination === src.name) throw invalid('Source and destination object names must be different.');
       const current = entry.objects.get(destination);
       checkPreconditions(destinationPreconditions, versionsOf(current));
+      assertRemovable(src, entry.record, this.clock());
+      if (current) assertRemovable(current, entry.record, this.clock());
       const archived = current && isVersioned(entry) ? await this.archived(current) : undefined;
       const blob = await this.backend.relocateBlob(src.blob, bucket, destination, archived ? undefined : current?.blob);
       const now = this.nowIso();

@@ -2,6 +2,7 @@
 import { pipeline } from 'node:stream/promises';
 import { createGunzip } from 'node:zlib';
 import { type Context, headerString, queryFlag, readJson, sendEmpty, sendJson } from './http';
+import { keyMatches, readCustomerKey } from './encryption';
 import { GcsError, invalid, required, unimplemented } from './errors';
 import { compileGlob, GlobError } from './glob';
 import { InvalidPageToken } from './listing';
@@ -9,6 +10,7 @@ import { type ObjectFields, type ObjectRecord } from './records';
 import { contentRange, resolveRange } from './range';
 import { readPreconditions } from './preconditions';
 import { applyObjectPatch, type Json, newObjectFields, objectEtag, objectResource, readObjectFields, validateObjectName } from './resources';
+import { checkRetentionChange } from './retention';
 import { type Services } from './services';
 
 export async function getObject(ctx: Context, svc: Services, bucket: string, name: string): Promise<void> {
@@ -18,9 +20,14 @@ export async function getObject(ctx: Context, svc: Services, bucket: string, nam
     generation: ctx.query.get('generation') ?? undefined,
     preconditions: readPreconditions(ctx.query),
   });
-  if (ctx.query.get('alt') === 'media' || ctx.surface === 'download') return sendMedia(ctx, svc, object);
+  const key = readCustomerKey(ctx.req, 'x-goog-');
+  if (ctx.query.get('alt') === 'media' || ctx.surface === 'download') {
+    keyMatches(object.customerEncryption, key, true);
+    return sendMedia(ctx, svc, object);
+  }
   if (ctx.query.get('alt') && ctx.query.get('alt') !== 'json') throw invalid(`Unsupported alt=${ctx.query.get('alt')}`, 'alt');
-  sendJson(ctx, 200, objectResource(object, ctx.base));
+  const hideHashes = !keyMatches(object.customerEncryption, key, false);
+  sendJson(ctx, 200, objectResource(object, ctx.base, svc.store.getBucket(object.bucket), hideHashes));
 }
 
 async function sendMedia(ctx: Context, svc: Services, object: ObjectRecord): Promise<void> {
@@ -91,10 +98,16 @@ export async function patchObject(ctx: Context, svc: Services, bucket: string, n
       if (replace) {
         for (const k of ['contentType', 'contentEncoding', 'contentDisposition', 'contentLanguage', 'cacheControl', 'metadata'] as const) delete o[k];
       }
+      const held = o.eventBasedHold === true;
+      const retention = o.retention;
       applyObjectPatch(o, patch);
+      checkRetentionChange(svc.store.getBucket(bucket), retention, o.retention, queryFlag(ctx.query, 'overrideUnlockedRetention'));
+      // Releasing an event-based hold starts the retention period (https://cloud.google.com/storage/docs/object-holding).
+      if (held && o.eventBasedHold !== true) o.retentionStart = svc.store.nowIso();
     },
   );
-  sendJson(ctx, 200, objectResource(record, ctx.base));
+  const hideHashes = !keyMatches(record.customerEncryption, readCustomerKey(ctx.req, 'x-goog-'), false);
+  sendJson(ctx, 200, objectResource(record, ctx.base, svc.store.getBucket(record.bucket), hideHashes));
 }
 
 export async function deleteObject(ctx: Context, svc: Services, bucket: string, name: string): Promise<void> {
@@ -132,11 +145,12 @@ export async function listObjects(ctx: Context, svc: Services, bucket: string): 
     if (err instanceof InvalidPageToken) throw invalid('Invalid page token', 'pageToken');
     throw err;
   }
+  const owner = svc.store.getBucket(bucket);
   sendJson(ctx, 200, {
     kind: 'storage#objects',
     nextPageToken: page.nextPageToken,
     prefixes: page.prefixes.length ? page.prefixes : undefined,
-    items: page.items.length ? page.items.map((o) => objectResource(o, ctx.base)) : undefined,
+    items: page.items.length ? page.items.map((o) => objectResource(o, ctx.base, owner, o.customerEncryption !== undefined)) : undefined,
   });
 }
 
@@ -150,7 +164,6 @@ export async function rewriteObject(
   const body = await readJson(ctx.req);
   if (ctx.query.get('rewriteToken')) throw invalid('Invalid rewrite token: the emulator completes every rewrite in one call.', 'rewriteToken');
   if (ctx.query.get('destinationKmsKeyName')) throw unimplemented('Customer-managed encryption keys (destinationKmsKeyName)');
-  if (headerString(ctx.req, 'x-goog-copy-source-encryption-key')) throw unimplemented('Customer-supplied encryption keys');
   validateObjectName(r.destObject);
   const source = svc.store.getObject({
     bucket: r.bucket,
@@ -158,12 +171,17 @@ export async function rewriteObject(
     generation: ctx.query.get('sourceGeneration') ?? undefined,
     preconditions: readPreconditions(ctx.query, true),
   });
+  // Customer-supplied keys: the source's in x-goog-copy-source-encryption-*, the destination's
+  // (none = not encrypted) in x-goog-encryption-*; rotating a key is a rewrite onto itself.
+  keyMatches(source.customerEncryption, readCustomerKey(ctx.req, 'x-goog-copy-source-'), true);
+  const destinationKey = readCustomerKey(ctx.req, 'x-goog-');
   const overrides = readObjectFields(body, `objects.${kind}`);
   // A body with metadata replaces the source's metadata; an empty body copies it.
   const fields =
     Object.keys(overrides).length > 0
       ? newObjectFields(overrides)
       : newObjectFields({}, pickFields(source));
+  if (destinationKey) fields.customerEncryption = destinationKey;
   const preconditions = readPreconditions(ctx.query);
   svc.store.checkWrite(r.destBucket, r.destObject, preconditions);
   const writer = await svc.store.newWriter();
@@ -174,7 +192,7 @@ export async function rewriteObject(
     throw err;
   }
   const record = await svc.store.commitObject({ bucket: r.destBucket, name: r.destObject, writer, fields, preconditions });
-  const resource = objectResource(record, ctx.base);
+  const resource = objectResource(record, ctx.base, svc.store.getBucket(record.bucket));
   if (kind === 'copy') return sendJson(ctx, 200, resource);
   sendJson(ctx, 200, {
     kind: 'storage#rewriteResponse',
@@ -195,11 +213,15 @@ export async function composeObject(ctx: Context, svc: Services, bucket: string,
   const destination = (body.destination ?? {}) as Json;
   if (typeof destination !== 'object' || Array.isArray(destination)) throw invalid('Invalid destination', 'destination');
   const fields = newObjectFields(readObjectFields(destination, 'objects.compose destination'));
+  // Sources encrypted with a customer-supplied key need that key, which the composite gets too.
+  const key = readCustomerKey(ctx.req, 'x-goog-');
+  if (key) fields.customerEncryption = key;
   const records = sources.map((s: unknown, i: number) => {
     const src = (s ?? {}) as Json;
     if (typeof src.name !== 'string') throw required(`sourceObjects[${i}].name`);
     const generation = src.generation === undefined ? undefined : String(src.generation);
     const record = svc.store.getObject({ bucket, name: src.name, generation });
+    if (record.customerEncryption) keyMatches(record.customerEncryption, key, true);
     const cond = src.objectPreconditions as Json | undefined;
     if (cond?.ifGenerationMatch !== undefined && String(cond.ifGenerationMatch) !== record.generation) {
       throw new GcsError(412, 'conditionNotMet', 'At least one of the pre-conditions you specified did not hold.', `sourceObjects[${i}]`);
@@ -218,7 +240,7 @@ export async function composeObject(ctx: Context, svc: Services, bucket: string,
     throw err;
   }
   const record = await svc.store.commitObject({ bucket, name, writer, fields, preconditions, componentCount });
-  sendJson(ctx, 200, objectResource(record, ctx.base));
+  sendJson(ctx, 200, objectResource(record, ctx.base, svc.store.getBucket(record.bucket)));
 }
 
 export async function moveObject(ctx: Context, svc: Services, bucket: string, name: string, destination: string): Promise<void> {
@@ -230,7 +252,7 @@ export async function moveObject(ctx: Context, svc: Services, bucket: string, na
     destination,
     readPreconditions(ctx.query),
   );
-  sendJson(ctx, 200, objectResource(record, ctx.base));
+  sendJson(ctx, 200, objectResource(record, ctx.base, svc.store.getBucket(record.bucket)));
 }
 
 export function pickFields(o: ObjectRecord): ObjectFields {

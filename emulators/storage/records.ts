@@ -27,6 +27,11 @@ export interface BucketRecord {
   nextNotificationId: number;
 }
 
+export interface ObjectRetention {
+  mode: 'Unlocked' | 'Locked';
+  retainUntilTime: string;
+}
+
 export interface ObjectRecord {
   bucket: string;
   name: string;
@@ -50,6 +55,15 @@ export interface ObjectRecord {
   timeStorageClassUpdated?: string;
   /** Set on a noncurrent version (versioned bucket): when it stopped being the live one. */
   timeDeleted?: string;
+  /** Holds (https://cloud.google.com/storage/docs/object-holding): the object cannot be deleted or replaced. */
+  temporaryHold?: boolean;
+  eventBasedHold?: boolean;
+  /** When the retention period started, if not at timeCreated (an event-based hold was released). */
+  retentionStart?: string;
+  /** Object Retention Lock (https://cloud.google.com/storage/docs/object-lock): kept until retainUntilTime. */
+  retention?: ObjectRetention;
+  /** A customer-supplied encryption key's hash: reads of the data must present the key. */
+  customerEncryption?: { encryptionAlgorithm: 'AES256'; keySha256: string };
   /** Where the backend keeps the bytes (a path relative to the data directory, or a memory key). */
   blob: string;
 }
@@ -57,7 +71,7 @@ export interface ObjectRecord {
 /** The writable, user-settable fields of an object. */
 export type ObjectFields = Pick<
   ObjectRecord,
-  'contentType' | 'contentEncoding' | 'contentDisposition' | 'contentLanguage' | 'cacheControl' | 'customTime' | 'metadata'
+  'contentType' | 'contentEncoding' | 'contentDisposition' | 'contentLanguage' | 'cacheControl' | 'customTime' | 'metadata' | 'temporaryHold' | 'eventBasedHold' | 'retention' | 'customerEncryption'
 > & { storageClass?: string };
 
 export const OBJECT_FIELD_NAMES = [
@@ -69,4 +83,7 @@ export const OBJECT_FIELD_NAMES = [
   'customTime',
   'metadata',
   'storageClass',
+  'temporaryHold',
+  'eventBasedHold',
+  'retention',
 ] as const;

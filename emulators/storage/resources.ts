@@ -2,23 +2,34 @@
 // storage#notification), and the checks on the writable fields clients send.
 import { invalid, unimplemented } from './errors';
 import { validateLifecycle } from './lifecycle';
+import { readObjectRetention, retentionExpiry } from './retention';
 import { type BucketRecord, type NotificationRecord, OBJECT_FIELD_NAMES, type ObjectFields, type ObjectRecord } from './records';
 
 export type Json = Record<string, unknown>;
 
 /** Object fields that are output only: clients that echo a resource back send them; GCS ignores them. */
 const OBJECT_OUTPUT_ONLY = new Set([
-  'kind', 'id', 'selfLink', 'mediaLink', 'name', 'bucket', 'generation', 'metageneration', 'size', 'etag',
+  'retentionExpirationTime', 'kind', 'id', 'selfLink', 'mediaLink', 'name', 'bucket', 'generation', 'metageneration', 'size', 'etag',
   'timeCreated', 'updated', 'timeStorageClassUpdated', 'timeFinalized', 'timeDeleted', 'componentCount', 'owner', 'crc32c', 'md5Hash',
-  'acl', 'contexts',
+  'acl', 'contexts', 'customerEncryption',
 ]);
 
 /** Bucket fields kept and returned as given; their behaviour is not emulated (README). */
-const BUCKET_STORED = new Set(['lifecycle', 'versioning', 'cors', 'website', 'logging', 'iamConfiguration', 'rpo', 'billing', 'softDeletePolicy', 'hierarchicalNamespace']);
-const BUCKET_OUTPUT_ONLY = new Set(['kind', 'id', 'selfLink', 'name', 'projectNumber', 'metageneration', 'etag', 'timeCreated', 'updated', 'locationType', 'acl', 'defaultObjectAcl', 'owner', 'satisfiesPZS']);
+const BUCKET_STORED = new Set([
+  'lifecycle', 'versioning', 'cors', 'website', 'logging', 'iamConfiguration', 'rpo', 'billing', 'softDeletePolicy', 'hierarchicalNamespace',
+  'customPlacementConfig', 'autoclass', 'retentionPolicy', 'defaultEventBasedHold',
+]);
+/** Predefined dual-regions (https://cloud.google.com/storage/docs/locations#predefined). */
+const DUAL_REGIONS = new Set(['ASIA1', 'EUR4', 'EUR5', 'EUR7', 'EUR8', 'NAM4']);
+const BUCKET_OUTPUT_ONLY = new Set(['kind', 'id', 'selfLink', 'name', 'projectNumber', 'metageneration', 'etag', 'timeCreated', 'updated', 'locationType', 'acl', 'defaultObjectAcl', 'owner', 'satisfiesPZS', 'objectRetention']);
 
-export function objectResource(o: ObjectRecord, base: string): Json {
+/**
+ * `bucket` gives retentionExpirationTime when it has a retention policy; `hideHashes` leaves out
+ * md5Hash and crc32c (an object with a customer-supplied key read without the key).
+ */
+export function objectResource(o: ObjectRecord, base: string, bucket?: BucketRecord, hideHashes = false): Json {
   const enc = encodeURIComponent(o.name);
+  const retentionEnd = bucket ? retentionExpiry(o, bucket) : undefined;
   return {
     kind: 'storage#object',
     id: `${o.bucket}/${o.name}/${o.generation}`,
@@ -36,8 +47,8 @@ export function objectResource(o: ObjectRecord, base: string): Json {
     customTime: o.customTime,
     storageClass: o.storageClass,
     size: String(o.size),
-    md5Hash: o.md5Hash,
-    crc32c: o.crc32c,
+    md5Hash: hideHashes ? undefined : o.md5Hash,
+    crc32c: hideHashes ? undefined : o.crc32c,
     etag: objectEtag(o),
     timeCreated: o.timeCreated,
     updated: o.updated,
@@ -46,6 +57,11 @@ export function objectResource(o: ObjectRecord, base: string): Json {
     timeDeleted: o.timeDeleted,
     componentCount: o.componentCount,
     metadata: o.metadata && Object.keys(o.metadata).length > 0 ? o.metadata : undefined,
+    temporaryHold: o.temporaryHold,
+    eventBasedHold: o.eventBasedHold,
+    retentionExpirationTime: retentionEnd === undefined ? undefined : new Date(retentionEnd).toISOString(),
+    retention: o.retention,
+    customerEncryption: o.customerEncryption,
   };
 }
 
@@ -64,12 +80,27 @@ export function bucketResource(b: BucketRecord, base: string): Json {
     updated: b.updated,
     metageneration: b.metageneration,
     location: b.location,
-    locationType: b.location.includes('-') ? 'region' : 'multi-region',
+    locationType: locationType(b),
     storageClass: b.storageClass,
     etag: Buffer.from(`${b.name}/${b.metageneration}`).toString('base64'),
     labels: b.labels && Object.keys(b.labels).length > 0 ? b.labels : undefined,
-    ...b.stored,
+    ...Object.fromEntries(Object.entries(b.stored).filter(([, v]) => !(Array.isArray(v) && v.length === 0))),
+    // GCS always returns iamConfiguration, with its defaults filled in.
+    iamConfiguration: iamConfiguration(b.stored.iamConfiguration),
   };
+}
+
+function locationType(b: BucketRecord): string {
+  const placement = b.stored.customPlacementConfig as { dataLocations?: unknown } | undefined;
+  if (DUAL_REGIONS.has(b.location) || (Array.isArray(placement?.dataLocations) && placement.dataLocations.length > 0)) return 'dual-region';
+  return b.location.includes('-') ? 'region' : 'multi-region';
+}
+
+/** The stored iamConfiguration over GCS's defaults (UBLA off, PAP inherited); bucketPolicyOnly mirrors UBLA. */
+function iamConfiguration(stored: unknown): Json {
+  const given = stored && typeof stored === 'object' ? (stored as Json) : {};
+  const ubla = { enabled: false, ...((given.uniformBucketLevelAccess as Json | undefined) ?? (given.bucketPolicyOnly as Json | undefined) ?? {}) };
+  return { ...given, bucketPolicyOnly: ubla, uniformBucketLevelAccess: ubla, publicAccessPrevention: given.publicAccessPrevention ?? 'inherited' };
 }
 
 export function notificationResource(bucket: string, n: NotificationRecord, base: string): Json {
@@ -94,11 +125,17 @@ export function readObjectFields(body: Json, context: string): Partial<Record<ke
   const out: Partial<Record<keyof ObjectFields, unknown>> = {};
   for (const [key, value] of Object.entries(body)) {
     if ((OBJECT_FIELD_NAMES as readonly string[]).includes(key)) {
-      out[key as keyof ObjectFields] = key === 'metadata' ? readMetadata(value) : readString(key, value);
+      out[key as keyof ObjectFields] =
+        key === 'metadata'
+          ? readMetadata(value)
+          : key === 'temporaryHold' || key === 'eventBasedHold'
+            ? readBoolean(key, value)
+            : key === 'retention'
+              ? readObjectRetention(value)
+              : readString(key, value);
       continue;
     }
     if (OBJECT_OUTPUT_ONLY.has(key) || value === undefined || value === null) continue;
-    if ((key === 'temporaryHold' || key === 'eventBasedHold') && value === false) continue;
     throw unimplemented(`The object field "${key}" in ${context}`);
   }
   return out;
@@ -145,13 +182,19 @@ export function readBucketFields(body: Json, context: string): BucketFields {
   const out: BucketFields = { stored: {} };
   for (const [key, value] of Object.entries(body)) {
     if (value === undefined) continue;
-    if (key === 'location' || key === 'storageClass') out[key] = readString(key, value) ?? undefined;
+    if (key === 'location') out.location = readString(key, value) ?? undefined;
+    else if (key === 'storageClass') out.storageClass = readString(key, value)?.toUpperCase();
     else if (key === 'labels') out.labels = value === null ? null : readMetadata(value);
     else if (BUCKET_STORED.has(key)) {
       if ((key === 'hierarchicalNamespace' || key === 'softDeletePolicy') && isEnabled(value)) {
         throw unimplemented(`The bucket field "${key}" in ${context}`);
       }
       if (key === 'lifecycle') validateLifecycle(value);
+      if (key === 'customPlacementConfig') validatePlacement(value);
+      if (key === 'autoclass') validateAutoclass(value);
+      if (key === 'defaultEventBasedHold' && value !== null && typeof value !== 'boolean') {
+        throw invalid('Invalid value for defaultEventBasedHold: expected a boolean', 'defaultEventBasedHold');
+      }
       if (key === 'iamConfiguration') validateIamConfiguration(value);
       if (key === 'versioning' && value !== null && (typeof value !== 'object' || !['boolean', 'undefined'].includes(typeof (value as Json).enabled))) {
         throw invalid('Invalid value for versioning.enabled: expected a boolean', 'versioning.enabled');
@@ -161,6 +204,43 @@ export function readBucketFields(body: Json, context: string): BucketFields {
       throw unimplemented(`The bucket field "${key}" in ${context}`);
     }
   }
+  return out;
+}
+
+/** customPlacementConfig.dataLocations: the two regions of a configurable dual-region. */
+function validatePlacement(value: unknown): void {
+  if (value === null) return;
+  const locations = value && typeof value === 'object' ? (value as Json).dataLocations : undefined;
+  if (!Array.isArray(locations) || locations.length !== 2 || locations.some((l) => typeof l !== 'string')) {
+    throw invalid('Invalid value for customPlacementConfig.dataLocations: expected two regions', 'customPlacementConfig.dataLocations');
+  }
+}
+
+/** autoclass.enabled, and terminalStorageClass NEARLINE or ARCHIVE (https://cloud.google.com/storage/docs/autoclass). */
+function validateAutoclass(value: unknown): void {
+  if (value === null) return;
+  if (!value || typeof value !== 'object' || Array.isArray(value) || typeof (value as Json).enabled !== 'boolean') {
+    throw invalid('Invalid value for autoclass.enabled: expected a boolean', 'autoclass.enabled');
+  }
+  const terminal = (value as Json).terminalStorageClass;
+  if (terminal !== undefined && terminal !== 'NEARLINE' && terminal !== 'ARCHIVE') {
+    throw invalid('Invalid value for autoclass.terminalStorageClass: expected NEARLINE or ARCHIVE', 'autoclass.terminalStorageClass');
+  }
+}
+
+/**
+ * Autoclass as GCS returns it: toggleTime is when `enabled` last changed (set on insert), and an
+ * enabled configuration names its terminal class (NEARLINE by default). The class transitions
+ * themselves are not emulated.
+ */
+export function autoclassAfter(previous: unknown, next: unknown, now: string): unknown {
+  if (!next || typeof next !== 'object') return next;
+  const prev = previous && typeof previous === 'object' ? (previous as Json) : undefined;
+  const out: Json = { ...(next as Json) };
+  const changed = !prev || prev.enabled !== out.enabled;
+  out.toggleTime = changed ? now : (prev.toggleTime ?? now);
+  if (out.enabled === true) out.terminalStorageClass ??= 'NEARLINE';
+  else delete out.terminalStorageClass;
   return out;
 }
 
@@ -200,6 +280,12 @@ function isEnabled(value: unknown): boolean {
   if (!value || typeof value !== 'object') return false;
   const v = value as Record<string, unknown>;
   return v.enabled === true || (typeof v.retentionDurationSeconds === 'string' && v.retentionDurationSeconds !== '0') || (typeof v.retentionDurationSeconds === 'number' && v.retentionDurationSeconds !== 0);
+}
+
+function readBoolean(key: string, value: unknown): boolean | null {
+  if (value === null) return null;
+  if (typeof value !== 'boolean') throw invalid(`Invalid value for ${key}: expected a boolean`, key);
+  return value;
 }
 
 function readString(key: string, value: unknown): string | null {

@@ -7,7 +7,7 @@ import { GcsError, unimplemented } from './errors';
 export type Route =
   | { op: 'bucket.list' }
   | { op: 'bucket.insert' }
-  | { op: 'bucket.get' | 'bucket.patch' | 'bucket.update' | 'bucket.delete'; bucket: string }
+  | { op: 'bucket.get' | 'bucket.patch' | 'bucket.update' | 'bucket.delete' | 'bucket.lockRetentionPolicy'; bucket: string }
   | { op: 'object.list' | 'object.insert'; bucket: string }
   | { op: 'upload.chunk' | 'upload.cancel'; bucket: string; uploadId: string }
   | { op: 'object.get' | 'object.patch' | 'object.update' | 'object.delete' | 'object.compose'; bucket: string; object: string }
@@ -59,11 +59,14 @@ function routeSegments(method: string, s: string[], query: URLSearchParams, surf
       return { op: method === 'GET' ? 'notification.get' : 'notification.delete', bucket, id: s[2] };
     }
   }
+  if (sub === 'lockRetentionPolicy' && s.length === 2) {
+    want('POST');
+    return { op: 'bucket.lockRetentionPolicy', bucket };
+  }
   const known: Record<string, string> = {
     acl: 'Bucket access control lists (acl)',
     defaultObjectAcl: 'Default object access control lists (defaultObjectAcl)',
     iam: 'Bucket IAM policies',
-    lockRetentionPolicy: 'Retention policy locks',
     restore: 'Restoring soft-deleted buckets',
     anywhereCaches: 'Anywhere caches',
     managedFolders: 'Managed folders',

@@ -105,6 +105,8 @@ async function dispatch(r: Route, ctx: Context, svc: Services): Promise<void> {
       return buckets.patchBucket(ctx, svc, r.bucket, r.op === 'bucket.update');
     case 'bucket.delete':
       return buckets.deleteBucket(ctx, svc, r.bucket);
+    case 'bucket.lockRetentionPolicy':
+      return buckets.lockRetentionPolicy(ctx, svc, r.bucket);
     case 'object.list':
       return objects.listObjects(ctx, svc, r.bucket);
     case 'object.insert':

@@ -1,6 +1,7 @@
 // objects.insert: `uploadType=media` (bytes only), `multipart` (metadata part, then media part,
 // streamed) and `resumable` (opens a session; chunks go to resumable.ts).
 import { type BlobWriter } from './backend';
+import { type CustomerEncryption, readCustomerKey } from './encryption';
 import { GcsError, invalid, required, unimplemented } from './errors';
 import { type Digests, parseGoogHash } from './hashing';
 import { type Context, drain, headerString, parseJsonObject, pipeBody, readJson, sendEmpty, sendJson } from './http';
@@ -15,15 +16,15 @@ const MAX_METADATA_PART = 1024 * 1024;
 export async function insertObject(ctx: Context, svc: Services, bucket: string): Promise<void> {
   const uploadType = ctx.query.get('uploadType') ?? 'media';
   if (ctx.query.get('kmsKeyName')) throw unimplemented('Customer-managed encryption keys (kmsKeyName)');
-  if (headerString(ctx.req, 'x-goog-encryption-key')) throw unimplemented('Customer-supplied encryption keys');
+  const key = readCustomerKey(ctx.req, 'x-goog-');
   svc.store.getBucket(bucket);
-  if (uploadType === 'media') return mediaUpload(ctx, svc, bucket);
-  if (uploadType === 'multipart') return multipartUpload(ctx, svc, bucket);
-  if (uploadType === 'resumable') return openResumable(ctx, svc, bucket);
+  if (uploadType === 'media') return mediaUpload(ctx, svc, bucket, key);
+  if (uploadType === 'multipart') return multipartUpload(ctx, svc, bucket, key);
+  if (uploadType === 'resumable') return openResumable(ctx, svc, bucket, key);
   throw invalid(`Invalid uploadType: ${uploadType}`, 'uploadType');
 }
 
-async function mediaUpload(ctx: Context, svc: Services, bucket: string): Promise<void> {
+async function mediaUpload(ctx: Context, svc: Services, bucket: string, key: CustomerEncryption | undefined): Promise<void> {
   const name = ctx.query.get('name');
   if (!name) throw required('name');
   validateObjectName(name);
@@ -32,13 +33,14 @@ async function mediaUpload(ctx: Context, svc: Services, bucket: string): Promise
   const fields: ObjectFields = {
     contentType: headerString(ctx.req, 'content-type') ?? 'application/octet-stream',
     ...(ctx.query.get('contentEncoding') ? { contentEncoding: ctx.query.get('contentEncoding')! } : {}),
+    ...(key ? { customerEncryption: key } : {}),
   };
   const writer = await svc.store.newWriter();
   await receiveInto(writer, () => pipeBody(ctx.req, writer));
   await finish(ctx, svc, { bucket, name, writer, fields, preconditions, expected: parseGoogHash(ctx.req.headers['x-goog-hash']) });
 }
 
-async function multipartUpload(ctx: Context, svc: Services, bucket: string): Promise<void> {
+async function multipartUpload(ctx: Context, svc: Services, bucket: string, key: CustomerEncryption | undefined): Promise<void> {
   const boundary = multipartBoundary(headerString(ctx.req, 'content-type'));
   if (!boundary) throw invalid('A multipart upload needs Content-Type: multipart/related with a boundary.');
   const parser = new MultipartParser(boundary);
@@ -78,7 +80,7 @@ async function multipartUpload(ctx: Context, svc: Services, bucket: string): Pro
         } else if (ev.type === 'data') {
           if (part === 1) {
             metadataSize += ev.data.length;
-            if (metadataSize > MAX_METADATA_PART) throw invalid('The metadata part is too large.');
+            if (metadataSize > MAX_METADATA_PART) throw invalid('Metadata part is too large.');
             metadataBytes.push(Buffer.from(ev.data));
           } else if (writer) {
             await writer.write(ev.data);
@@ -94,11 +96,15 @@ async function multipartUpload(ctx: Context, svc: Services, bucket: string): Pro
     if (err instanceof MultipartError) throw new GcsError(400, 'badRequest', err.message);
     throw err;
   }
-  const fields: ObjectFields = { ...spec.fields, contentType: spec.fields.contentType ?? mediaType ?? 'application/octet-stream' };
+  const fields: ObjectFields = {
+    ...spec.fields,
+    contentType: spec.fields.contentType ?? mediaType ?? 'application/octet-stream',
+    ...(key ? { customerEncryption: key } : {}),
+  };
   await finish(ctx, svc, { bucket, name: spec.name, writer, fields, preconditions, expected: spec.expected });
 }
 
-async function openResumable(ctx: Context, svc: Services, bucket: string): Promise<void> {
+async function openResumable(ctx: Context, svc: Services, bucket: string, key: CustomerEncryption | undefined): Promise<void> {
   const body: Json = await readJson(ctx.req);
   const name = ctx.query.get('name') ?? (typeof body.name === 'string' ? body.name : undefined);
   if (!name) throw required('name');
@@ -109,6 +115,7 @@ async function openResumable(ctx: Context, svc: Services, bucket: string): Promi
   const fields = newObjectFields(readObjectFields(body, 'the upload metadata'));
   fields.contentType ??= headerString(ctx.req, 'x-upload-content-type') ?? 'application/octet-stream';
   if (ctx.query.get('contentEncoding') && !fields.contentEncoding) fields.contentEncoding = ctx.query.get('contentEncoding')!;
+  if (key) fields.customerEncryption = key;
   const lengthHeader = headerString(ctx.req, 'x-upload-content-length');
   const declaredSize = lengthHeader === undefined ? undefined : Number(lengthHeader);
   if (declaredSize !== undefined && (!Number.isInteger(declaredSize) || declaredSize < 0)) throw invalid('Invalid X-Upload-Content-Length');
@@ -120,7 +127,7 @@ async function openResumable(ctx: Context, svc: Services, bucket: string): Promi
 /** A PUT to a session URI. */
 export async function uploadChunk(ctx: Context, svc: Services, bucket: string, uploadId: string): Promise<void> {
   const outcome = await svc.sessions.put(uploadId, bucket, ctx.req);
-  if (outcome.kind === 'finished') return sendJson(ctx, 200, objectResource(outcome.object, ctx.base));
+  if (outcome.kind === 'finished') return sendJson(ctx, 200, objectResource(outcome.object, ctx.base, svc.store.getBucket(outcome.object.bucket)));
   const headers: Record<string, string> = {};
   if (outcome.received > 0) headers.range = `bytes=0-${outcome.received - 1}`;
   // 308 "Resume Incomplete", as GCS answers; the client reads `Range` for the next offset.
@@ -145,7 +152,7 @@ interface Finish {
 
 async function finish(ctx: Context, svc: Services, f: Finish): Promise<void> {
   const record = await svc.store.commitObject({ ...f, fields: { ...f.fields } });
-  sendJson(ctx, 200, objectResource(record, ctx.base));
+  sendJson(ctx, 200, objectResource(record, ctx.base, svc.store.getBucket(record.bucket)));
 }
 
 async function receiveInto(writer: BlobWriter, receive: () => Promise<unknown>): Promise<void> {

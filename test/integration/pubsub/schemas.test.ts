@@ -145,14 +145,73 @@ describe('Pub/Sub schemas', () => {
       googclient_schemarevisionid: expect.any(String),
     });
 
-    // A missing schema is NOT_FOUND; Avro BINARY is not checked by the emulator and says so.
+    // A missing schema is NOT_FOUND.
     expect((await grpcError(pubsub.createTopic({ name: uid('t'), schemaSettings: { schema: `projects/${project}/schemas/missing`, encoding: 'JSON' } })))?.code).toBe(5);
-    expect((await grpcError(pubsub.createTopic({ name: uid('t'), schemaSettings: { schema: schemaName, encoding: 'BINARY' } })))?.code).toBe(12);
 
     await schema.delete();
     const [orphan] = await topic.getMetadata();
     expect(orphan.schemaSettings!.schema).toBe('_deleted-schema_');
     expect((await grpcError(topic.publishMessage({ data: Buffer.from(good) })))?.code).toBe(9);
+  });
+
+  test('an Avro topic with BINARY encoding accepts Avro binary datums and refuses truncated, trailing or out-of-range data', async () => {
+    const schema = await pubsub.createSchema(uid('avro-bin'), SchemaTypes.Avro, AVRO);
+    const schemaName = await schema.getName();
+    const [topic] = await pubsub.createTopic({ name: uid('t'), schemaSettings: { schema: schemaName, encoding: 'BINARY' } });
+    const [sub] = await topic.createSubscription(uid('s'));
+    // Encoded by hand per the Avro specification (zig-zag varints): id "o1", cents 1250, channel APP
+    // (enum index 1), note null (union branch 0) — and a second datum with note {"string": "x"}.
+    const datum = Buffer.from([0x04, 0x6f, 0x31, 0xc4, 0x13, 0x02, 0x00]);
+    const withNote = Buffer.from([0x04, 0x6f, 0x31, 0xc4, 0x13, 0x00, 0x02, 0x02, 0x78]);
+    await topic.publishMessage({ data: datum });
+    await topic.publishMessage({ data: withNote });
+    for (const bad of [
+      datum.subarray(0, 4), // truncated inside `cents`
+      Buffer.concat([datum, Buffer.from([0x00])]), // a byte after the datum
+      Buffer.from([0x04, 0x6f, 0x31, 0xc4, 0x13, 0x0a, 0x00]), // enum index 5 of 2 symbols
+      Buffer.from(JSON.stringify({ id: 'o1', cents: 1250, channel: 'APP', note: null })), // JSON is not binary
+    ]) {
+      const err = await grpcError(topic.publishMessage({ data: bad }));
+      expect({ bad: bad.toString('hex'), code: err?.code }).toEqual({ bad: bad.toString('hex'), code: 3 });
+    }
+    const [resp] = await subscriberApi.pull({ subscription: sub.name, maxMessages: 10, returnImmediately: true });
+    expect(resp.receivedMessages!.map((m) => Buffer.from(m.message!.data as Uint8Array).toString('hex'))).toEqual([datum.toString('hex'), withNote.toString('hex')]);
+    expect(resp.receivedMessages![0]!.message!.attributes).toMatchObject({ googclient_schemaname: schemaName, googclient_schemaencoding: 'BINARY' });
+
+    // ValidateMessage takes BINARY for Avro too.
+    await schemaApi.validateMessage({ parent: `projects/${project}`, name: schemaName, message: datum, encoding: 'BINARY' });
+    expect((await grpcError(schemaApi.validateMessage({ parent: `projects/${project}`, name: schemaName, message: datum.subarray(0, 2), encoding: 'BINARY' })))?.code).toBe(3);
+  });
+
+  test('a Protocol Buffer schema may import the well-known types (google/protobuf/timestamp.proto, wrappers.proto), in JSON and BINARY', async () => {
+    const definition = `syntax = "proto3";
+import "google/protobuf/timestamp.proto";
+import "google/protobuf/wrappers.proto";
+message Delivery {
+  string id = 1;
+  google.protobuf.Timestamp placed_at = 2;
+  google.protobuf.StringValue note = 3;
+}`;
+    await pubsub.validateSchema({ type: SchemaTypes.ProtocolBuffer, definition });
+    const schema = await pubsub.createSchema(uid('proto-wkt'), SchemaTypes.ProtocolBuffer, definition);
+    const [jsonTopic] = await pubsub.createTopic({ name: uid('t'), schemaSettings: { schema: await schema.getName(), encoding: 'JSON' } });
+    // The proto3 JSON mapping: a Timestamp is an RFC 3339 string, a StringValue a bare string.
+    await jsonTopic.publishMessage({ data: Buffer.from(JSON.stringify({ id: 'd1', placedAt: '2026-05-01T12:00:00.250Z', note: 'ring twice' })) });
+    for (const bad of [{ id: 'd1', placedAt: 1714564800 }, { id: 'd1', placedAt: { seconds: 1 } }, { id: 'd1', note: 7 }]) {
+      const err = await grpcError(jsonTopic.publishMessage({ data: Buffer.from(JSON.stringify(bad)) }));
+      expect({ bad, code: err?.code }).toEqual({ bad, code: 3 });
+    }
+
+    const [binaryTopic] = await pubsub.createTopic({ name: uid('t'), schemaSettings: { schema: await schema.getName(), encoding: 'BINARY' } });
+    // id "d1", then placed_at (field 2, length-delimited) holding Timestamp{seconds: 1}.
+    await binaryTopic.publishMessage({ data: Buffer.from([0x0a, 0x02, 0x64, 0x31, 0x12, 0x02, 0x08, 0x01]) });
+    expect((await grpcError(binaryTopic.publishMessage({ data: Buffer.from([0x0a, 0x02, 0x64, 0x31, 0x12, 0x05, 0x08]) })))?.code).toBe(3);
+
+    // Only the well-known types resolve: another import is an invalid definition.
+    const otherImport = `syntax = "proto3";\nimport "acme/money.proto";\nmessage Price { acme.Money amount = 1; }`;
+    const refused = await grpcError(pubsub.validateSchema({ type: SchemaTypes.ProtocolBuffer, definition: otherImport }));
+    expect(refused?.code).toBe(3);
+    expect(refused?.details).toContain('acme/money.proto');
   });
 
   test('a Protocol Buffer topic with BINARY encoding checks the wire format', async () => {

@@ -63,7 +63,7 @@ describe('Cloud Storage emulator wire protocol', () => {
     ] as const) {
       const res = await fetch(`${emu.url}${url}`, {
         method,
-        body: method === 'PATCH' ? JSON.stringify({ retentionPolicy: { retentionPeriod: '60' } }) : undefined,
+        body: method === 'PATCH' ? JSON.stringify({ softDeletePolicy: { retentionDurationSeconds: '604800' } }) : undefined,
       });
       expect([method, url, res.status]).toEqual([method, url, 501]);
       expect(((await res.json()) as { error: { message: string } }).error.message).toMatch(/UNIMPLEMENTED/);

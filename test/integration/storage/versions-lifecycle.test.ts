@@ -252,7 +252,8 @@ describe('Cloud Storage emulator: versions and lifecycle', () => {
       expect(await failure(storage.createBucket('pap-bad', { iamConfiguration: { publicAccessPrevention: 'on' } }))).toBe(400);
       await bucket.setMetadata({ iamConfiguration: { publicAccessPrevention: 'enforced' } });
       const [meta] = await bucket.getMetadata();
-      expect(meta.iamConfiguration).toEqual({ uniformBucketLevelAccess: { enabled: true }, publicAccessPrevention: 'enforced' });
+      // bucketPolicyOnly is the older name of uniformBucketLevelAccess; GCS returns both.
+      expect(meta.iamConfiguration).toEqual({ bucketPolicyOnly: { enabled: true }, uniformBucketLevelAccess: { enabled: true }, publicAccessPrevention: 'enforced' });
     });
   });
 

@@ -98,3 +98,55 @@ describe('Protocol Buffers', () => {
     expect(() => compileSchema('PROTOCOL_BUFFER', 'message {')).toThrow(SchemaDefinitionError);
   });
 });
+
+describe('Protocol Buffers importing the well-known types (proto3 JSON forms)', () => {
+  const check = compileSchema(
+    'PROTOCOL_BUFFER',
+    `syntax = "proto3";
+import "google/protobuf/duration.proto";
+import "google/protobuf/struct.proto";
+import "google/protobuf/any.proto";
+import "google/protobuf/wrappers.proto";
+message Shift {
+  google.protobuf.Duration length = 1;
+  google.protobuf.Struct extra = 2;
+  google.protobuf.Any detail = 3;
+  google.protobuf.Int64Value count = 4;
+}`,
+  );
+
+  it('takes each well-known type in its JSON form', () => {
+    expect(check(json({ length: '3600.5s', extra: { a: [1, 'b'] }, detail: { '@type': 'type.googleapis.com/x.Y', z: 1 }, count: '12' }), 'JSON')).toBeNull();
+  });
+
+  it.each([
+    [{ length: 3600 }, 'duration'],
+    [{ length: '1h' }, 'duration'],
+    [{ extra: [1] }, 'Struct'],
+    [{ detail: { z: 1 } }, '@type'],
+    [{ count: 'twelve' }, 'int64'],
+  ])('refuses %j (%s)', (message, why) => {
+    expect(check(json(message), 'JSON')).toContain(why);
+  });
+
+  it('counts only its own messages as top-level types, and refuses an import that is not a well-known type', () => {
+    expect(() => compileSchema('PROTOCOL_BUFFER', 'syntax = "proto3";\nimport "google/type/money.proto";\nmessage A { int32 a = 1; }')).toThrow(SchemaDefinitionError);
+  });
+});
+
+describe('Avro binary encoding', () => {
+  const check = compileSchema('AVRO', JSON.stringify({ type: 'record', name: 'R', fields: [{ name: 'n', type: 'long' }, { name: 's', type: ['null', 'string'] }] }));
+
+  it('accepts exactly one datum and refuses truncated or trailing bytes', () => {
+    // n = -1 (zig-zag 0x01), s = branch 1 (0x02) "hi" (length 2 → 0x04).
+    expect(check(Buffer.from([0x01, 0x02, 0x04, 0x68, 0x69]), 'BINARY')).toBeNull();
+    expect(check(Buffer.from([0x01, 0x00]), 'BINARY')).toBeNull();
+    expect(check(Buffer.from([0x01, 0x02, 0x04, 0x68]), 'BINARY')).toMatch(/Avro binary/);
+    expect(check(Buffer.from([0x01, 0x00, 0x00]), 'BINARY')).toMatch(/Avro binary/);
+    expect(check(Buffer.from([0x01, 0x06]), 'BINARY')).toMatch(/Avro binary/); // union branch 3 of 2
+  });
+
+  it('a definition avsc cannot compile is a definition error', () => {
+    expect(() => compileSchema('AVRO', JSON.stringify({ type: 'record', name: 'R', fields: [{ name: 'a', type: 'Missing' }] }))).toThrow(SchemaDefinitionError);
+  });
+});

@@ -189,3 +189,38 @@ describe('SubscriptionQueue', () => {
     expect(q.acked().map((m) => m.data.toString())).toEqual(['b']);
   });
 });
+
+describe('SubscriptionQueue delivery delay (a just-published message trails the Publish answer)', () => {
+  let real = 5_000;
+  const delayed = (options: Partial<QueueOptions> = {}): SubscriptionQueue => queue({ deliveryDelayMs: 25, realNow: () => real, ...options });
+
+  test('holds a fresh message for deliveryDelayMs of real time and says until when; a unary Pull (immediate) takes it at once', () => {
+    const q = delayed();
+    q.enqueue(msg('a'));
+    expect(q.take(10, Infinity, 10_000, null)).toEqual([]);
+    expect(q.heldUntil).toBe(real + 25);
+    expect(data(q.take(10, Infinity, 10_000, null, { immediate: true }))).toEqual(['a']);
+
+    q.enqueue(msg('b'));
+    real += 24;
+    expect(q.take(10, Infinity, 10_000, null)).toEqual([]);
+    real += 1;
+    expect(data(q.take(10, Infinity, 10_000, null))).toEqual(['b']);
+  });
+
+  test('a nacked message comes back without the delay, and ordering keys wait for their head', () => {
+    const q = delayed({ ordered: true });
+    q.enqueue(msg('k1', 'k'));
+    real += 25;
+    const [first] = q.take(10, Infinity, 10_000, null);
+    q.modifyAckDeadline(first!.ackId, 0);
+    expect(data(q.take(10, Infinity, 10_000, null))).toEqual(['k1']);
+
+    const p = delayed({ ordered: true });
+    p.enqueue(msg('x1', 'x'));
+    p.enqueue(msg('x2', 'x'));
+    expect(p.take(10, Infinity, 10_000, null)).toEqual([]);
+    real += 25;
+    expect(data(p.take(10, Infinity, 10_000, null))).toEqual(['x1', 'x2']);
+  });
+});

@@ -39,6 +39,8 @@ describe('parseRoute', () => {
     expect(parseRoute('DELETE', '/b/bk', q()).route).toEqual({ op: 'bucket.delete', bucket: 'bk' });
     expect(parseRoute('POST', '/b/bk/notificationConfigs', q()).route.op).toBe('notification.insert');
     expect(parseRoute('DELETE', '/b/bk/notificationConfigs/3', q()).route).toEqual({ op: 'notification.delete', bucket: 'bk', id: '3' });
+    expect(parseRoute('POST', '/storage/v1/b/bk/lockRetentionPolicy', q('ifMetagenerationMatch=2')).route).toEqual({ op: 'bucket.lockRetentionPolicy', bucket: 'bk' });
+    expect(() => parseRoute('GET', '/b/bk/lockRetentionPolicy', q())).toThrow(GcsError);
   });
 
   it.each([
