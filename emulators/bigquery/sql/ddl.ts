@@ -100,7 +100,7 @@ function stripTableClauses(tokens: Token[], from: number, info: DdlInfo): Token[
     const t = tokens[i];
     if (t.text === '(') {
       const close = matchClose(tokens, i);
-      kept.push(...tokens.slice(i, close + 1));
+      kept.push(...structNotNullDropped(tokens.slice(i, close + 1)));
       i = close + 1;
       continue;
     }
@@ -131,6 +131,31 @@ function stripTableClauses(tokens: Token[], from: number, info: DdlInfo): Token[
     i++;
   }
   return kept;
+}
+
+/**
+ * A column list without NOT NULL on STRUCT fields (`s STRUCT<a INT64 NOT NULL>`): BigQuery takes it
+ * (data-definition-language#column_name_and_column_schema), polyglot cannot parse it and DuckDB
+ * cannot hold a NOT NULL inside a STRUCT, so the field is kept NULLABLE (a top-level column's NOT
+ * NULL stays: DuckDB enforces it).
+ */
+export function structNotNullDropped(tokens: Token[]): Token[] {
+  const out: Token[] = [];
+  let depth = 0;
+  for (let i = 0; i < tokens.length; i++) {
+    const t = tokens[i];
+    if (t.kind === 'punct' && t.text === '<') depth++;
+    else if (t.kind === 'punct' && t.text === '>') depth--;
+    else if (t.kind === 'punct' && t.text === '>>') depth -= 2;
+    const next = nextSignificant(tokens, i + 1);
+    if (depth > 0 && isKeyword(t, 'NOT') && isKeyword(tokens[next], 'NULL')) {
+      while (out.length && out[out.length - 1].kind === 'ws') out.pop();
+      i = next;
+      continue;
+    }
+    out.push(t);
+  }
+  return out;
 }
 
 function clauseEnd(tokens: Token[], from: number): number {

@@ -30,6 +30,7 @@ import { markTypeNames, placeholdersToDuckDb } from './rewrites/type-names';
 import { regexpContainsPartial } from './rewrites/regexp-contains';
 import { splitBacktickPaths } from './rewrites/backtick-paths';
 import { dayOfWeekFromOne } from './rewrites/dayofweek';
+import { approxQuantilesExact, castTextToBytesEncodes, expandDocumentedCalls, likeEscapesBackslash, markDocumentedCalls, refuseOrMarkDocumented, regexpSubstrAsExtract, unicodeEscapesDecoded } from './rewrites/documented-fidelity';
 import { parenthesizeIntervalExpressions } from './rewrites/interval-expression';
 import { timestampDiffTruncates } from './rewrites/timestamp-diff';
 import { expandUnnest, markUnnest } from './rewrites/unnest';
@@ -52,8 +53,12 @@ type Rewrite = (tokens: Token[]) => Token[];
 
 const BEFORE: Rewrite[] = [
   splitBacktickPaths,
+  unicodeEscapesDecoded,
   markSafeCalls,
   refuseMissingFunctions,
+  regexpSubstrAsExtract,
+  refuseOrMarkDocumented,
+  markDocumentedCalls,
   jsonValueAsScalar,
   countIfAsCount,
   formatAsPrintf,
@@ -97,6 +102,10 @@ const AFTER: Rewrite[] = [
   expandTimestampResults,
   expandRaisedErrors,
   expandMissingFunctions,
+  expandDocumentedCalls,
+  approxQuantilesExact,
+  likeEscapesBackslash,
+  castTextToBytesEncodes,
   // Last: they check the operands of every subtraction and division of the finished DuckDB statement.
   dateMinusDateRefused,
   divisionByZeroFails,

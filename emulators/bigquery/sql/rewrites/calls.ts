@@ -21,8 +21,9 @@ export function callAt(tokens: Token[], i: number, fn: string): Call | undefined
   let depth = 0;
   for (let k = open + 1; k < close; k++) {
     const t = tokens[k];
-    if (t.kind === 'punct' && (t.text === '(' || t.text === '[')) depth++;
-    if (t.kind === 'punct' && (t.text === ')' || t.text === ']')) depth--;
+    // '{' … '}': DuckDB's STRUCT literals, in calls marked before translation and expanded after it.
+    if (t.kind === 'punct' && (t.text === '(' || t.text === '[' || t.text === '{')) depth++;
+    if (t.kind === 'punct' && (t.text === ')' || t.text === ']' || t.text === '}')) depth--;
     if (depth === 0 && t.kind === 'punct' && t.text === ',') args.push([]);
     else args[args.length - 1].push(t);
   }

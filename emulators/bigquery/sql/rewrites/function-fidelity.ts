@@ -231,12 +231,15 @@ export function captureGroups(pattern: string): number {
 
 export function regexpExtractGroups(tokens: Token[]): Token[] {
   const mark = (fn: string) => (args: Token[][]) => {
-    if (args.length !== 2) throw unimplemented(`${fn} with position or occurrence arguments`);
+    const at = fn === 'REGEXP_EXTRACT' && (args.length === 3 || args.length === 4);
+    if (args.length !== 2 && !at) throw unimplemented(`${fn} with position or occurrence arguments`);
     const p = args[1].length === 1 && args[1][0].kind === 'string' ? args[1][0].text : undefined;
     if (p === undefined) throw unimplemented(`${fn} with a pattern that is not a string literal`);
     if (/^[bB]/.test(p)) throw unimplemented(`${fn} on BYTES`);
     const groups = captureGroups(unquoteString(p));
     if (groups > 1) throw unimplemented(`${fn} with more than one capturing group`); // BigQuery refuses it
+    // With a position and occurrence: the occurrence-th match in the text from that position on.
+    if (at) return template(`PF_REGEXP_EXTRACT_AT(ARG0, ARG1, ARG2, ARG3, ${groups})`, args[0], args[1], args[2], args[3] ?? [{ kind: 'number', text: '1' }]);
     return template(`PF_${fn}(ARG0, ARG1, ${groups})`, args[0], args[1]);
   };
   return mapCalls(mapCalls(tokens, 'REGEXP_EXTRACT', mark('REGEXP_EXTRACT')), 'REGEXP_EXTRACT_ALL', mark('REGEXP_EXTRACT_ALL'));
@@ -278,11 +281,16 @@ export function castToStringAsBigQuery(tokens: Token[]): Token[] {
 const EXPANSIONS: Record<string, { arity: number; sql: string }> = {
   PF_PRINTF: { arity: -1, sql: '' },
   PF_CONCAT: { arity: -1, sql: '' },
-  PF_SUBSTR3: { arity: 3, sql: 'SUBSTRING(ARG0, (CASE WHEN (ARG1) = 0 OR (ARG1) < -LENGTH(ARG0) THEN 1 ELSE (ARG1) END), ARG2)' },
+  // A negative length fails in BigQuery (NULL under SAFE.): a failing cast, not ERROR(), which TRY refuses.
+  PF_SUBSTR3: {
+    arity: 3,
+    sql: "(CASE WHEN (ARG2) < 0 THEN CAST(CAST('Third argument in SUBSTR() cannot be negative' AS INTEGER) AS VARCHAR) ELSE SUBSTRING(ARG0, (CASE WHEN (ARG1) = 0 OR (ARG1) < -LENGTH(ARG0) THEN 1 ELSE (ARG1) END), ARG2) END)",
+  },
   PF_CAST_STRING: { arity: 1, sql: '' },
   PF_MD5: { arity: 1, sql: 'UNHEX(MD5(ARG0))' },
   PF_REGEXP_EXTRACT: { arity: 3, sql: '(CASE WHEN REGEXP_MATCHES(ARG0, ARG1) THEN REGEXP_EXTRACT(ARG0, ARG1, ARG2) END)' },
   PF_REGEXP_EXTRACT_ALL: { arity: 3, sql: 'REGEXP_EXTRACT_ALL(ARG0, ARG1, ARG2)' },
+  PF_REGEXP_EXTRACT_AT: { arity: 5, sql: '(REGEXP_EXTRACT_ALL(SUBSTRING(ARG0, ARG2), ARG1, ARG4))[ARG3]' },
   PF_JSON_QUERY: { arity: 2, sql: "(CASE WHEN TYPEOF(ARG0) = 'JSON' THEN (ARG0) -> (ARG1) ELSE NULLIF((ARG0) -> (ARG1), 'null') END)" },
   PF_JSON_QUERY_STRING: { arity: 2, sql: "CAST(NULLIF((ARG0) -> (ARG1), 'null') AS VARCHAR)" },
   PF_BIT_XOR_DISTINCT: { arity: 1, sql: 'BIT_XOR(DISTINCT ARG0)' },
@@ -327,7 +335,10 @@ function castStringExpansion(cast: Token[]): Token[] {
   if (open < 0 || close < 0 || asAt <= open) return cast;
   const x = trim(cast.slice(open + 1, asAt));
   return template(
-    "(CASE WHEN TYPEOF(ARG1) IN ('DOUBLE', 'FLOAT') THEN REGEXP_REPLACE(ARG0, '\\.0$', '') WHEN TYPEOF(ARG1) LIKE 'DECIMAL%' THEN REGEXP_REPLACE(REGEXP_REPLACE(ARG0, '0+$', ''), '\\.$', '') ELSE ARG0 END)",
+    "(CASE WHEN TYPEOF(ARG1) IN ('DOUBLE', 'FLOAT') THEN REGEXP_REPLACE(ARG0, '\\.0$', '') WHEN TYPEOF(ARG1) LIKE 'DECIMAL%' THEN REGEXP_REPLACE(REGEXP_REPLACE(ARG0, '0+$', ''), '\\.$', '') " +
+      // BigQuery writes an INTERVAL as 'Y-M D H:M:S', DuckDB as '3 days': refused, by a failing cast
+      // (ERROR() would make DuckDB refuse the TRY of a SAFE. call around it; query-errors.ts maps it).
+      `WHEN TYPEOF(ARG1) = 'INTERVAL' THEN CAST(CAST('${unimplemented('CAST of an INTERVAL to STRING').message}' AS INTEGER) AS VARCHAR) ELSE ARG0 END)`,
     cast,
     x,
   );

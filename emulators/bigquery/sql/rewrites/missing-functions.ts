@@ -15,7 +15,6 @@ const REFUSED = [
   'NORMALIZE_AND_CASEFOLD',
   'JSON_VALUE_ARRAY',
   'JSON_EXTRACT_STRING_ARRAY',
-  'IEEE_DIVIDE',
 ];
 
 export function refuseMissingFunctions(tokens: Token[]): Token[] {

@@ -84,16 +84,23 @@ export function divisionByZeroFails(tokens: Token[]): Token[] {
 }
 
 // --- DATE - DATE (https://cloud.google.com/bigquery/docs/reference/standard-sql/operators#date_arithmetics_operators):
-// an INTERVAL in BigQuery, a count of days (INT64) in DuckDB. Which operands are DATEs shows only
-// in DuckDB, and the result's type cannot follow it, so every subtraction of DuckDB's SQL checks
-// its operands' TYPEOF (folded at planning) and refuses DATE - DATE rather than answer an INT64.
+// an INTERVAL in BigQuery, a count of days (INT64) in DuckDB. TIMESTAMP - TIMESTAMP and DATETIME -
+// DATETIME are INTERVALs in both, but DuckDB's carries whole days ('0-0 1 12:34:56' for BigQuery's
+// '0-0 0 36:34:56'). Which operands are which shows only in DuckDB, and the result's type cannot
+// follow it, so every subtraction `a - b` of DuckDB's SQL becomes LIST_PACK(a, a - b)[2]: DuckDB
+// binds it only when a and a - b have a common type, which DATE and BIGINT, TIMESTAMP and INTERVAL
+// have not. The binder's error (at planning, so a dry run refuses too) is mapped to this 501 in
+// query-errors.ts; every other subtraction answers a - b, of its own type.
 /** Words that never end an operand (a name that is one of them is a keyword, not a column). */
 const KEYWORDS = new Set(['SELECT', 'FROM', 'WHERE', 'AND', 'OR', 'NOT', 'WHEN', 'THEN', 'ELSE', 'CASE', 'ON', 'BY', 'AS', 'HAVING', 'QUALIFY', 'IS', 'IN', 'LIKE', 'ILIKE', 'BETWEEN', 'DISTINCT', 'LIMIT', 'OFFSET', 'RETURN', 'INTERVAL', 'USING', 'SET', 'VALUES', 'EXISTS', 'ALL', 'ANY', 'SOME', 'UNION', 'EXCEPT', 'INTERSECT', 'JOIN', 'WITH', 'ORDER', 'GROUP', 'PARTITION', 'ROWS', 'RANGE', 'PRECEDING', 'FOLLOWING', 'ASC', 'DESC', 'NULLS', 'OVER', 'FILTER',
   // INTERVAL '1' DAY - x: the part ends the interval literal, whose start a backward scan cannot see.
   'MICROSECOND', 'MILLISECOND', 'SECOND', 'MINUTE', 'HOUR', 'DAY', 'WEEK', 'MONTH', 'QUARTER', 'YEAR']);
 const ADDITIVE = new Set(['+', '-']);
 const MULTIPLICATIVE = new Set(['*', '/', '//', '%']);
-export const DATE_MINUS_DATE = 'DATE - DATE is not supported by the BigQuery emulator (an INTERVAL in BigQuery; DATE_DIFF counts days)';
+export const DATE_MINUS_DATE =
+  'DATE - DATE is not supported by the BigQuery emulator (nor are DATETIME - DATETIME and TIMESTAMP - TIMESTAMP: each an INTERVAL in BigQuery; DATE_DIFF, DATETIME_DIFF and TIMESTAMP_DIFF count parts)';
+/** The DuckDB function each subtraction is checked with (see above); its binder error means DATE - DATE or TIMESTAMP - TIMESTAMP. */
+export const SUBTRACTION_CHECK = 'LIST_PACK';
 /** Calls that never answer a DATE: a subtraction with one as an operand needs no check (TIMESTAMP_DIFF's EPOCH_US). */
 const NUMBER_CALLS = new Set(['EPOCH_US', 'EPOCH_MS', 'EPOCH', 'COUNT', 'SUM', 'AVG', 'LEN', 'LENGTH', 'ABS', 'ROUND', 'DATE_DIFF', 'EXTRACT', 'ROW_NUMBER', 'RANK', 'DENSE_RANK']);
 
@@ -184,7 +191,7 @@ export function dateMinusDateRefused(tokens: Token[]): Token[] {
     }
     const left = trim(out.splice(start));
     const right = dateMinusDateRefused(tokens.slice(s, end + 1));
-    out.push(...template(`(CASE WHEN TYPEOF(ARG0) = 'DATE' AND TYPEOF(ARG1) = 'DATE' THEN ERROR('${DATE_MINUS_DATE}') ELSE (ARG0) - (ARG1) END)`, left, right));
+    out.push(...template(`${SUBTRACTION_CHECK}(ARG0, (ARG0) - (ARG1))[2]`, left, right));
     i = end;
   }
   return out;
@@ -217,14 +224,18 @@ export function castToInt64Checked(tokens: Token[]): Token[] {
 }
 
 const INTEGER_TEXT = "'[+-]?([0-9]+|0[xX][0-9a-fA-F]+)'";
+const NEGATIVE_HEX = "'-0[xX][0-9a-fA-F]+'";
 const EXPANSIONS: Record<string, string> = {
   PF_CAST_INT64:
     "(CASE WHEN TYPEOF(ARG0) IN ('DOUBLE', 'FLOAT') THEN CAST(ROUND(TRY_CAST(ARG0 AS DOUBLE)) AS BIGINT) " +
     `WHEN TYPEOF(ARG0) = 'VARCHAR' AND NOT REGEXP_FULL_MATCH(TRY_CAST(ARG0 AS VARCHAR), ${INTEGER_TEXT}) THEN ERROR('Bad int64 value: ' || TRY_CAST(ARG0 AS VARCHAR)) ` +
+    // DuckDB reads '0x123' but not '-0x123' (291 and -291 in BigQuery).
+    `WHEN TYPEOF(ARG0) = 'VARCHAR' AND REGEXP_FULL_MATCH(TRY_CAST(ARG0 AS VARCHAR), ${NEGATIVE_HEX}) THEN -CAST(SUBSTRING(TRY_CAST(ARG0 AS VARCHAR), 2) AS BIGINT) ` +
     'ELSE CAST(ARG0 AS BIGINT) END)',
   PF_SAFE_CAST_INT64:
     "(CASE WHEN TYPEOF(ARG0) IN ('DOUBLE', 'FLOAT') THEN TRY_CAST(ROUND(TRY_CAST(ARG0 AS DOUBLE)) AS BIGINT) " +
     `WHEN TYPEOF(ARG0) = 'VARCHAR' AND NOT REGEXP_FULL_MATCH(TRY_CAST(ARG0 AS VARCHAR), ${INTEGER_TEXT}) THEN NULL ` +
+    `WHEN TYPEOF(ARG0) = 'VARCHAR' AND REGEXP_FULL_MATCH(TRY_CAST(ARG0 AS VARCHAR), ${NEGATIVE_HEX}) THEN -TRY_CAST(SUBSTRING(TRY_CAST(ARG0 AS VARCHAR), 2) AS BIGINT) ` +
     'ELSE TRY_CAST(ARG0 AS BIGINT) END)',
 };
 

@@ -103,7 +103,13 @@ describe('REGEXP_EXTRACT / REGEXP_EXTRACT_ALL (string_functions#regexp_extract)'
 
   it('fails loudly where it cannot tell', () => {
     expect(() => apply(regexpExtractGroups, 'SELECT REGEXP_EXTRACT(s, p) FROM t')).toThrow('REGEXP_EXTRACT with a pattern that is not a string literal');
-    expect(() => apply(regexpExtractGroups, "SELECT REGEXP_EXTRACT(s, 'a', 2) FROM t")).toThrow('REGEXP_EXTRACT with position or occurrence arguments');
+    expect(() => apply(regexpExtractGroups, "SELECT REGEXP_EXTRACT_ALL(s, 'a', 2) FROM t")).toThrow('REGEXP_EXTRACT_ALL with position or occurrence arguments');
+  });
+
+  it('takes REGEXP_EXTRACT with a position (and occurrence) as the occurrence-th match from that position', () => {
+    expect(apply(regexpExtractGroups, "SELECT REGEXP_EXTRACT(s, 'a', 2), REGEXP_EXTRACT(s, 'a(b)', 3, 2) FROM t")).toBe(
+      "SELECT PF_REGEXP_EXTRACT_AT(s, 'a', 2, 1, 0), PF_REGEXP_EXTRACT_AT(s, 'a(b)', 3, 2, 1) FROM t",
+    );
   });
 });
 
@@ -136,7 +142,8 @@ describe('through the whole pipeline', () => {
     expect(translate("SELECT CONCAT(a, 'x') FROM t")).toBe("SELECT ((a) || ('x')) FROM t");
     expect(translate("SELECT REGEXP_EXTRACT(s, r'x') FROM t")).toBe("SELECT (CASE WHEN REGEXP_MATCHES(s, 'x') THEN REGEXP_EXTRACT(s, 'x', 0) END) FROM t");
     expect(translate('SELECT CAST(x AS STRING) FROM t')).toBe(
-      "SELECT (CASE WHEN TYPEOF(x) IN ('DOUBLE', 'FLOAT') THEN REGEXP_REPLACE(CAST(x AS TEXT), '\\.0$', '') WHEN TYPEOF(x) LIKE 'DECIMAL%' THEN REGEXP_REPLACE(REGEXP_REPLACE(CAST(x AS TEXT), '0+$', ''), '\\.$', '') ELSE CAST(x AS TEXT) END) FROM t",
+      "SELECT (CASE WHEN TYPEOF(x) IN ('DOUBLE', 'FLOAT') THEN REGEXP_REPLACE(CAST(x AS TEXT), '\\.0$', '') WHEN TYPEOF(x) LIKE 'DECIMAL%' THEN REGEXP_REPLACE(REGEXP_REPLACE(CAST(x AS TEXT), '0+$', ''), '\\.$', '') " +
+        "WHEN TYPEOF(x) = 'INTERVAL' THEN CAST(CAST('CAST of an INTERVAL to STRING is not supported by the BigQuery emulator' AS INTEGER) AS VARCHAR) ELSE CAST(x AS TEXT) END) FROM t",
     );
     expect(translate('SELECT a[SAFE_OFFSET(1)] FROM t')).toBe('SELECT ((CASE WHEN (1) >= 0 THEN (a)[(1) + 1] END)) FROM t');
     expect(translate('SELECT a[OFFSET(1)] FROM t')).toBe(

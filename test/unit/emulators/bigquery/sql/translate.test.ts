@@ -62,7 +62,7 @@ describe('translate', () => {
   beforeAll(() => initTranslator());
 
   it.each([
-    ["SELECT JSON_VALUE(j, '$.a') FROM `p.d.t`", `SELECT j ->> '$.a' FROM "p"."d"."t"`],
+    ["SELECT JSON_VALUE(j, '$.a') FROM `p.d.t`", `SELECT (CASE WHEN JSON_TYPE(CAST(j AS JSON), '$.a') IN ('OBJECT', 'ARRAY') THEN NULL ELSE j ->> '$.a' END) FROM "p"."d"."t"`],
     ['SELECT DATE_ADD(d, INTERVAL 1 DAY) FROM t', "SELECT CAST(d + INTERVAL '1' DAY AS DATE) FROM t"],
     ["SELECT SAFE.PARSE_DATE('%Y%m%d', s)", "SELECT TRY(CAST(STRPTIME('1970 ' || s, '%Y ' || '%Y%m%d') AS DATE))"],
     ['SELECT CAST(x AS TIMESTAMP), CAST(y AS DATETIME), CAST(z AS NUMERIC)', 'SELECT CAST(x AS TIMESTAMPTZ), CAST(y AS TIMESTAMP), CAST(z AS DECIMAL(38, 9))'],
