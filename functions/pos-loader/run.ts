@@ -169,8 +169,8 @@ const IO_CONCURRENCY = 16;
 const JUDGE_CONCURRENCY = 4;
 /** Load jobs submitted at once (BigQuery runs them concurrently; a run has one per window per table). */
 const LOAD_JOB_CONCURRENCY = 4;
-/** Live counter updates in flight at once (each is one script call to the serving store). */
-const LIVE_CONCURRENCY = 16;
+/** Live counter updates in flight at once (each is one script call; the client pipelines them on one connection). */
+const LIVE_CONCURRENCY = 64;
 
 export interface PosLoaderOptions {
   now: () => number;
@@ -187,7 +187,7 @@ export async function runPosLoader(ports: PosLoaderPorts, options: PosLoaderOpti
     backlog: 0, refused: 0, rejectedJobs: 0, ignoredPlans: 0, blockedPlans: 0,
     ...(options.live ? { live: { counted: 0, duplicates: 0, skipped: 0, failed: 0 } } : {}),
   };
-  const execute = (plan: PlanRecord): Promise<void> => executePlan(ports, plan, summary, log, options.live);
+  const execute = (plan: PlanRecord, staged?: ReadonlyMap<string, string>): Promise<void> => executePlan(ports, plan, summary, log, options.live, staged);
   // 1. Finish what an interrupted run committed to: only plans the loader wrote, the least-tried first;
   //    one that fails again keeps its files out of this run and does not stop it.
   const plans: PlanRecord[] = [];
@@ -270,6 +270,7 @@ export async function runPosLoader(ports: PosLoaderPorts, options: PosLoaderOpti
   const plan = planLoad(decisions, now);
   // 3. Staging objects (one per job), then the plan record: from here on the plan is what happens.
   const byKey = new Map(decisions.map((d) => [fileKey(d.object), d]));
+  const staged = new Map<string, string>();
   await mapWithConcurrency(plan.jobs, IO_CONCURRENCY, async (job) => {
     let text = '';
     for (const key of job.files) {
@@ -277,6 +278,7 @@ export async function runPosLoader(ports: PosLoaderPorts, options: PosLoaderOpti
       text += stagingNdjson(decision.verdict.rows[job.table], { ingestedAt: plan.ingestedAt, sourceObject: objectUri(decision.object), loadJobId: job.jobId });
     }
     await ports.writeStaging(job.sources[0]!, text);
+    if (job.table === 'pos_transactions') staged.set(job.sources[0]!, text);
   });
   const jobsOfFile = jobsByFile(plan.jobs);
   const record: PlanRecord = {
@@ -285,7 +287,7 @@ export async function runPosLoader(ports: PosLoaderPorts, options: PosLoaderOpti
     files: decisions.map((d) => plannedFile(d, now, (jobsOfFile.get(fileKey(d.object)) ?? []).map((j) => j.jobId))),
   };
   await ports.writePlan(record);
-  await execute(record);
+  await execute(record, staged);
   return summary;
 }
 
@@ -362,7 +364,8 @@ function plannedFile(d: FileDecision, recordedAt: string, jobIds: string[]): Pla
   return { object: d.object, destination: 'archive', metadata: { pizzaflow_status: 'loaded', pizzaflow_load_job_ids: jobIds.join(',') }, manifest };
 }
 
-async function executePlan(ports: PosLoaderPorts, plan: PlanRecord, summary: PosLoaderSummary, log?: Logger, live?: LiveCounting): Promise<void> {
+/** `staged`: the staging objects' text this run wrote (by object name), so counting live need not read them back. */
+async function executePlan(ports: PosLoaderPorts, plan: PlanRecord, summary: PosLoaderSummary, log?: Logger, live?: LiveCounting, staged?: ReadonlyMap<string, string>): Promise<void> {
   // Plan rewrites (bisection, narrowing) are written one after another, each with the plan as it is then.
   let writes: Promise<void> = Promise.resolve();
   const persist = (): Promise<void> => (writes = writes.then(() => ports.writePlan(plan)));
@@ -439,7 +442,7 @@ async function executePlan(ports: PosLoaderPorts, plan: PlanRecord, summary: Pos
   }
   // Every transaction row now in raw, counted live before the plan is deleted: a run that stops
   // after this point finishes the plan again and counts nothing twice.
-  if (live && summary.live) await countLive(ports, plan, live, summary.live, log);
+  if (live && summary.live) await countLive(ports, plan, live, summary.live, log, staged);
   // The job ids of the loaded files, as the plan finally ran them.
   const jobsOfFile = jobsByFile(plan.jobs);
   for (const f of plan.files) {
@@ -470,15 +473,16 @@ async function executePlan(ports: PosLoaderPorts, plan: PlanRecord, summary: Pos
 
 /**
  * Counts the transactions of the plan's pos_transactions jobs (as they finally ran: a refused file's
- * rows were narrowed out) into the live counters, read back from their staging objects. Best effort:
+ * rows were narrowed out) into the live counters, from their staging objects (as this run wrote them,
+ * or read back for a recovered or narrowed job). Best effort:
  * a failure is counted and logged (ids only), never fails the run.
  */
-async function countLive(ports: PosLoaderPorts, plan: PlanRecord, live: LiveCounting, out: LiveCountingSummary, log?: Logger): Promise<void> {
+async function countLive(ports: PosLoaderPorts, plan: PlanRecord, live: LiveCounting, out: LiveCountingSummary, log?: Logger, staged?: ReadonlyMap<string, string>): Promise<void> {
   const effects: LiveEffect[] = [];
   for (const job of plan.jobs.filter((j) => j.table === 'pos_transactions')) {
     let text: string;
     try {
-      text = (await Promise.all(job.sources.map((s) => ports.readStaging(s)))).join('');
+      text = (await Promise.all(job.sources.map((s) => staged?.get(s) ?? ports.readStaging(s)))).join('');
     } catch (err) {
       const rowsOf = new Map(plan.files.map((f) => [fileKey(f.object), f.manifest.transaction_rows]));
       out.failed += job.files.reduce((n, k) => n + (rowsOf.get(k) ?? 0), 0);

@@ -99,7 +99,6 @@ const log = createLogger('dataform-executor');
 
 class Executor {
   private readonly project: string;
-  private readonly datasets = new Map<string, Promise<void>>();
 
   constructor(private readonly o: RunOptions) {
     this.project = o.project ?? o.graph.projectConfig?.defaultDatabase ?? o.bigquery.projectId;
@@ -133,13 +132,18 @@ class Executor {
   private ensureDataset(target: Target): Promise<void> {
     const project = target.database ?? this.project;
     const key = `${project}.${target.schema}`;
-    let p = this.datasets.get(key);
+    // Once per client and dataset, not once per run: a scheduled run would otherwise ask again for
+    // every dataset it writes (the executor never drops one). A failed check is asked again.
+    let known = ensuredDatasets.get(this.o.bigquery);
+    if (!known) ensuredDatasets.set(this.o.bigquery, (known = new Map()));
+    let p = known.get(key);
     if (!p) {
       p = this.o.bigquery
         .dataset(target.schema, { projectId: project, ...(this.o.location ? { location: this.o.location } : {}) })
         .get({ autoCreate: true })
         .then(() => undefined);
-      this.datasets.set(key, p);
+      known.set(key, p);
+      p.catch(() => known.delete(key));
     }
     return p;
   }
@@ -195,6 +199,9 @@ class Executor {
     return { rows, bytesProcessed: out.bytesProcessed };
   }
 }
+
+/** The datasets each client has made sure of (created when missing), by `project.dataset`. */
+const ensuredDatasets = new WeakMap<BigQuery, Map<string, Promise<void>>>();
 
 /** Runs the graph; resolves with the report, or rejects with DataformRunError when anything failed. */
 export async function runGraph(options: RunOptions): Promise<RunReport> {
