@@ -20,6 +20,7 @@ import { startScheduler, type Clock, type Scheduler, type SchedulerEvent } from 
 import { startMetricsService, type KeyRing, type MetricsService } from '../../functions/metrics-api';
 import { startEmulatorsProcess } from './emulators-process';
 import { localDefaults } from './environment';
+import type { RenderedProgram } from './render-program';
 import { programJobs } from './jobs';
 import { startLocalRedis } from './redis';
 
@@ -147,7 +148,10 @@ export async function startLocalPlatform(o: LocalPlatformOptions): Promise<Local
     const metrics = await startMetricsService({ config, log: o.log, port: o.ports.serve, host: '127.0.0.1', keys: o.merchantKeys, runCheckMs: 1_000, publishEveryMs: 0 });
     closers.push(() => metrics.close());
 
-    const graph = compileProject(o.dataformDir ?? 'dataform', { vars: o.dataformVars ?? {}, defaultDatabase: config.project });
+    // Compiled as the program's release config compiles it (its project and vars), with the
+    // caller's vars over them (the demo's, a test's).
+    const release = releaseCompilation(deployed.program);
+    const graph = compileProject(o.dataformDir ?? 'dataform', { vars: { ...release.vars, ...(o.dataformVars ?? {}) }, defaultDatabase: release.defaultDatabase ?? config.project });
     // The program's Cloud Scheduler jobs (the POS loader, the serving store publisher) and scheduled
     // Dataform workflow configs, run locally.
     const jobs = programJobs({ program: deployed.program, bigquery: clients.bigquery, graph, config, authorization: (job) => schedulerAuthorization(deployed.program, job, signPushToken) });
@@ -180,6 +184,17 @@ export async function startLocalPlatform(o: LocalPlatformOptions): Promise<Local
 }
 
 /** The union of the functions' declared environments; two functions declaring one variable differently is an error. */
+/**
+ * The compilation overrides of the program's Dataform release config (what managed Dataform compiles
+ * the scheduled runs with): its default project and vars. None without a release config.
+ */
+export function releaseCompilation(program: Pick<RenderedProgram, 'ofType'>): { defaultDatabase?: string; vars: Record<string, string> } {
+  const [release] = program.ofType('gcp:dataform/repositoryReleaseConfig:RepositoryReleaseConfig');
+  const c = (release?.inputs.codeCompilationConfig ?? {}) as { defaultDatabase?: unknown; vars?: Record<string, unknown> };
+  const vars = Object.fromEntries(Object.entries(c.vars ?? {}).map(([k, v]) => [k, String(v)]));
+  return { ...(typeof c.defaultDatabase === 'string' ? { defaultDatabase: c.defaultDatabase } : {}), vars };
+}
+
 /** Each deployed function's declared environment, by function name (the host's `setEnvironments`). */
 export function environmentsByFunction(functions: Record<string, { name: string; env: Record<string, string> }>): Record<string, Record<string, string>> {
   return Object.fromEntries(Object.values(functions).map((f) => [f.name, f.env]));
