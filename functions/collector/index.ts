@@ -3,7 +3,7 @@
 import { type IncomingMessage } from 'node:http';
 import * as ff from '@google-cloud/functions-framework';
 import { FUNCTIONS } from '../../contracts/catalog';
-import { loadConfig } from '../runtime/config';
+import { loadConfig, type Config } from '../runtime/config';
 import { createLogger } from '../runtime/logger';
 import { pubsubClient } from '../runtime/clients';
 import { createKeyRing } from '../runtime/api-keys';
@@ -20,12 +20,17 @@ interface Wired {
   close(): Promise<void>;
 }
 
-function wire(): Wired {
+/** The configuration, checked: the PII key, and a merchant binding for every key. */
+function configure(): { config: Config; piiKey: string; merchantScopes: ReturnType<typeof collectorKeyBindings> } {
   const config = loadConfig();
   if (!config.piiKey) throw new ConfigError('PIZZAFLOW_PII_KEY', 'required by the collector: PII is pseudonymised before it is published');
   // A key without a merchant binding stops the collector here, before it accepts anything.
-  const merchantScopes = collectorKeyBindings(config);
-  const pseudonymise = piiPseudonymiser(config.piiKey);
+  return { config, piiKey: config.piiKey, merchantScopes: collectorKeyBindings(config) };
+}
+
+function wire(): Wired {
+  const { config, piiKey, merchantScopes } = configure();
+  const pseudonymise = piiPseudonymiser(piiKey);
   const pubsub = pubsubClient(config);
   const log = createLogger(FUNCTIONS.collector, { level: config.logLevel });
   const handler = createCollectorHandler({
@@ -42,6 +47,15 @@ function wire(): Wired {
 }
 
 let wired: Wired | undefined;
+
+/**
+ * Checks the function's configuration (its environment) as its first request would, without
+ * building anything: throws the ConfigError naming what is missing or wrong. The local functions
+ * host calls it for every function it serves once their environments are set.
+ */
+export function check(): void {
+  configure();
+}
 
 /** Closes the Pub/Sub client (graceful shutdown; a local host or a test closing the emulators). */
 export async function shutdown(): Promise<void> {

@@ -2,7 +2,7 @@
 // writers from configuration and registers the HTTP handler, which also accepts CloudEvents.
 import * as ff from '@google-cloud/functions-framework';
 import { DATASETS, FUNCTIONS, loadCatalog } from '../../contracts/catalog';
-import { loadConfig } from '../runtime/config';
+import { loadConfig, type Config } from '../runtime/config';
 import { ConfigError } from '../runtime/errors';
 import { createLogger, type Logger } from '../runtime/logger';
 import { writerClient } from '../runtime/clients';
@@ -19,9 +19,15 @@ interface Wired {
   close(): Promise<void>;
 }
 
-function wire(): Wired {
+/** The configuration, checked: the PII key. */
+function configure(): Config & { piiKey: string } {
   const config = loadConfig();
   if (!config.piiKey) throw new ConfigError('PIZZAFLOW_PII_KEY', 'required by the ingest function: PII is pseudonymised before it lands');
+  return { ...config, piiKey: config.piiKey };
+}
+
+function wire(): Wired {
+  const config = configure();
   const log = createLogger(FUNCTIONS.ingest, { level: config.logLevel });
   const catalog = loadCatalog();
   const client = writerClient(config);
@@ -108,6 +114,15 @@ export function counting(sink: RowSink, live: Pick<LiveCounterStore, 'apply'>, l
 }
 
 let wired: Wired | undefined;
+
+/**
+ * Checks the function's configuration (its environment) as its first request would, without
+ * building anything: throws the ConfigError naming what is missing or wrong. The local functions
+ * host calls it for every function it serves once their environments are set.
+ */
+export function check(): void {
+  configure();
+}
 
 /** Flushes and closes the writers (graceful shutdown; a local host or a test closing the emulators). */
 export async function shutdown(): Promise<void> {

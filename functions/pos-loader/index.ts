@@ -2,7 +2,7 @@
 // run over the landing bucket with the official Storage and BigQuery clients.
 import * as ff from '@google-cloud/functions-framework';
 import { FUNCTIONS } from '../../contracts/catalog';
-import { loadConfig } from '../runtime/config';
+import { loadConfig, type Config } from '../runtime/config';
 import { RetryableError } from '../runtime/errors';
 import { liveNow } from '../runtime/live-clock';
 import { createLiveStore } from '../runtime/live-store';
@@ -10,8 +10,11 @@ import { createLogger, type Logger } from '../runtime/logger';
 import { posLoaderPorts } from './wire';
 import { runPosLoader, type LiveCounting, type PosLoaderLimits, type PosLoaderPorts } from './run';
 
+/** The configuration, checked. */
+const configure = (): Config => loadConfig();
+
 function wire(): { ports: PosLoaderPorts; log: Logger; limits: PosLoaderLimits; live?: LiveCounting; close(): Promise<void> } {
-  const config = loadConfig();
+  const config = configure();
   const log = createLogger(FUNCTIONS.posLoader, { level: config.logLevel });
   // Loaded sales count in the live counters when a serving store is configured (best effort).
   const store = config.servingStore ? createLiveStore({ ...config.servingStore, log }) : undefined;
@@ -25,6 +28,15 @@ function wire(): { ports: PosLoaderPorts; log: Logger; limits: PosLoaderLimits; 
 }
 
 let wired: ReturnType<typeof wire> | undefined;
+
+/**
+ * Checks the function's configuration (its environment) as its first request would, without
+ * building anything: throws the ConfigError naming what is missing or wrong. The local functions
+ * host calls it for every function it serves once their environments are set.
+ */
+export function check(): void {
+  configure();
+}
 // One run at a time per instance (the function also runs with concurrency 1, max 1 instance).
 let running: Promise<unknown> = Promise.resolve();
 

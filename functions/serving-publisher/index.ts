@@ -9,6 +9,7 @@ import { publishServingStore } from '../metrics-api/publish';
 import type { PublishResult } from '../metrics-api/serving/publisher';
 import { bigqueryClient } from '../runtime/clients';
 import { loadConfig, type Config } from '../runtime/config';
+import { ConfigError } from '../runtime/errors';
 import { createLogger, type Logger } from '../runtime/logger';
 
 interface Wired {
@@ -17,13 +18,25 @@ interface Wired {
   bigquery: BigQuery;
 }
 
+/** The configuration (a request without the serving store's address answers 500 not_configured). */
+const configure = (): Config => loadConfig();
+
 function wire(): Wired {
-  const config = loadConfig();
+  const config = configure();
   const log = createLogger(FUNCTIONS.servingPublisher, { level: config.logLevel });
   return { config, log, bigquery: bigqueryClient(config) };
 }
 
 let wired: Wired | undefined;
+
+/**
+ * Checks the function's configuration (its environment) as its first request would, without
+ * building anything: throws the ConfigError naming what is missing or wrong. The local functions
+ * host calls it for every function it serves once their environments are set.
+ */
+export function check(): void {
+  if (!configure().servingStore) throw new ConfigError('PIZZAFLOW_REDIS_URL', 'required by the serving publisher: it writes the serving store');
+}
 // One publish at a time per instance (the function also runs with concurrency 1, max 1 instance).
 let running: Promise<unknown> = Promise.resolve();
 

@@ -24,13 +24,29 @@ export interface FunctionsHost {
    * set, every function reads process.env.
    */
   setEnvironments(declared: Readonly<Record<string, Readonly<Record<string, string>>>>, base?: NodeJS.ProcessEnv): void;
+  /**
+   * Checks every function's configuration now, each in its environment, as its first request would:
+   * throws a FunctionStartError naming the function and what its configuration lacks.
+   */
+  checkFunctions(): void;
   close(): Promise<void>;
 }
 
 /** The catalog functions this host serves (the metrics API is the platform's own server). */
 export const HOSTED_FUNCTIONS: readonly string[] = [FUNCTIONS.collector, FUNCTIONS.ingest, FUNCTIONS.posLoader, FUNCTIONS.servingPublisher];
 
-type EntryPoint = { shutdown?: () => Promise<void> };
+type EntryPoint = { check?: () => void; shutdown?: () => Promise<void> };
+
+/** A function the host could not start: its configuration (declared environment) is incomplete or wrong. */
+export class FunctionStartError extends Error {
+  constructor(
+    readonly functionName: string,
+    cause: unknown,
+  ) {
+    super(`function ${functionName} cannot start: ${(cause as Error).message ?? String(cause)}`, { cause });
+    this.name = 'FunctionStartError';
+  }
+}
 
 /**
  * Function `name`'s environment in a host shared with others: `base` (the platform's variables, the
@@ -45,14 +61,19 @@ export function scopedEnvironment(name: string, declared: Readonly<Record<string
 }
 
 /** Registers the functions (importing their entry points) and returns each one's request listener and shutdown. */
-export function functionListeners(): { listeners: Record<string, RequestListener>; shutdown(): Promise<void> } {
+export function functionListeners(): { listeners: Record<string, RequestListener>; checks: Record<string, () => void>; shutdown(): Promise<void> } {
   // Required here, not imported at the top: registering reads no configuration, but keeps the host cheap to load.
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const entries = [require('../../functions/collector'), require('../../functions/ingest'), require('../../functions/pos-loader'), require('../../functions/serving-publisher')] as EntryPoint[];
   const listeners: Record<string, RequestListener> = {};
-  for (const name of HOSTED_FUNCTIONS) listeners[name] = getTestServer(name).listeners('request')[0] as RequestListener;
+  const checks: Record<string, () => void> = {};
+  HOSTED_FUNCTIONS.forEach((name, i) => {
+    listeners[name] = getTestServer(name).listeners('request')[0] as RequestListener;
+    checks[name] = () => entries[i]!.check?.();
+  });
   return {
     listeners,
+    checks,
     shutdown: async () => {
       await Promise.allSettled(entries.map((e) => e.shutdown?.()));
     },
@@ -60,7 +81,7 @@ export function functionListeners(): { listeners: Record<string, RequestListener
 }
 
 export async function startFunctionsHost(options: { host?: string; port?: number } = {}): Promise<FunctionsHost> {
-  const { listeners, shutdown } = functionListeners();
+  const { listeners, checks, shutdown } = functionListeners();
   let access: AccessCheck | undefined;
   let environments: ((name: string) => NodeJS.ProcessEnv) | undefined;
   const server = createServer((req: IncomingMessage, res: ServerResponse) => {
@@ -96,6 +117,16 @@ export async function startFunctionsHost(options: { host?: string; port?: number
     setEnvironments: (declared, base = process.env) => {
       // Read at each request: a variable no function declares (a test's limit) can change meanwhile.
       environments = (name) => scopedEnvironment(name, declared, base);
+    },
+    checkFunctions: () => {
+      for (const name of HOSTED_FUNCTIONS) {
+        try {
+          if (environments) withEnvironment(environments(name), checks[name]!);
+          else checks[name]!();
+        } catch (err) {
+          throw new FunctionStartError(name, err);
+        }
+      }
     },
     close: async () => {
       await new Promise<void>((resolve) => {

@@ -139,6 +139,8 @@ export async function startLocalPlatform(o: LocalPlatformOptions): Promise<Local
     // for its function (and none of the others'). The union goes into this process's environment for
     // the platform's own readers (the metrics API server, the scheduler's jobs).
     functions.setEnvironments(environmentsByFunction(deployed.functions), env);
+    // A function whose declared environment lacks what it needs stops the platform now, naming both.
+    functions.checkFunctions();
     Object.assign(env, declaredEnvironment(deployed.functions));
     const config = loadConfig(env);
 

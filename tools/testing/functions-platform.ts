@@ -68,6 +68,8 @@ export async function startPlatform(options: { editStackConfig?: LocalStackOptio
   // Each function reads only what the program declares for it (the tests' quiet LOG_LEVEL over it).
   const declared = Object.fromEntries(Object.entries(environmentsByFunction(deployed.functions)).map(([name, env]) => [name, { ...env, LOG_LEVEL: 'error' }]));
   host.setEnvironments(declared);
+  // A function whose declared environment lacks what it needs fails the test's set-up, naming both.
+  host.checkFunctions();
   const bootstrapChanges = deployed.changes;
   // Cloud Run's invoker check, as the local platform applies it (the emulator runs in this process: one key).
   host.setAccess(accessCheck(deployed.program, deployed.functions, [pushPublicKeyPem()]));

@@ -1,6 +1,7 @@
 // The functions host runs every function in one process, yet each request sees only the environment
-// the program declares for its function: take the serving store out of the POS loader's declaration
-// and it counts nothing live, though ingest declares the store and this process's environment holds it.
+// the program declares for its function: take the PII key out of ingest's declaration and the
+// platform does not start, naming both; take the serving store out of the POS loader's and it counts
+// nothing live, though ingest declares the store and this process's environment holds it.
 import { bucketName } from '../../../contracts/catalog';
 import { posSale } from '../../../contracts/examples';
 import { gzipPosFile, posFileText } from '../../../tools/generator/pos-file';
@@ -12,6 +13,18 @@ beforeAll(async () => {
 }, 60_000);
 afterAll(async () => {
   await p?.close();
+});
+
+test("a function whose declaration lacks a variable it needs stops the platform's start, naming the function and the variable, though another function declares it", () => {
+  const { PIZZAFLOW_PII_KEY: _dropped, ...ingestEnv } = p.declaredEnvironments.ingest!;
+  expect(p.declaredEnvironments.collector!.PIZZAFLOW_PII_KEY).toBeDefined();
+  p.host.setEnvironments({ ...p.declaredEnvironments, ingest: ingestEnv });
+  expect(() => p.host.checkFunctions()).toThrow('function ingest cannot start: PIZZAFLOW_PII_KEY: required by the ingest function');
+  const { PIZZAFLOW_REDIS_URL: _url, ...publisherEnv } = p.declaredEnvironments['serving-publisher']!;
+  p.host.setEnvironments({ ...p.declaredEnvironments, 'serving-publisher': publisherEnv });
+  expect(() => p.host.checkFunctions()).toThrow('function serving-publisher cannot start: PIZZAFLOW_REDIS_URL');
+  p.host.setEnvironments(p.declaredEnvironments);
+  expect(() => p.host.checkFunctions()).not.toThrow();
 });
 
 test("a function does not see a variable only another function declares: the POS loader without the store's address counts nothing live", async () => {

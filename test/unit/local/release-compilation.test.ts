@@ -21,7 +21,7 @@ test("the release config's project and vars (pizzaflow:dataformVars) are what th
   const release = releaseCompilation(program);
   expect(release).toEqual({ defaultDatabase: 'pizzaflow-local', vars: { freshness_max_minutes: '95' } });
   const graph = compileProject('dataform', { vars: release.vars, defaultDatabase: release.defaultDatabase });
-  const checks = graph.tables.find((t) => t.target.name === 'partition_checks');
+  const checks = graph.tables?.find((t) => t.target.name === 'partition_checks');
   expect(checks?.query).toContain('interval 95 minute');
   expect(checks?.target.database).toBe('pizzaflow-local');
 }, 120_000);
