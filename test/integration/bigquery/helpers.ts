@@ -21,3 +21,17 @@ export function uniqueName(prefix: string): string {
   counter += 1;
   return `${prefix}_${process.pid}_${counter}`;
 }
+
+/** The client's typed wrappers as plain values: {value} objects to strings, Big to its decimal text, BYTES to base64. */
+export function plain(v: unknown): unknown {
+  if (v === null || v === undefined) return null;
+  if (Array.isArray(v)) return v.map(plain);
+  if (Buffer.isBuffer(v)) return v.toString('base64');
+  if (typeof v === 'object') {
+    if ((v as object).constructor?.name === 'Big') return String(v);
+    const keys = Object.keys(v as object);
+    if (keys.length === 1 && keys[0] === 'value') return (v as { value: unknown }).value;
+    return Object.fromEntries(Object.entries(v as Record<string, unknown>).map(([k, x]) => [k, plain(x)]));
+  }
+  return v;
+}

@@ -6,18 +6,10 @@
 // /docs/locations#configurable, /docs/autoclass, /docs/using-cors, /docs/lifecycle.
 import { Storage } from '@google-cloud/storage';
 import { startStorage as start, type StorageEmulator } from '@pizzaflow/emulators';
+import { failureWithMessage as failure } from './failures';
 
 const PROJECT = 'pizzaflow-test';
 
-async function failure(p: Promise<unknown>): Promise<{ code?: number | string; message: string }> {
-  try {
-    await p;
-  } catch (err) {
-    const e = err as { code?: number | string; message: string };
-    return { code: e.code, message: e.message };
-  }
-  throw new Error('expected the call to fail');
-}
 
 describe('Cloud Storage emulator: bucket fields', () => {
   let emu: StorageEmulator;

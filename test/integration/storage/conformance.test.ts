@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { type Bucket, CRC32C, type File, Storage } from '@google-cloud/storage';
 import { startStorage as start, type StorageEmulator } from '@pizzaflow/emulators';
+import { failure } from './failures';
 
 const PROJECT = 'pizzaflow-test';
 const MiB = 1024 * 1024;
@@ -39,15 +40,6 @@ const modes: Mode[] = [
  * The HTTP status of a failed call. The client reports it as `code` (ApiError), except for the
  * resumable session POST, which fails with a GaxiosError carrying `response.status`.
  */
-async function failure(p: Promise<unknown>): Promise<number | string | undefined> {
-  try {
-    await p;
-  } catch (err) {
-    const e = err as { code?: number | string; response?: { status?: number } };
-    return typeof e.code === 'number' ? e.code : (e.response?.status ?? e.code);
-  }
-  throw new Error('expected the call to fail');
-}
 
 function md5(buf: Buffer): string {
   return createHash('md5').update(buf).digest('base64');

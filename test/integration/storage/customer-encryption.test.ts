@@ -6,18 +6,10 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { Storage } from '@google-cloud/storage';
 import { startStorage as start, type StorageEmulator } from '@pizzaflow/emulators';
+import { failureWithMessage as failure } from './failures';
 
 const PROJECT = 'pizzaflow-test';
 
-async function failure(p: Promise<unknown>): Promise<{ code?: number | string; message: string }> {
-  try {
-    await p;
-  } catch (err) {
-    const e = err as { code?: number | string; message: string };
-    return { code: e.code, message: e.message };
-  }
-  throw new Error('expected the call to fail');
-}
 
 const sha256 = (key: Buffer): string => createHash('sha256').update(key).digest('base64');
 

@@ -4,19 +4,11 @@
 // official client's system tests ("bucket retention policies", "object retention lock") exercise the same.
 import { Storage } from '@google-cloud/storage';
 import { startStorage as start, type StorageEmulator } from '@pizzaflow/emulators';
+import { failure } from './failures';
 
 const PROJECT = 'pizzaflow-test';
 const DAY = 24 * 60 * 60 * 1000;
 
-async function failure(p: Promise<unknown>): Promise<number | string | undefined> {
-  try {
-    await p;
-  } catch (err) {
-    const e = err as { code?: number | string; response?: { status?: number } };
-    return typeof e.code === 'number' ? e.code : (e.response?.status ?? e.code);
-  }
-  throw new Error('expected the call to fail');
-}
 
 describe('Cloud Storage emulator: retention policies, holds and object retention', () => {
   let emu: StorageEmulator;

@@ -10,19 +10,11 @@ import { Agent, request } from 'node:http';
 import path from 'node:path';
 import { type BucketMetadata, type File, Storage } from '@google-cloud/storage';
 import { startStorage as start, type StorageEmulator } from '@pizzaflow/emulators';
+import { failure } from './failures';
 
 const PROJECT = 'pizzaflow-test';
 const DAY = 24 * 60 * 60 * 1000;
 
-async function failure(p: Promise<unknown>): Promise<number | string | undefined> {
-  try {
-    await p;
-  } catch (err) {
-    const e = err as { code?: number | string; response?: { status?: number } };
-    return typeof e.code === 'number' ? e.code : (e.response?.status ?? e.code);
-  }
-  throw new Error('expected the call to fail');
-}
 
 /** A clock the test moves by hand. */
 function manualClock(start = Date.parse('2026-03-01T08:00:00Z')): { now: () => number; advance: (ms: number) => void } {

@@ -1,23 +1,9 @@
 // The GoogleSQL corpus (queries.ts) over fixed tables (fixtures.ts), through the official client,
 // in strict mode: every query must pass ZetaSQL's analysis and return the hand-worked result.
 import { type Dataset } from '@google-cloud/bigquery';
-import { type Harness, startHarness, uniqueName } from '../helpers';
+import { type Harness, plain, startHarness, uniqueName } from '../helpers';
 import { FIXTURES } from './fixtures';
 import { CORPUS } from './queries';
-
-/** The client's typed wrappers as plain values: {value} objects to strings, Big to its decimal text. */
-export function plain(v: unknown): unknown {
-  if (v === null || v === undefined) return null;
-  if (Array.isArray(v)) return v.map(plain);
-  if (Buffer.isBuffer(v)) return v.toString('base64');
-  if (typeof v === 'object') {
-    if ((v as object).constructor?.name === 'Big') return String(v);
-    const keys = Object.keys(v as object);
-    if (keys.length === 1 && keys[0] === 'value') return (v as { value: unknown }).value;
-    return Object.fromEntries(Object.entries(v as Record<string, unknown>).map(([k, x]) => [k, plain(x)]));
-  }
-  return v;
-}
 
 describe('GoogleSQL corpus (strict mode)', () => {
   let h: Harness;
