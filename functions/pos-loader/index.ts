@@ -5,7 +5,7 @@ import { FUNCTIONS } from '../../contracts/catalog';
 import { loadConfig, type Config } from '../runtime/config';
 import { RetryableError } from '../runtime/errors';
 import { liveNow } from '../runtime/live-clock';
-import { createLiveStore } from '../runtime/live-store';
+import { createLiveStore, PAUSE_AFTER_FAILURE_MS } from '../runtime/live-store';
 import { createLogger, type Logger } from '../runtime/logger';
 import { posLoaderPorts } from './wire';
 import { runPosLoader, type LiveCounting, type PosLoaderLimits, type PosLoaderPorts } from './run';
@@ -17,12 +17,14 @@ function wire(): { ports: PosLoaderPorts; log: Logger; limits: PosLoaderLimits; 
   const config = configure();
   const log = createLogger(FUNCTIONS.posLoader, { level: config.logLevel });
   // Loaded sales count in the live counters when a serving store is configured (best effort).
-  const store = config.servingStore ? createLiveStore({ ...config.servingStore, log }) : undefined;
+  // A batch job: a longer deadline (the first call connects: TLS and AUTH), and the calls that
+  // failed tried again once the store's pause after a failure is over.
+  const store = config.servingStore ? createLiveStore({ ...config.servingStore, log, timeoutMs: 3_000 }) : undefined;
   return {
     ports: posLoaderPorts(config),
     log,
     limits: config.posLoader,
-    ...(store ? { live: { apply: (e, nowMs) => store.apply(e, nowMs), now: liveNow } } : {}),
+    ...(store ? { live: { apply: (e, nowMs) => store.apply(e, nowMs), now: liveNow, retryAfterMs: PAUSE_AFTER_FAILURE_MS + 100 } } : {}),
     close: async () => store?.close(),
   };
 }

@@ -126,6 +126,11 @@ export interface PosLoaderLimits extends PosFileLimits {
 export interface LiveCounting {
   apply(effect: LiveEffect, nowMs: number): Promise<'counted' | 'duplicate' | 'nothing'>;
   now(): number;
+  /**
+   * The effects that failed are tried once more after this long (the store's pause after a failure):
+   * one slow call must not cost the rest of the batch. Default 0.
+   */
+  retryAfterMs?: number;
 }
 
 /** What the live counters made of the loaded transactions. */
@@ -498,18 +503,29 @@ async function countLive(ports: PosLoaderPorts, plan: PlanRecord, live: LiveCoun
     }
   }
   let firstError: string | undefined;
-  await mapWithConcurrency(effects, LIVE_CONCURRENCY, async (effect) => {
-    try {
-      const result = await live.apply(effect, live.now());
-      if (result === 'counted') out.counted += 1;
-      else if (result === 'duplicate') out.duplicates += 1;
-      else out.skipped += 1;
-    } catch (err) {
-      out.failed += 1;
-      firstError ??= (err as Error).message;
-    }
-  });
-  if (firstError) log?.warn({ planId: plan.planId, failed: out.failed, err: firstError }, 'live counters not updated for some transactions');
+  const apply = async (batch: readonly LiveEffect[]): Promise<LiveEffect[]> => {
+    const failed: LiveEffect[] = [];
+    await mapWithConcurrency(batch, LIVE_CONCURRENCY, async (effect) => {
+      try {
+        const result = await live.apply(effect, live.now());
+        if (result === 'counted') out.counted += 1;
+        else if (result === 'duplicate') out.duplicates += 1;
+        else out.skipped += 1;
+      } catch (err) {
+        failed.push(effect);
+        firstError ??= (err as Error).message;
+      }
+    });
+    return failed;
+  };
+  let failed = await apply(effects);
+  if (failed.length > 0) {
+    // Counting is idempotent: the failed ones once more, after the store's pause.
+    await new Promise((r) => setTimeout(r, live.retryAfterMs ?? 0));
+    failed = await apply(failed);
+  }
+  out.failed += failed.length;
+  if (firstError) log?.warn({ planId: plan.planId, failed: failed.length, err: firstError }, 'live counters not updated for some transactions');
 }
 
 /**

@@ -143,7 +143,10 @@ export const posOrderId = (storeId: string, transactionId: string): string => `p
 export function posLiveEffect(row: Readonly<Record<string, unknown>>, nowMs: number): LiveEffect | undefined {
   const storeId = str(row.store_id);
   const transactionId = str(row.transaction_id);
-  if (!storeId || !transactionId) return undefined;
+  const eventId = str(row.event_id);
+  if (!storeId || !transactionId || !eventId) return undefined;
+  // POS event ids are the stores' own: prefixed, they never meet an online event's id in the seen keys.
+  row = { ...row, event_id: `pos/${eventId}` };
   switch (row.transaction_type) {
     case 'sale':
       return liveEffect({ ...row, event_type: 'order.placed', order_id: posOrderId(storeId, transactionId) }, nowMs);

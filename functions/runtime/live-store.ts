@@ -44,7 +44,7 @@ return 1
 const SCRIPT_SHA = createHash('sha1').update(LIVE_SCRIPT).digest('hex');
 
 /** How long calls fail at once after a failed one. */
-const PAUSE_AFTER_FAILURE_MS = 5_000;
+export const PAUSE_AFTER_FAILURE_MS = 5_000;
 
 export type ApplyResult = 'counted' | 'duplicate' | 'nothing';
 

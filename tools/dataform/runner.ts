@@ -131,7 +131,7 @@ class Executor {
 
   private ensureDataset(target: Target): Promise<void> {
     const project = target.database ?? this.project;
-    const key = `${project}.${target.schema}`;
+    const key = `${project}.${target.schema}@${this.o.location ?? ''}`;
     // Once per client and dataset, not once per run: a scheduled run would otherwise ask again for
     // every dataset it writes (the executor never drops one). A failed check is asked again.
     let known = ensuredDatasets.get(this.o.bigquery);

@@ -137,7 +137,10 @@ export interface LoaderRun {
  * The POS transactions as live-counting events: a sale places its order (`pos/<store>/<transaction>`,
  * as the loader counts it), a void or refund cancels the sale it names. Each arrived, at the latest,
  * when the loader run that loaded it ended on the demo's clock: the run whose wall-clock start is the
- * latest at or before the row's ingestion time (the loader stamps its rows with its start).
+ * latest at or before the row's ingestion time (the loader stamps its rows with its start). Not
+ * seen here: a plan whose job reached raw in one run but that a later run finished (the first run
+ * failed after the load job), so counted live later than its stamp says; the demo injects no loader
+ * faults, and such a store-hour would be reported as differing, not hidden.
  */
 export function posArrivals(transactions: readonly LoadedPosTransaction[], runs: readonly LoaderRun[]): SentEvent[] {
   const byStart = [...runs].sort((a, b) => a.realStartedAt - b.realStartedAt);

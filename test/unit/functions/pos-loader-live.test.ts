@@ -15,9 +15,13 @@ class RecordingLive implements LiveCounting {
   readonly applied: LiveEffect[] = [];
   private readonly seen = new Set<string>();
   failing = false;
+  /** Calls that fail before the store answers again (a slow first connection, say). */
+  failFirst = 0;
+  calls = 0;
   now = now;
   async apply(effect: LiveEffect): Promise<'counted' | 'duplicate' | 'nothing'> {
-    if (this.failing) throw new Error('serving store: connection refused');
+    this.calls += 1;
+    if (this.failing || this.failFirst-- > 0) throw new Error('serving store: connection refused');
     if (this.seen.has(effect.eventId)) return 'duplicate';
     this.seen.add(effect.eventId);
     this.applied.push(effect);
@@ -55,8 +59,8 @@ test('a loaded sale counts in the UTC hour it was rung with its units and net sa
   const hour = Date.parse('2026-11-23T17:00:00Z');
   expect(live.applied).toEqual(
     expect.arrayContaining([
-      expect.objectContaining({ kind: 'place', merchantId: 'm0001', storeId: 's1', eventId: 'pos-s1-sale', orderId: posOrderId('s1', 't-2'), hourStartMs: hour, delta: { orders: 1, units: 1, netSalesCents: 1499 } }),
-      expect.objectContaining({ kind: 'void', merchantId: 'm0001', eventId: 'pos-s1-refund', orderId: posOrderId('s1', 't-1') }),
+      expect.objectContaining({ kind: 'place', merchantId: 'm0001', storeId: 's1', eventId: 'pos/pos-s1-sale', orderId: posOrderId('s1', 't-2'), hourStartMs: hour, delta: { orders: 1, units: 1, netSalesCents: 1499 } }),
+      expect.objectContaining({ kind: 'void', merchantId: 'm0001', eventId: 'pos/pos-s1-refund', orderId: posOrderId('s1', 't-1') }),
     ]),
   );
   expect(live.applied).toHaveLength(2);
@@ -70,7 +74,7 @@ test('the transactions of a quarantined file or of a file refused by BigQuery ar
   w.put('pos/store=s3/1700.ndjson.gz', file('s3').subarray(0, 30)); // truncated: quarantined by the checks
   const s = await runPosLoader(w, { now, live });
   expect(s).toMatchObject({ loaded: 1, quarantined: 2 });
-  expect(live.applied.map((e) => e.eventId)).toEqual(['pos-s1--1']);
+  expect(live.applied.map((e) => e.eventId)).toEqual(['pos/pos-s1--1']);
   expect(w.rows.pos_transactions.map((r) => r.event_id)).toEqual(['pos-s1--1']);
 });
 
@@ -113,4 +117,13 @@ test('a transaction whose hour is no longer live is skipped, and a run without a
   const plain = new World();
   plain.put('pos/store=s1/1700.ndjson.gz', file('s1'));
   expect((await runPosLoader(plain, { now })).live).toBeUndefined();
+});
+
+test('transactions whose call failed are tried once more, so one slow call does not cost the rest of the batch', async () => {
+  const w = new World();
+  const live = new RecordingLive();
+  live.failFirst = 2;
+  w.put('pos/store=s1/1700.ndjson.gz', saleAndRefund('s1'));
+  expect(await runPosLoader(w, { now, live })).toMatchObject({ loaded: 1, live: { counted: 2, failed: 0 } });
+  expect(live.calls).toBe(4);
 });

@@ -21,7 +21,7 @@ describe('posLiveEffect', () => {
       kind: 'place',
       merchantId: 'm0001',
       storeId: 's0001',
-      eventId: 'pos-s0001-r1-000123',
+      eventId: 'pos/pos-s0001-r1-000123',
       orderId: 'pos/s0001/t000123',
       hourStartMs: Date.parse('2026-11-23T17:00:00Z'),
       delta: { orders: 1, units: 1, netSalesCents: 1499 },
@@ -34,7 +34,7 @@ describe('posLiveEffect', () => {
     for (const transaction_type of ['void', 'refund']) {
       expect(posLiveEffect({ ...posSale(), event_id: 'pos-r', transaction_id: 't9', transaction_type, original_transaction_id: 't000123', lines: [] }, at)).toMatchObject({
         kind: 'void',
-        eventId: 'pos-r',
+        eventId: 'pos/pos-r',
         orderId: posOrderId('s0001', 't000123'),
       });
     }
