@@ -137,7 +137,10 @@ export function refuseOrMarkDocumented(tokens: Token[]): Token[] {
 // (mathematical_functions#range_bucket: how many of the sorted boundaries are <= x), ARRAY_MAX /
 // _MIN / _SUM / _AVG and ARRAY_IS_DISTINCT (array_functions; NULL counts as one value),
 // DATE_FROM_UNIX_DATE, COTH / CSC / CSCH / SEC / SECH, EUCLIDEAN_DISTANCE, IEEE_DIVIDE (±inf and NaN
-// for a zero divisor), CODE_POINTS_TO_STRING (NULL when a code point is).
+// for a zero divisor), CODE_POINTS_TO_STRING (NULL when a code point is). SAFE_ADD / _SUBTRACT /
+// _MULTIPLY / _NEGATE (mathematical_functions#safe_add …) are DuckDB's TRY of the operation, NULL on
+// overflow, with the first operand widened to at least BIGINT first: DuckDB types a small literal
+// INTEGER, whose sum overflows at 2^31 where BigQuery's INT64 does not.
 const MARKED: Record<string, string> = {
   UNICODE: 'PF_UNICODE',
   UNIX_SECONDS: 'PF_UNIX_SECONDS',
@@ -165,6 +168,10 @@ const MARKED: Record<string, string> = {
   EUCLIDEAN_DISTANCE: 'PF_EUCLIDEAN_DISTANCE',
   IEEE_DIVIDE: 'PF_IEEE_DIVIDE',
   CODE_POINTS_TO_STRING: 'PF_CODE_POINTS_TO_STRING',
+  SAFE_ADD: 'PF_SAFE_ADD',
+  SAFE_SUBTRACT: 'PF_SAFE_SUBTRACT',
+  SAFE_MULTIPLY: 'PF_SAFE_MULTIPLY',
+  SAFE_NEGATE: 'PF_SAFE_NEGATE',
 };
 const ARITY: Record<string, number> = {
   PF_UNICODE: 1,
@@ -193,6 +200,10 @@ const ARITY: Record<string, number> = {
   PF_EUCLIDEAN_DISTANCE: 2,
   PF_IEEE_DIVIDE: 2,
   PF_CODE_POINTS_TO_STRING: 1,
+  PF_SAFE_ADD: 2,
+  PF_SAFE_SUBTRACT: 2,
+  PF_SAFE_MULTIPLY: 2,
+  PF_SAFE_NEGATE: 1,
 };
 const MAKE_INTERVAL_PARTS = ['YEAR', 'MONTH', 'DAY', 'HOUR', 'MINUTE', 'SECOND'];
 
@@ -254,6 +265,10 @@ const EXPANSIONS: Record<string, string> = {
   PF_IEEE_DIVIDE:
     "(CASE WHEN CAST(ARG1 AS DOUBLE) = 0 THEN (CASE WHEN CAST(ARG0 AS DOUBLE) > 0 THEN CAST('inf' AS DOUBLE) WHEN CAST(ARG0 AS DOUBLE) < 0 THEN CAST('-inf' AS DOUBLE) ELSE CAST('nan' AS DOUBLE) END) " +
     'ELSE CAST(ARG0 AS DOUBLE) / CAST(ARG1 AS DOUBLE) END)',
+  PF_SAFE_ADD: 'TRY(((ARG0) + CAST(0 AS BIGINT)) + (ARG1))',
+  PF_SAFE_SUBTRACT: 'TRY(((ARG0) + CAST(0 AS BIGINT)) - (ARG1))',
+  PF_SAFE_MULTIPLY: 'TRY(((ARG0) + CAST(0 AS BIGINT)) * (ARG1))',
+  PF_SAFE_NEGATE: 'TRY(-((ARG0) + CAST(0 AS BIGINT)))',
   PF_CODE_POINTS_TO_STRING: "(CASE WHEN LEN(LIST_FILTER(ARG0, lambda pf_code: pf_code IS NULL)) > 0 THEN NULL ELSE ARRAY_TO_STRING(LIST_TRANSFORM(ARG0, lambda pf_code: CHR(pf_code)), '') END)",
   PF_INSTR:
     '(CASE WHEN (ARG0) IS NULL OR (ARG1) IS NULL OR (ARG2) IS NULL OR (ARG3) IS NULL THEN NULL ELSE COALESCE(LIST_FILTER(' +

@@ -134,6 +134,13 @@ describe('through the whole pipeline', () => {
     expect(translate('SELECT TO_JSON(STRUCT(1 AS id, [10, 20] AS c)) AS j')).toBe("SELECT TO_JSON({'id': 1, 'c': [10, 20]}) AS j");
   });
 
+  it('makes SAFE_ADD, SAFE_SUBTRACT, SAFE_MULTIPLY and SAFE_NEGATE a TRY of the operation on a first operand widened to BIGINT at least', () => {
+    expect(translate('SELECT SAFE_ADD(a, 1) AS s, SAFE_MULTIPLY(a, b) AS m, SAFE_NEGATE(a) AS n FROM t')).toBe(
+      'SELECT TRY(((a) + CAST(0 AS BIGINT)) + (1)) AS s, TRY(((a) + CAST(0 AS BIGINT)) * (b)) AS m, TRY(-((a) + CAST(0 AS BIGINT))) AS n FROM t',
+    );
+    expect(translate('SELECT SAFE_SUBTRACT(a, b) AS d FROM t')).toMatch(/^SELECT TRY\(.*\(\(a\) \+ CAST\(0 AS BIGINT\)\).*\(b\).*\) AS d FROM t$/);
+  });
+
   it('translates CREATE TABLE with NOT NULL inside a STRUCT once readDdl has dropped it', () => {
     const ddl = readDdl('CREATE TABLE d.t (id INT64 NOT NULL, s STRUCT<a INT64 NOT NULL, b STRING>) OPTIONS (description = "x")');
     expect(ddl.sql).toBe('CREATE TABLE d.t (id INT64 NOT NULL, s STRUCT<a INT64, b STRING>)');
