@@ -30,7 +30,19 @@ import { markTypeNames, placeholdersToDuckDb } from './rewrites/type-names';
 import { regexpContainsPartial } from './rewrites/regexp-contains';
 import { splitBacktickPaths } from './rewrites/backtick-paths';
 import { dayOfWeekFromOne } from './rewrites/dayofweek';
-import { approxQuantilesExact, castTextToBytesEncodes, expandDocumentedCalls, likeEscapesBackslash, markDocumentedCalls, refuseOrMarkDocumented, regexpSubstrAsExtract, unicodeEscapesDecoded } from './rewrites/documented-fidelity';
+import {
+  approxQuantilesExact,
+  castTextToBytesEncodes,
+  expandDocumentedCalls,
+  intervalRangeLiterals,
+  jsonSubscripts,
+  likeEscapesBackslash,
+  markDocumentedCalls,
+  nanComparisonRefused,
+  refuseOrMarkDocumented,
+  regexpSubstrAsExtract,
+  unicodeEscapesDecoded,
+} from './rewrites/documented-fidelity';
 import { parenthesizeIntervalExpressions } from './rewrites/interval-expression';
 import { timestampDiffTruncates } from './rewrites/timestamp-diff';
 import { expandUnnest, markUnnest } from './rewrites/unnest';
@@ -54,6 +66,9 @@ type Rewrite = (tokens: Token[]) => Token[];
 const BEFORE: Rewrite[] = [
   splitBacktickPaths,
   unicodeEscapesDecoded,
+  jsonSubscripts,
+  nanComparisonRefused,
+  intervalRangeLiterals,
   markSafeCalls,
   refuseMissingFunctions,
   regexpSubstrAsExtract,

@@ -5,8 +5,11 @@ import { readDdl, structNotNullDropped } from '../../../../../emulators/bigquery
 import {
   approxQuantilesExact,
   castTextToBytesEncodes,
+  intervalRangeLiterals,
+  jsonSubscripts,
   likeEscapesBackslash,
   markDocumentedCalls,
+  nanComparisonRefused,
   refuseOrMarkDocumented,
   regexpSubstrAsExtract,
   unicodeEscapesDecoded,
@@ -132,6 +135,67 @@ describe('through the whole pipeline', () => {
     expect(translate('SELECT IEEE_DIVIDE(a, b) AS q FROM t')).toContain("WHEN CAST(b AS DOUBLE) = 0 THEN (CASE WHEN CAST(a AS DOUBLE) > 0 THEN CAST('inf' AS DOUBLE)");
     expect(translate("SELECT INSTR(s, 'an', -1, 2) AS i FROM t")).toContain("ELSE GENERATE_SERIES(LENGTH(s) + 1 + (-1), 1, -1) END), lambda pf_at: SUBSTRING(s, pf_at, LENGTH('an')) = ('an'))[2], 0) END)");
     expect(translate('SELECT TO_JSON(STRUCT(1 AS id, [10, 20] AS c)) AS j')).toBe("SELECT TO_JSON({'id': 1, 'c': [10, 20]}) AS j");
+  });
+
+  it('reads subscripts on a JSON literal as one JSON path; refuses a string subscript on anything else, and NaN literals compared', () => {
+    expect(apply(jsonSubscripts, `SELECT JSON '{"a": [10, 20]}'['a'][1], JSON '{"b": 1}'.b, ['x'], y IN ['z'], a[0]`)).toBe(
+      `SELECT PF_JSON_AT(JSON '{"a": [10, 20]}', '$."a"[1]'), PF_JSON_AT(JSON '{"b": 1}', '$."b"'), ['x'], y IN ['z'], a[0]`,
+    );
+    expect(() => apply(jsonSubscripts, "SELECT j.a[0]['name'] FROM t")).toThrow(refusal('Field access and subscripts on a JSON value other than a JSON literal'));
+    expect(() => apply(nanComparisonRefused, "SELECT CAST('NaN' AS FLOAT64) = x")).toThrow(refusal('Comparison with NaN'));
+    expect(apply(nanComparisonRefused, "SELECT CAST('NaN' AS FLOAT64) AS n, IS_NAN(CAST('nan' AS FLOAT64))")).toBe("SELECT CAST('NaN' AS FLOAT64) AS n, IS_NAN(CAST('nan' AS FLOAT64))");
+  });
+
+  it('gives BYTE_LENGTH, OCTET_LENGTH and TO_CODE_POINTS by the type of their argument, CODE_POINTS_TO_BYTES, CONTAINS_SUBSTR on ASCII text', () => {
+    expect(translate("SELECT OCTET_LENGTH(s) AS n FROM t")).toBe("SELECT (CASE WHEN TYPEOF(s) = 'BLOB' THEN OCTET_LENGTH((s)::BLOB) ELSE STRLEN((s)::VARCHAR) END) AS n FROM t");
+    expect(translate('SELECT TO_CODE_POINTS(s) AS c FROM t')).toContain("WHEN (s)::VARCHAR = '' THEN CAST([] AS BIGINT[]) ELSE LIST_TRANSFORM(STRING_SPLIT((s)::VARCHAR, '')");
+    expect(translate('SELECT CODE_POINTS_TO_BYTES(l) AS b FROM t')).toContain("ELSE UNHEX(ARRAY_TO_STRING(LIST_TRANSFORM(l, lambda pf_code: PRINTF('%02x', pf_code)), '')) END)");
+    expect(translate("SELECT CONTAINS_SUBSTR(s, 'IX') AS c FROM t")).toContain("THEN ERROR('CONTAINS_SUBSTR of non-ASCII text is not supported by the BigQuery emulator') ELSE CONTAINS(LOWER(s), LOWER('IX')) END)");
+    expect(translate(`SELECT JSON '{"a": [10, 20]}'['a'][1] AS j`)).toBe(`SELECT JSON_EXTRACT(JSON('{"a": [10, 20]}'), '$."a"[1]') AS j`);
+  });
+
+  it('gives REGEXP_INSTR from a pattern literal searched match by match, refusing capturing groups and start anchors', () => {
+    const sql = translate("SELECT REGEXP_INSTR(s, '@[^-]*', 1, 2, 1) AS i FROM t");
+    expect(sql).toContain("LIST_REDUCE(LIST_TRANSFORM(RANGE(CAST(2 AS BIGINT)), lambda pf_i: [CAST(0 AS BIGINT), 0])");
+    expect(sql).toContain("'^((?s:.*?))(@[^-]*)'");
+    expect(() => translate("SELECT REGEXP_INSTR(s, '(a)b') AS i FROM t")).toThrow(refusal('REGEXP_INSTR with a capturing group or a ^, \\A, \\b or \\B anchor'));
+    expect(() => translate("SELECT REGEXP_INSTR(s, '^a') AS i FROM t")).toThrow(refusal('REGEXP_INSTR with a capturing group or a ^, \\A, \\b or \\B anchor'));
+    expect(() => translate('SELECT REGEXP_INSTR(s, p) AS i FROM t')).toThrow(refusal('REGEXP_INSTR with a pattern that is not a string literal'));
+  });
+
+  it('gives JUSTIFY_DAYS / JUSTIFY_HOURS, SOUNDEX, INITCAP, TO_BASE32 / FROM_BASE32, the LAX_ and JSON conversions, PARSE_NUMERIC, PERCENTILE_DISC', () => {
+    expect(translate('SELECT JUSTIFY_DAYS(i) AS j FROM t')).toContain("TO_MONTHS(CAST((DATEPART('year', i) * 12 + DATEPART('month', i)) + DATEPART('day', i) // 30 AS INTEGER))");
+    expect(translate('SELECT JUSTIFY_HOURS(i) AS j FROM t')).toContain('TO_MICROSECONDS(');
+    expect(translate('SELECT SOUNDEX(s) AS x FROM t')).toContain("TRANSLATE(LOWER(pf_s), 'abcdefghijklmnopqrstuvwxyz', '0123012H02245501262301H202')");
+    expect(translate("SELECT INITCAP(s, ' ') AS x FROM t")).toContain("STRPOS(' ', SUBSTRING(s, pf_i - 1, 1)) > 0 THEN UPPER(SUBSTRING(s, pf_i, 1))");
+    expect(translate('SELECT TO_BASE32(b) AS x, FROM_BASE32(s) AS y FROM t')).toContain("'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567'");
+    expect(translate('SELECT LAX_BOOL(j) AS a, LAX_INT64(j) AS b, LAX_FLOAT64(j) AS c, LAX_STRING(j) AS d, BOOL(j) AS e, FLOAT64(j) AS f FROM t')).toContain(
+      "WHEN JSON_TYPE(j) = 'BOOLEAN' THEN CAST(j AS BOOLEAN) WHEN (j) IS NOT NULL THEN ERROR('The provided JSON input is not a boolean')",
+    );
+    expect(translate("SELECT JSON_VALUE_ARRAY(j, '$.a') AS a FROM t")).toContain("ELSE JSON_EXTRACT_STRING(j, '$.a[*]') END)");
+    expect(translate('SELECT PERCENTILE_DISC(x, 0.5) OVER () AS m FROM t')).toBe('SELECT QUANTILE_DISC(x, CAST(0.5 AS DOUBLE)) OVER () AS m FROM t');
+  });
+
+  it('reads INTERVAL literals with a range of parts into months, days and microseconds; JUSTIFY_INTERVAL as JUSTIFY_HOURS then JUSTIFY_DAYS', () => {
+    expect(apply(intervalRangeLiterals, "SELECT INTERVAL '10:20:30.52' HOUR TO SECOND, INTERVAL '-1-2' YEAR TO MONTH, INTERVAL '1 -2:03' DAY TO MINUTE, INTERVAL 5 DAY")).toBe(
+      'SELECT (PF_INTERVAL_MONTH(0) + PF_INTERVAL_DAY(0) + PF_INTERVAL_MICROS(37230520000)), (PF_INTERVAL_MONTH(-14) + PF_INTERVAL_DAY(0) + PF_INTERVAL_MICROS(0)), ' +
+        '(PF_INTERVAL_MONTH(0) + PF_INTERVAL_DAY(1) + PF_INTERVAL_MICROS(-7380000000)), INTERVAL 5 DAY',
+    );
+    expect(apply(intervalRangeLiterals, "SELECT INTERVAL '1:75' HOUR TO MINUTE, INTERVAL '1-2 3' YEAR TO DAY")).toBe("SELECT INTERVAL '1:75' HOUR TO MINUTE, INTERVAL '1-2 3' YEAR TO DAY");
+    expect(translate('SELECT JUSTIFY_INTERVAL(i) AS j FROM t')).toContain("ERROR('JUSTIFY_INTERVAL leaving months and time of opposite signs is not supported by the BigQuery emulator')");
+  });
+
+  it("renders FORMAT's %t / %T of literals at translation, and leaves others to be refused", () => {
+    expect(translate("SELECT FORMAT('%t|%d|%T', [1, 2, 3], 5, DATE '2015-01-02') AS f")).toBe(translate("SELECT FORMAT('%s|%d|%s', '[1, 2, 3]', 5, 'DATE \\'2015-01-02\\'') AS f"));
+    expect(translate("SELECT FORMAT('%T', 'sample') AS f")).toBe(translate("SELECT FORMAT('%s', '\"sample\"') AS f"));
+    expect(() => translate("SELECT FORMAT('%t', x) AS f FROM t")).toThrow(refusal('FORMAT specifier %t'));
+  });
+
+  it('gives BIT_COUNT of BYTES, COS of ±inf, STRUCT literal subscripts, CONTAINS_SUBSTR of a ROW of literals', () => {
+    expect(translate('SELECT BIT_COUNT(b) AS n FROM t')).toContain("WHEN TYPEOF(b) = 'BLOB' THEN");
+    expect(translate('SELECT COS(x) AS c FROM t')).toBe("SELECT (CASE WHEN ISINF(CAST(x AS DOUBLE)) THEN CAST('nan' AS DOUBLE) ELSE COS(x) END) AS c FROM t");
+    expect(translate("SELECT STRUCT(23 AS x, 'a' AS y)[OFFSET(1)] AS s")).toBe("SELECT STRUCT_EXTRACT_AT({'x': 23, 'y': 'a'}, (1) + 1) AS s");
+    expect(translate("SELECT CONTAINS_SUBSTR(('a b', 'c'), 'b') AS c")).toMatch(/^SELECT \(\(CASE WHEN STRLEN\('a b'\).* OR \(CASE WHEN STRLEN\('c'\).*\) AS c$/);
   });
 
   it('makes SAFE_ADD, SAFE_SUBTRACT, SAFE_MULTIPLY and SAFE_NEGATE a TRY of the operation on a first operand widened to BIGINT at least', () => {
