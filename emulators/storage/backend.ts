@@ -13,11 +13,26 @@ export interface BlobWriter {
   abort(): Promise<void>;
 }
 
+/** A soft-deleted bucket as stored: its record (softDeleteTime set) and its soft-deleted objects. */
+export interface DeletedBucket {
+  bucket: BucketRecord;
+  objects: ObjectRecord[];
+}
+
 export interface Backend {
   readonly kind: 'memory' | 'disk';
-  load(): Promise<{ buckets: BucketRecord[]; objects: ObjectRecord[] }>;
+  load(): Promise<{ buckets: BucketRecord[]; objects: ObjectRecord[]; deletedBuckets: DeletedBucket[] }>;
   saveBucket(bucket: BucketRecord): Promise<void>;
   removeBucket(name: string): Promise<void>;
+  /**
+   * Keeps a soft-deleted bucket and its soft-deleted objects apart from any live bucket that reuses
+   * the name (the caller then removes the live bucket); returns the objects with their new blob keys.
+   */
+  saveDeletedBucket(bucket: BucketRecord, objects: ObjectRecord[]): Promise<ObjectRecord[]>;
+  /** Makes a soft-deleted bucket live again with its soft-deleted objects; returns them with their new blob keys. */
+  restoreDeletedBucket(bucket: BucketRecord, objects: ObjectRecord[]): Promise<ObjectRecord[]>;
+  /** Forgets a soft-deleted bucket and the bytes of its objects (hard delete). */
+  removeDeletedBucket(bucket: BucketRecord, objects: ObjectRecord[]): Promise<void>;
   newWriter(): Promise<BlobWriter>;
   /**
    * Makes staged bytes durable as the blob of bucket/name and returns its key. `previous` is the

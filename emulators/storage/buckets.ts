@@ -1,4 +1,4 @@
-// buckets.insert/get/list/patch/update/delete.
+// buckets.insert/get/list/patch/update/delete/restore.
 import { type Context, queryFlag, readJson, sendEmpty, sendJson } from './http';
 import { invalid, required } from './errors';
 import { checkPreconditions, readPreconditions } from './preconditions';
@@ -6,6 +6,7 @@ import { type BucketRecord } from './records';
 import { nextRetentionPolicy, policyOf } from './retention';
 import { autoclassAfter, bucketResource, mergePatch, readBucketFields, validateBucketName } from './resources';
 import { type Services } from './services';
+import { isHierarchical, softDeletePolicyAfter } from './soft-delete';
 
 export async function insertBucket(ctx: Context, svc: Services): Promise<void> {
   const body = await readJson(ctx.req);
@@ -19,10 +20,15 @@ export async function insertBucket(ctx: Context, svc: Services): Promise<void> {
   if (fields.stored.autoclass !== undefined) fields.stored.autoclass = autoclassAfter(undefined, fields.stored.autoclass, now);
   if (fields.stored.retentionPolicy !== undefined) fields.stored.retentionPolicy = nextRetentionPolicy(undefined, fields.stored.retentionPolicy, now);
   if (fields.stored.retentionPolicy === undefined) delete fields.stored.retentionPolicy;
+  // No policy means no soft delete here: GCS's default 7-day policy for new buckets is not applied (README).
+  fields.stored.softDeletePolicy = softDeletePolicyAfter(undefined, fields.stored.softDeletePolicy as { retentionDurationSeconds: string } | null ?? null, now);
+  if (fields.stored.softDeletePolicy === undefined) delete fields.stored.softDeletePolicy;
+  if (fields.stored.hierarchicalNamespace === null) delete fields.stored.hierarchicalNamespace;
   const record: BucketRecord = {
     name,
     project,
     metageneration: '1',
+    generation: svc.store.nextGeneration(),
     timeCreated: now,
     updated: now,
     location: (fields.location ?? 'US').toUpperCase(),
@@ -33,12 +39,20 @@ export async function insertBucket(ctx: Context, svc: Services): Promise<void> {
     notifications: [],
     nextNotificationId: 1,
   };
+  if (isHierarchical(record) && !uniformAccess(record.stored.iamConfiguration)) {
+    throw invalid('A bucket with hierarchical namespace enabled requires uniform bucket-level access.', 'iamConfiguration.uniformBucketLevelAccess');
+  }
   await svc.store.createBucket(record);
   svc.log.debug({ bucket: name, project }, 'bucket created');
   sendJson(ctx, 200, bucketResource(record, ctx.base));
 }
 
 export async function getBucket(ctx: Context, svc: Services, bucket: string): Promise<void> {
+  if (queryFlag(ctx.query, 'softDeleted')) {
+    const generation = ctx.query.get('generation');
+    if (!generation) throw required('generation');
+    return sendJson(ctx, 200, bucketResource(svc.store.getSoftDeletedBucket(bucket, generation), ctx.base));
+  }
   const record = svc.store.getBucket(bucket);
   const p = readPreconditions(ctx.query);
   checkPreconditions(
@@ -53,13 +67,16 @@ export async function listBuckets(ctx: Context, svc: Services): Promise<void> {
   const project = ctx.query.get('project');
   if (!project) throw required('project');
   const prefix = ctx.query.get('prefix') ?? '';
-  const all = svc.store.listBuckets(project).filter((b) => b.name.startsWith(prefix));
+  // softDeleted=true lists only soft-deleted buckets, each generation of a name apart.
+  const softDeleted = queryFlag(ctx.query, 'softDeleted');
+  const all = (softDeleted ? svc.store.listSoftDeletedBuckets(project) : svc.store.listBuckets(project)).filter((b) => b.name.startsWith(prefix));
+  const keyOf = (b: BucketRecord): string => (softDeleted ? `${b.name}\u0000${(b.generation ?? '').padStart(20, '0')}` : b.name);
   const max = Math.max(1, Math.min(Number(ctx.query.get('maxResults') ?? 1000) || 1000, 1000));
   const token = ctx.query.get('pageToken');
   let start = 0;
   if (token) {
     const after = Buffer.from(token, 'base64url').toString('utf8');
-    start = all.findIndex((b) => b.name > after);
+    start = all.findIndex((b) => keyOf(b) > after);
     if (start < 0) start = all.length;
   }
   const page = all.slice(start, start + max);
@@ -67,7 +84,7 @@ export async function listBuckets(ctx: Context, svc: Services): Promise<void> {
   sendJson(ctx, 200, {
     kind: 'storage#buckets',
     items: page.length ? page.map((b) => bucketResource(b, ctx.base)) : undefined,
-    nextPageToken: more ? Buffer.from(page[page.length - 1].name).toString('base64url') : undefined,
+    nextPageToken: more ? Buffer.from(keyOf(page[page.length - 1])).toString('base64url') : undefined,
   });
 }
 
@@ -85,6 +102,8 @@ export async function patchBucket(ctx: Context, svc: Services, bucket: string, r
       if (previousPolicy?.isLocked && fields.stored.retentionPolicy === undefined) nextRetentionPolicy(previousPolicy, null, svc.store.nowIso());
       // Object Retention Lock, once enabled at creation, is not a setting an update can drop.
       b.stored = previous.objectRetention === undefined ? {} : { objectRetention: previous.objectRetention };
+      // Hierarchical namespace is fixed at creation.
+      if (previous.hierarchicalNamespace !== undefined) b.stored.hierarchicalNamespace = previous.hierarchicalNamespace;
       b.labels = undefined;
     }
     if (fields.storageClass) b.storageClass = fields.storageClass;
@@ -93,6 +112,10 @@ export async function patchBucket(ctx: Context, svc: Services, bucket: string, r
       let next = replace ? (v === null ? undefined : v) : mergePatch(b.stored[k], v);
       if (k === 'autoclass') next = autoclassAfter(previous.autoclass, next, svc.store.nowIso());
       if (k === 'retentionPolicy') next = nextRetentionPolicy(previousPolicy, v === null ? null : next, svc.store.nowIso());
+      if (k === 'softDeletePolicy') next = softDeletePolicyAfter(previous.softDeletePolicy, v as { retentionDurationSeconds: string } | null, svc.store.nowIso());
+      if (k === 'hierarchicalNamespace' && isHierarchical(b) !== ((v as { enabled?: boolean } | null)?.enabled === true)) {
+        throw invalid('Hierarchical namespace can only be set when a bucket is created.', 'hierarchicalNamespace');
+      }
       // An empty list removes the field (setCorsConfiguration([]) leaves no `cors`).
       if (Array.isArray(next) && next.length === 0) next = undefined;
       if (next === undefined) delete b.stored[k];
@@ -122,6 +145,20 @@ export async function lockRetentionPolicy(ctx: Context, svc: Services, bucket: s
 export async function deleteBucket(ctx: Context, svc: Services, bucket: string): Promise<void> {
   await svc.store.deleteBucket(bucket, readPreconditions(ctx.query));
   sendEmpty(ctx, 204);
+}
+
+/** buckets.restore (https://cloud.google.com/storage/docs/json_api/v1/buckets/restore): `generation` is required. */
+export async function restoreBucket(ctx: Context, svc: Services, bucket: string): Promise<void> {
+  await readJson(ctx.req);
+  const generation = ctx.query.get('generation');
+  if (!generation) throw required('generation');
+  const record = await svc.store.restoreBucket(bucket, generation);
+  sendJson(ctx, 200, bucketResource(record, ctx.base));
+}
+
+function uniformAccess(iam: unknown): boolean {
+  const given = (iam ?? {}) as { uniformBucketLevelAccess?: { enabled?: unknown }; bucketPolicyOnly?: { enabled?: unknown } };
+  return (given.uniformBucketLevelAccess ?? given.bucketPolicyOnly)?.enabled === true;
 }
 
 function dropNulls(o: Record<string, string | null>): Record<string, string> {

@@ -8,7 +8,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { type Readable } from 'node:stream';
 import { type Logger } from '../lib/logger';
-import { type Backend, type BlobWriter } from './backend';
+import { type Backend, type BlobWriter, type DeletedBucket } from './backend';
 import { Hasher } from './hashing';
 import { type BucketRecord, type ObjectRecord } from './records';
 
@@ -55,8 +55,9 @@ export class DiskBackend implements Backend {
     this.staging = path.join(this.meta, 'staging');
   }
 
-  async load(): Promise<{ buckets: BucketRecord[]; objects: ObjectRecord[] }> {
+  async load(): Promise<{ buckets: BucketRecord[]; objects: ObjectRecord[]; deletedBuckets: DeletedBucket[] }> {
     await mkdir(path.join(this.meta, 'buckets'), { recursive: true });
+    await mkdir(path.join(this.meta, 'deleted-buckets'), { recursive: true });
     // Leftovers of uploads interrupted by a restart: their sessions are gone with the process.
     await rm(this.staging, { recursive: true, force: true });
     await mkdir(this.staging, { recursive: true });
@@ -78,7 +79,56 @@ export class DiskBackend implements Backend {
         }
       }
     }
-    return { buckets, objects };
+    const deletedBuckets: DeletedBucket[] = [];
+    for (const dir of await readdir(path.join(this.meta, 'deleted-buckets'))) {
+      try {
+        deletedBuckets.push(JSON.parse(await readFile(path.join(this.meta, 'deleted-buckets', dir, 'bucket.json'), 'utf8')) as DeletedBucket);
+      } catch (err) {
+        this.log.warn({ err, dir }, 'unreadable soft-deleted bucket skipped');
+      }
+    }
+    return { buckets, objects, deletedBuckets };
+  }
+
+  /**
+   * `.pizzaflow-storage/deleted-buckets/<name>.<generation>/`: `bucket.json` (the bucket and its
+   * soft-deleted objects' records) and `blobs/<object generation>`, apart from a live bucket that
+   * reuses the name.
+   */
+  async saveDeletedBucket(bucket: BucketRecord, objects: ObjectRecord[]): Promise<ObjectRecord[]> {
+    const dir = this.deletedBucketDir(bucket);
+    await mkdir(path.join(dir, 'blobs'), { recursive: true });
+    const moved: ObjectRecord[] = [];
+    for (const o of objects) {
+      const key = path.relative(this.dataDir, path.join(dir, 'blobs', o.generation));
+      await rename(path.join(this.dataDir, o.blob), path.join(this.dataDir, key));
+      moved.push({ ...o, blob: key });
+    }
+    await this.writeAtomically(path.join(dir, 'bucket.json'), JSON.stringify({ bucket, objects: moved }));
+    return moved;
+  }
+
+  async restoreDeletedBucket(bucket: BucketRecord, objects: ObjectRecord[]): Promise<ObjectRecord[]> {
+    await this.saveBucket(bucket);
+    const moved: ObjectRecord[] = [];
+    for (const o of objects) {
+      const key = path.join(META_DIR, 'versions', bucket.name, nameHash(o.name), o.generation);
+      await mkdir(path.dirname(path.join(this.dataDir, key)), { recursive: true });
+      await rename(path.join(this.dataDir, o.blob), path.join(this.dataDir, key));
+      const record = { ...o, blob: key };
+      await this.saveObject(record);
+      moved.push(record);
+    }
+    await rm(this.deletedBucketDir(bucket), { recursive: true, force: true });
+    return moved;
+  }
+
+  async removeDeletedBucket(bucket: BucketRecord): Promise<void> {
+    await rm(this.deletedBucketDir(bucket), { recursive: true, force: true });
+  }
+
+  private deletedBucketDir(bucket: BucketRecord): string {
+    return path.join(this.meta, 'deleted-buckets', `${bucket.name}.${bucket.generation ?? '0'}`);
   }
 
   async saveBucket(bucket: BucketRecord): Promise<void> {
@@ -194,9 +244,9 @@ export class DiskBackend implements Backend {
   }
 }
 
-/** `<sha256 of name>.json` for the live version, `<sha256>.<generation>.json` for a noncurrent one. */
+/** `<sha256 of name>.json` for the live version, `<sha256>.<generation>.json` for a noncurrent or soft-deleted one. */
 function recordFile(record: ObjectRecord): string {
-  return record.timeDeleted ? `${nameHash(record.name)}.${record.generation}.json` : `${nameHash(record.name)}.json`;
+  return record.timeDeleted || record.softDeleteTime ? `${nameHash(record.name)}.${record.generation}.json` : `${nameHash(record.name)}.json`;
 }
 
 function nameHash(name: string): string {

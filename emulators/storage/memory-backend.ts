@@ -1,6 +1,6 @@
 // The in-memory backend (`inMemory: true`): bytes in Buffers, records nowhere but the index.
 import { Readable } from 'node:stream';
-import { type Backend, type BlobWriter } from './backend';
+import { type Backend, type BlobWriter, type DeletedBucket } from './backend';
 import { Hasher } from './hashing';
 import { type BucketRecord, type ObjectRecord } from './records';
 
@@ -29,10 +29,19 @@ export class MemoryBackend implements Backend {
   private nextKey = 1;
 
   async load() {
-    return { buckets: [] as BucketRecord[], objects: [] as ObjectRecord[] };
+    return { buckets: [] as BucketRecord[], objects: [] as ObjectRecord[], deletedBuckets: [] as DeletedBucket[] };
   }
   async saveBucket(): Promise<void> {}
   async removeBucket(): Promise<void> {}
+  async saveDeletedBucket(_bucket: BucketRecord, objects: ObjectRecord[]): Promise<ObjectRecord[]> {
+    return objects;
+  }
+  async restoreDeletedBucket(_bucket: BucketRecord, objects: ObjectRecord[]): Promise<ObjectRecord[]> {
+    return objects;
+  }
+  async removeDeletedBucket(_bucket: BucketRecord, objects: ObjectRecord[]): Promise<void> {
+    for (const o of objects) this.blobs.delete(o.blob);
+  }
   async newWriter(): Promise<BlobWriter> {
     return new MemoryWriter();
   }

@@ -1,4 +1,4 @@
-// objects.get (metadata and media), patch/update, delete, list, rewrite/copy, compose and move.
+// objects.get (metadata and media), patch/update, delete, list, rewrite/copy, compose, move and restore.
 import { pipeline } from 'node:stream/promises';
 import { createGunzip } from 'node:zlib';
 import { type Context, headerString, queryFlag, readJson, sendEmpty, sendJson } from './http';
@@ -14,6 +14,7 @@ import { checkRetentionChange } from './retention';
 import { type Services } from './services';
 
 export async function getObject(ctx: Context, svc: Services, bucket: string, name: string): Promise<void> {
+  if (queryFlag(ctx.query, 'softDeleted')) return getSoftDeleted(ctx, svc, bucket, name);
   const object = svc.store.getObject({
     bucket,
     name,
@@ -28,6 +29,30 @@ export async function getObject(ctx: Context, svc: Services, bucket: string, nam
   if (ctx.query.get('alt') && ctx.query.get('alt') !== 'json') throw invalid(`Unsupported alt=${ctx.query.get('alt')}`, 'alt');
   const hideHashes = !keyMatches(object.customerEncryption, key, false);
   sendJson(ctx, 200, objectResource(object, ctx.base, svc.store.getBucket(object.bucket), hideHashes));
+}
+
+/** objects.get?softDeleted=true: the metadata of one soft-deleted version; `generation` is required, its bytes cannot be read. */
+function getSoftDeleted(ctx: Context, svc: Services, bucket: string, name: string): void {
+  const generation = ctx.query.get('generation');
+  if (!generation) throw required('generation');
+  if (ctx.query.get('alt') === 'media' || ctx.surface === 'download') throw invalid('A soft-deleted object cannot be read; restore it first.', 'softDeleted');
+  const object = svc.store.getSoftDeleted({ bucket, name, generation, restoreToken: ctx.query.get('restoreToken') ?? undefined });
+  sendJson(ctx, 200, objectResource(object, ctx.base, undefined, object.customerEncryption !== undefined));
+}
+
+/** objects.restore (https://cloud.google.com/storage/docs/json_api/v1/objects/restore): `generation` is required. */
+export async function restoreObject(ctx: Context, svc: Services, bucket: string, name: string): Promise<void> {
+  await readJson(ctx.req);
+  const generation = ctx.query.get('generation');
+  if (!generation) throw required('generation');
+  const record = await svc.store.restoreObject({
+    bucket,
+    name,
+    generation,
+    restoreToken: ctx.query.get('restoreToken') ?? undefined,
+    preconditions: readPreconditions(ctx.query),
+  });
+  sendJson(ctx, 200, objectResource(record, ctx.base, svc.store.getBucket(bucket), record.customerEncryption !== undefined));
 }
 
 async function sendMedia(ctx: Context, svc: Services, object: ObjectRecord): Promise<void> {
@@ -117,7 +142,7 @@ export async function deleteObject(ctx: Context, svc: Services, bucket: string, 
 
 export async function listObjects(ctx: Context, svc: Services, bucket: string): Promise<void> {
   const q = ctx.query;
-  if (queryFlag(q, 'softDeleted')) throw unimplemented('Listing soft-deleted objects');
+  const softDeleted = queryFlag(q, 'softDeleted');
   const glob = q.get('matchGlob');
   let match: ((name: string) => boolean) | undefined;
   try {
@@ -131,7 +156,7 @@ export async function listObjects(ctx: Context, svc: Services, bucket: string): 
   if (maxResults !== undefined && (!Number.isInteger(maxResults) || maxResults < 0)) throw invalid(`Invalid value for maxResults: ${maxRaw}`, 'maxResults');
   let page;
   try {
-    page = svc.store.listObjects(bucket, {
+    const params = {
       prefix: q.get('prefix') ?? undefined,
       delimiter: q.get('delimiter') ?? undefined,
       startOffset: q.get('startOffset') ?? undefined,
@@ -140,7 +165,9 @@ export async function listObjects(ctx: Context, svc: Services, bucket: string): 
       maxResults: maxResults === 0 ? undefined : maxResults,
       includeTrailingDelimiter: q.get('includeTrailingDelimiter') === 'true',
       match,
-    }, q.get('versions') === 'true');
+    };
+    // softDeleted=true lists only soft-deleted versions, every generation of them.
+    page = softDeleted ? svc.store.listSoftDeleted(bucket, params) : svc.store.listObjects(bucket, params, q.get('versions') === 'true');
   } catch (err) {
     if (err instanceof InvalidPageToken) throw invalid('Invalid page token', 'pageToken');
     throw err;
@@ -150,7 +177,7 @@ export async function listObjects(ctx: Context, svc: Services, bucket: string): 
     kind: 'storage#objects',
     nextPageToken: page.nextPageToken,
     prefixes: page.prefixes.length ? page.prefixes : undefined,
-    items: page.items.length ? page.items.map((o) => objectResource(o, ctx.base, owner, o.customerEncryption !== undefined)) : undefined,
+    items: page.items.length ? page.items.map((o) => objectResource(o, ctx.base, softDeleted ? undefined : owner, o.customerEncryption !== undefined)) : undefined,
   });
 }
 

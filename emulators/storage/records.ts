@@ -16,6 +16,8 @@ export interface BucketRecord {
   name: string;
   project: string;
   metageneration: string;
+  /** Tells apart buckets that had the same name (soft delete); older data directories lack it. */
+  generation?: string;
   timeCreated: string;
   updated: string;
   location: string;
@@ -25,6 +27,9 @@ export interface BucketRecord {
   labels?: Record<string, string>;
   notifications: NotificationRecord[];
   nextNotificationId: number;
+  /** Set on a soft-deleted bucket (https://cloud.google.com/storage/docs/use-soft-deleted-buckets). */
+  softDeleteTime?: string;
+  hardDeleteTime?: string;
 }
 
 export interface ObjectRetention {
@@ -64,6 +69,11 @@ export interface ObjectRecord {
   retention?: ObjectRetention;
   /** A customer-supplied encryption key's hash: reads of the data must present the key. */
   customerEncryption?: { encryptionAlgorithm: 'AES256'; keySha256: string };
+  /** Set on a soft-deleted version (https://cloud.google.com/storage/docs/soft-delete): kept, unreadable, until hardDeleteTime. */
+  softDeleteTime?: string;
+  hardDeleteTime?: string;
+  /** A soft-deleted version in a hierarchical-namespace bucket carries one; objects.restore accepts it. */
+  restoreToken?: string;
   /** Where the backend keeps the bytes (a path relative to the data directory, or a memory key). */
   blob: string;
 }

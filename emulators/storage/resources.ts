@@ -3,6 +3,7 @@
 import { invalid, unimplemented } from './errors';
 import { validateLifecycle } from './lifecycle';
 import { readObjectRetention, retentionExpiry } from './retention';
+import { readHierarchicalNamespace, readSoftDeletePolicy } from './soft-delete';
 import { type BucketRecord, type NotificationRecord, OBJECT_FIELD_NAMES, type ObjectFields, type ObjectRecord } from './records';
 
 export type Json = Record<string, unknown>;
@@ -11,7 +12,7 @@ export type Json = Record<string, unknown>;
 const OBJECT_OUTPUT_ONLY = new Set([
   'retentionExpirationTime', 'kind', 'id', 'selfLink', 'mediaLink', 'name', 'bucket', 'generation', 'metageneration', 'size', 'etag',
   'timeCreated', 'updated', 'timeStorageClassUpdated', 'timeFinalized', 'timeDeleted', 'componentCount', 'owner', 'crc32c', 'md5Hash',
-  'acl', 'contexts', 'customerEncryption',
+  'acl', 'contexts', 'customerEncryption', 'softDeleteTime', 'hardDeleteTime', 'restoreToken',
 ]);
 
 /** Bucket fields kept and returned as given; their behaviour is not emulated (README). */
@@ -21,7 +22,7 @@ const BUCKET_STORED = new Set([
 ]);
 /** Predefined dual-regions (https://cloud.google.com/storage/docs/locations#predefined). */
 const DUAL_REGIONS = new Set(['ASIA1', 'EUR4', 'EUR5', 'EUR7', 'EUR8', 'NAM4']);
-const BUCKET_OUTPUT_ONLY = new Set(['kind', 'id', 'selfLink', 'name', 'projectNumber', 'metageneration', 'etag', 'timeCreated', 'updated', 'locationType', 'acl', 'defaultObjectAcl', 'owner', 'satisfiesPZS', 'objectRetention']);
+const BUCKET_OUTPUT_ONLY = new Set(['kind', 'id', 'selfLink', 'name', 'projectNumber', 'metageneration', 'etag', 'timeCreated', 'updated', 'locationType', 'acl', 'defaultObjectAcl', 'owner', 'satisfiesPZS', 'objectRetention', 'generation', 'softDeleteTime', 'hardDeleteTime']);
 
 /**
  * `bucket` gives retentionExpirationTime when it has a retention policy; `hideHashes` leaves out
@@ -62,6 +63,9 @@ export function objectResource(o: ObjectRecord, base: string, bucket?: BucketRec
     retentionExpirationTime: retentionEnd === undefined ? undefined : new Date(retentionEnd).toISOString(),
     retention: o.retention,
     customerEncryption: o.customerEncryption,
+    softDeleteTime: o.softDeleteTime,
+    hardDeleteTime: o.hardDeleteTime,
+    restoreToken: o.restoreToken,
   };
 }
 
@@ -79,6 +83,7 @@ export function bucketResource(b: BucketRecord, base: string): Json {
     timeCreated: b.timeCreated,
     updated: b.updated,
     metageneration: b.metageneration,
+    generation: b.generation,
     location: b.location,
     locationType: locationType(b),
     storageClass: b.storageClass,
@@ -87,6 +92,8 @@ export function bucketResource(b: BucketRecord, base: string): Json {
     ...Object.fromEntries(Object.entries(b.stored).filter(([, v]) => !(Array.isArray(v) && v.length === 0))),
     // GCS always returns iamConfiguration, with its defaults filled in.
     iamConfiguration: iamConfiguration(b.stored.iamConfiguration),
+    softDeleteTime: b.softDeleteTime,
+    hardDeleteTime: b.hardDeleteTime,
   };
 }
 
@@ -186,8 +193,13 @@ export function readBucketFields(body: Json, context: string): BucketFields {
     else if (key === 'storageClass') out.storageClass = readString(key, value)?.toUpperCase();
     else if (key === 'labels') out.labels = value === null ? null : readMetadata(value);
     else if (BUCKET_STORED.has(key)) {
-      if ((key === 'hierarchicalNamespace' || key === 'softDeletePolicy') && isEnabled(value)) {
-        throw unimplemented(`The bucket field "${key}" in ${context}`);
+      if (key === 'softDeletePolicy') {
+        out.stored[key] = readSoftDeletePolicy(value);
+        continue;
+      }
+      if (key === 'hierarchicalNamespace') {
+        out.stored[key] = readHierarchicalNamespace(value);
+        continue;
       }
       if (key === 'lifecycle') validateLifecycle(value);
       if (key === 'customPlacementConfig') validatePlacement(value);
@@ -274,12 +286,6 @@ export function mergePatch(target: unknown, patch: unknown): unknown {
     else out[k] = merged;
   }
   return out;
-}
-
-function isEnabled(value: unknown): boolean {
-  if (!value || typeof value !== 'object') return false;
-  const v = value as Record<string, unknown>;
-  return v.enabled === true || (typeof v.retentionDurationSeconds === 'string' && v.retentionDurationSeconds !== '0') || (typeof v.retentionDurationSeconds === 'number' && v.retentionDurationSeconds !== 0);
 }
 
 function readBoolean(key: string, value: unknown): boolean | null {

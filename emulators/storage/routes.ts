@@ -7,10 +7,10 @@ import { GcsError, unimplemented } from './errors';
 export type Route =
   | { op: 'bucket.list' }
   | { op: 'bucket.insert' }
-  | { op: 'bucket.get' | 'bucket.patch' | 'bucket.update' | 'bucket.delete' | 'bucket.lockRetentionPolicy'; bucket: string }
+  | { op: 'bucket.get' | 'bucket.patch' | 'bucket.update' | 'bucket.delete' | 'bucket.lockRetentionPolicy' | 'bucket.restore'; bucket: string }
   | { op: 'object.list' | 'object.insert'; bucket: string }
   | { op: 'upload.chunk' | 'upload.cancel'; bucket: string; uploadId: string }
-  | { op: 'object.get' | 'object.patch' | 'object.update' | 'object.delete' | 'object.compose'; bucket: string; object: string }
+  | { op: 'object.get' | 'object.patch' | 'object.update' | 'object.delete' | 'object.compose' | 'object.restore'; bucket: string; object: string }
   | { op: 'object.rewrite' | 'object.copy'; bucket: string; object: string; destBucket: string; destObject: string }
   | { op: 'object.move'; bucket: string; object: string; destObject: string }
   | { op: 'notification.list' | 'notification.insert'; bucket: string }
@@ -63,11 +63,14 @@ function routeSegments(method: string, s: string[], query: URLSearchParams, surf
     want('POST');
     return { op: 'bucket.lockRetentionPolicy', bucket };
   }
+  if (sub === 'restore' && s.length === 2) {
+    want('POST');
+    return { op: 'bucket.restore', bucket };
+  }
   const known: Record<string, string> = {
     acl: 'Bucket access control lists (acl)',
     defaultObjectAcl: 'Default object access control lists (defaultObjectAcl)',
     iam: 'Bucket IAM policies',
-    restore: 'Restoring soft-deleted buckets',
     anywhereCaches: 'Anywhere caches',
     managedFolders: 'Managed folders',
     folders: 'Folders (hierarchical namespace)',
@@ -101,6 +104,7 @@ function objectRoute(
   const object = s[0];
   if (s.length === 1) {
     if (object === 'watch' && method === 'POST') throw unimplemented('Object change notification channels (objects.watchAll)');
+    if (object === 'bulkRestore' && method === 'POST') throw unimplemented('Bulk restore of soft-deleted objects (objects.bulkRestore)');
     want('GET', 'HEAD', 'PATCH', 'PUT', 'DELETE');
     const op = ({ GET: 'object.get', HEAD: 'object.get', PATCH: 'object.patch', PUT: 'object.update', DELETE: 'object.delete' } as const)[
       method as 'GET'
@@ -121,8 +125,10 @@ function objectRoute(
     return { op: 'object.move', bucket, object, destObject: s[3] };
   }
   if (verb === 'acl') throw unimplemented('Object access control lists (acl)');
-  if (verb === 'restore') throw unimplemented('Restoring soft-deleted objects');
-  if (verb === 'bulkRestore') throw unimplemented('Bulk restore of soft-deleted objects');
+  if (verb === 'restore' && s.length === 2) {
+    want('POST');
+    return { op: 'object.restore', bucket, object };
+  }
   throw new GcsError(404, 'notFound', `Not Found: no such object method ${verb}`);
 }
 

@@ -107,6 +107,8 @@ async function dispatch(r: Route, ctx: Context, svc: Services): Promise<void> {
       return buckets.deleteBucket(ctx, svc, r.bucket);
     case 'bucket.lockRetentionPolicy':
       return buckets.lockRetentionPolicy(ctx, svc, r.bucket);
+    case 'bucket.restore':
+      return buckets.restoreBucket(ctx, svc, r.bucket);
     case 'object.list':
       return objects.listObjects(ctx, svc, r.bucket);
     case 'object.insert':
@@ -127,6 +129,8 @@ async function dispatch(r: Route, ctx: Context, svc: Services): Promise<void> {
       return objects.rewriteObject(ctx, svc, r, r.op === 'object.rewrite' ? 'rewrite' : 'copy');
     case 'object.compose':
       return objects.composeObject(ctx, svc, r.bucket, r.object);
+    case 'object.restore':
+      return objects.restoreObject(ctx, svc, r.bucket, r.object);
     case 'object.move':
       return objects.moveObject(ctx, svc, r.bucket, r.object, r.destObject);
     case 'notification.list':

@@ -58,12 +58,12 @@ describe('Cloud Storage emulator wire protocol', () => {
     for (const [method, url] of [
       ['GET', `/storage/v1/b/${bucket}/acl`],
       ['GET', `/storage/v1/b/${bucket}/iam`],
-      ['GET', `/storage/v1/b/${bucket}/o?softDeleted=true`],
+      ['POST', `/storage/v1/b/${bucket}/o/bulkRestore`],
       ['PATCH', `/storage/v1/b/${bucket}`],
     ] as const) {
       const res = await fetch(`${emu.url}${url}`, {
         method,
-        body: method === 'PATCH' ? JSON.stringify({ softDeletePolicy: { retentionDurationSeconds: '604800' } }) : undefined,
+        body: method === 'PATCH' ? JSON.stringify({ encryption: { defaultKmsKeyName: 'projects/p/locations/us/keyRings/r/cryptoKeys/k' } }) : undefined,
       });
       expect([method, url, res.status]).toEqual([method, url, 501]);
       expect(((await res.json()) as { error: { message: string } }).error.message).toMatch(/UNIMPLEMENTED/);

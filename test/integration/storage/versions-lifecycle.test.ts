@@ -116,7 +116,7 @@ describe('Cloud Storage emulator: versions and lifecycle', () => {
       await bucket.file('raw/2026-03-01/events.jsonl').save('{}\n', { resumable: false });
       clock.advance(29 * DAY);
       await bucket.file('raw/2026-03-30/events.jsonl').save('{}\n', { resumable: false });
-      expect(await emu.runLifecycle()).toEqual({ deleted: 0, archived: 0, storageClassChanged: 0 });
+      expect(await emu.runLifecycle()).toEqual({ deleted: 0, archived: 0, storageClassChanged: 0, hardDeleted: 0 });
       clock.advance(DAY);
       expect((await emu.runLifecycle()).deleted).toBe(1);
       expect((await bucket.getFiles())[0].map((f) => f.name)).toEqual(['raw/2026-03-30/events.jsonl']);
@@ -161,7 +161,7 @@ describe('Cloud Storage emulator: versions and lifecycle', () => {
       });
       for (const n of ['cold/a.csv', 'cold/b.bak', 'tmp/x', 'warm/y']) await bucket.file(n).save('x', { resumable: false });
       clock.advance(DAY);
-      expect(await emu.runLifecycle()).toEqual({ deleted: 0, archived: 1, storageClassChanged: 2 });
+      expect(await emu.runLifecycle()).toEqual({ deleted: 0, archived: 1, storageClassChanged: 2, hardDeleted: 0 });
       const [files] = await bucket.getFiles({ versions: true });
       expect(Object.fromEntries(files.map((f) => [f.name, [f.metadata.storageClass, Boolean(f.metadata.timeDeleted)]]))).toEqual({
         'cold/a.csv': ['NEARLINE', false],

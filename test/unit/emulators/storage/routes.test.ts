@@ -43,9 +43,18 @@ describe('parseRoute', () => {
     expect(() => parseRoute('GET', '/b/bk/lockRetentionPolicy', q())).toThrow(GcsError);
   });
 
+  it('routes buckets.restore and objects.restore (POST only); an object named "restore" is still an object', () => {
+    expect(parseRoute('POST', '/storage/v1/b/bk/restore', q('generation=1')).route).toEqual({ op: 'bucket.restore', bucket: 'bk' });
+    expect(parseRoute('POST', '/b/bk/o/a%2Fb/restore', q('generation=1')).route).toEqual({ op: 'object.restore', bucket: 'bk', object: 'a/b' });
+    expect(parseRoute('GET', '/b/bk/o/restore', q()).route).toEqual({ op: 'object.get', bucket: 'bk', object: 'restore' });
+    expect(() => parseRoute('GET', '/b/bk/o/x/restore', q())).toThrow(GcsError);
+    expect(() => parseRoute('GET', '/b/bk/restore', q())).toThrow(GcsError);
+  });
+
   it.each([
     ['GET', '/storage/v1/b/bk/acl', 501],
     ['GET', '/storage/v1/b/bk/o/x/acl', 501],
+    ['POST', '/storage/v1/b/bk/o/bulkRestore', 501],
     ['POST', '/storage/v1/b/bk/o', 400],
     ['GET', '/b/bk/o/%E0%A4%A', 400],
     ['PATCH', '/storage/v1/b', 405],
