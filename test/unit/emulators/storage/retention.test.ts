@@ -1,26 +1,15 @@
 // Bucket retention policies, holds and Object Retention Lock as pure rules
 // (https://cloud.google.com/storage/docs/bucket-lock, /docs/object-holding, /docs/object-lock).
-import { GcsError } from '../../../../emulators/storage/errors';
+import { bucketRecord, status } from './fixtures';
 import type { BucketRecord, ObjectRecord } from '../../../../emulators/storage/records';
 import { assertRemovable, checkRetentionChange, nextRetentionPolicy, retentionExpiry } from '../../../../emulators/storage/retention';
 
 const T0 = '2026-04-01T00:00:00.000Z';
-const bucket = (stored: Record<string, unknown> = {}): BucketRecord => ({
-  name: 'b', project: 'p', metageneration: '1', timeCreated: T0, updated: T0, location: 'US', storageClass: 'STANDARD',
-  stored, notifications: [], nextNotificationId: 1,
-});
+const bucket = (stored: Record<string, unknown> = {}): BucketRecord => bucketRecord(T0, stored);
 const object = (extra: Partial<ObjectRecord> = {}): ObjectRecord => ({
   bucket: 'b', name: 'o', generation: '1', metageneration: '1', size: 1, md5Hash: '', crc32c: '', storageClass: 'STANDARD',
   timeCreated: T0, updated: T0, blob: 'x', ...extra,
 });
-function status(fn: () => unknown): number | undefined {
-  try {
-    fn();
-  } catch (err) {
-    return err instanceof GcsError ? err.code : -1;
-  }
-  return undefined;
-}
 
 describe('nextRetentionPolicy', () => {
   it('keeps the period as a string of seconds with effectiveTime, and refuses periods outside 1 s … 100 years', () => {

@@ -1,6 +1,6 @@
 // Soft delete policies and times as pure rules (https://cloud.google.com/storage/docs/soft-delete,
 // the bucket resource's softDeletePolicy and hierarchicalNamespace).
-import { GcsError } from '../../../../emulators/storage/errors';
+import { bucketRecord, status } from './fixtures';
 import type { BucketRecord } from '../../../../emulators/storage/records';
 import {
   isHardDeleted,
@@ -15,18 +15,7 @@ import {
 const T0 = '2026-05-01T00:00:00.000Z';
 const T1 = '2026-05-02T00:00:00.000Z';
 const DAY = 86_400;
-const bucket = (stored: Record<string, unknown> = {}): BucketRecord => ({
-  name: 'b', project: 'p', metageneration: '1', timeCreated: T0, updated: T0, location: 'US', storageClass: 'STANDARD',
-  stored, notifications: [], nextNotificationId: 1,
-});
-function status(fn: () => unknown): number | undefined {
-  try {
-    fn();
-  } catch (err) {
-    return err instanceof GcsError ? err.code : -1;
-  }
-  return undefined;
-}
+const bucket = (stored: Record<string, unknown> = {}): BucketRecord => bucketRecord(T0, stored);
 
 describe('readSoftDeletePolicy', () => {
   it('takes 0 or 7 to 90 days, as a number or a string, and keeps the seconds as a string without effectiveTime', () => {
