@@ -53,8 +53,12 @@ export class FunctionStartError extends Error {
  * emulators' among them) without any variable some function declares, then `name`'s own declared
  * variables. So a function never reads another's secret or setting, as on Cloud Run.
  */
-export function scopedEnvironment(name: string, declared: Readonly<Record<string, Readonly<Record<string, string>>>>, base: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
-  const declaredByAny = new Set(Object.values(declared).flatMap((env) => Object.keys(env)));
+export function scopedEnvironment(
+  name: string,
+  declared: Readonly<Record<string, Readonly<Record<string, string>>>>,
+  base: NodeJS.ProcessEnv,
+  declaredByAny: ReadonlySet<string> = new Set(Object.values(declared).flatMap((env) => Object.keys(env))),
+): NodeJS.ProcessEnv {
   const out: NodeJS.ProcessEnv = {};
   for (const [key, value] of Object.entries(base)) if (!declaredByAny.has(key)) out[key] = value;
   return Object.assign(out, declared[name] ?? {});
@@ -115,8 +119,9 @@ export async function startFunctionsHost(options: { host?: string; port?: number
       access = check;
     },
     setEnvironments: (declared, base = process.env) => {
-      // Read at each request: a variable no function declares (a test's limit) can change meanwhile.
-      environments = (name) => scopedEnvironment(name, declared, base);
+      // `base` is read at each request: a variable no function declares (a test's limit) can change meanwhile.
+      const declaredByAny = new Set(Object.values(declared).flatMap((env) => Object.keys(env)));
+      environments = (name) => scopedEnvironment(name, declared, base, declaredByAny);
     },
     checkFunctions: () => {
       for (const name of HOSTED_FUNCTIONS) {

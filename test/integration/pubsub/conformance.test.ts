@@ -8,12 +8,12 @@ import { credentials } from '@grpc/grpc-js';
 import { PubSub, v1, type Message, type Subscription, type Topic } from '@google-cloud/pubsub';
 import { startPubsub as start, verifyPushToken } from '@pizzaflow/emulators';
 import { targets, type Target } from './targets';
+import { grpcCode, uid } from './helpers';
 
 jest.setTimeout(30_000);
 // No GCE metadata probing from the raw v1 clients (it only prints MetadataLookupWarning noise).
 process.env.METADATA_SERVER_DETECTION ??= 'none';
 
-const uid = (prefix: string): string => `${prefix}-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 7)}`;
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 async function waitFor(what: string, predicate: () => boolean, timeoutMs = 10_000): Promise<void> {
@@ -22,15 +22,6 @@ async function waitFor(what: string, predicate: () => boolean, timeoutMs = 10_00
     if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
     await sleep(10);
   }
-}
-
-async function grpcCode(promise: Promise<unknown>): Promise<number | undefined> {
-  try {
-    await promise;
-  } catch (err) {
-    return (err as { code?: number }).code;
-  }
-  return undefined;
 }
 
 const fast = { minimumBackoff: { seconds: 0, nanos: 100e6 }, maximumBackoff: { seconds: 0, nanos: 200e6 } };

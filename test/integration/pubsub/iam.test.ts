@@ -6,20 +6,10 @@
 // https://cloud.google.com/iam/docs/policies#etag.
 import { PubSub } from '@google-cloud/pubsub';
 import { startPubsub as start, type PubsubEmulator } from '@pizzaflow/emulators';
+import { grpcCode, uid } from './helpers';
 
 jest.setTimeout(30_000);
 process.env.METADATA_SERVER_DETECTION ??= 'none';
-
-const uid = (prefix: string): string => `${prefix}-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 7)}`;
-
-async function grpcCode(promise: Promise<unknown>): Promise<number | undefined> {
-  try {
-    await promise;
-  } catch (err) {
-    return (err as { code?: number }).code;
-  }
-  return undefined;
-}
 
 describe('Pub/Sub emulator: IAM policies', () => {
   let emulator: PubsubEmulator;

@@ -5,11 +5,10 @@
 // otherwise; see emulators/pubsub/README.md, "Official client system tests".
 import { PubSub, type Message, type Subscription, type Topic } from '@google-cloud/pubsub';
 import { startPubsub as start, type PubsubEmulator } from '@pizzaflow/emulators';
+import { uid } from './helpers';
 
 jest.setTimeout(30_000);
 process.env.METADATA_SERVER_DETECTION ??= 'none';
-
-const uid = (prefix: string): string => `${prefix}-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 7)}`;
 
 let emulator: PubsubEmulator;
 let pubsub: PubSub;

@@ -8,13 +8,13 @@ import path from 'node:path';
 import { credentials } from '@grpc/grpc-js';
 import { Encodings, PubSub, SchemaTypes, SchemaViews, v1 } from '@google-cloud/pubsub';
 import { startPubsub as start, type PubsubEmulator } from '@pizzaflow/emulators';
+import { uid } from './helpers';
 
 jest.setTimeout(30_000);
 process.env.METADATA_SERVER_DETECTION ??= 'none';
 
 /** The client sends validateMessage's string as the `bytes` field, which protobufjs reads as base64. */
 const b64 = (json: unknown): string => Buffer.from(JSON.stringify(json)).toString('base64');
-const uid = (prefix: string): string => `${prefix}-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 7)}`;
 
 const AVRO = JSON.stringify({
   type: 'record',

@@ -9,13 +9,13 @@ import path from 'node:path';
 import { credentials } from '@grpc/grpc-js';
 import { PubSub, v1, type Message, type Subscription, type Topic } from '@google-cloud/pubsub';
 import { startPubsub as start, type PubsubEmulator } from '@pizzaflow/emulators';
+import { grpcCode, uid } from './helpers';
 
 jest.setTimeout(30_000);
 process.env.METADATA_SERVER_DETECTION ??= 'none';
 
 const MINUTE = 60_000;
 const DAY = 24 * 3600_000;
-const uid = (prefix: string): string => `${prefix}-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 7)}`;
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 /** The emulator's clock: real time plus an offset the tests move forward. */
@@ -24,15 +24,6 @@ const clock = (): number => Date.now() + offsetMs;
 const advance = (ms: number): void => {
   offsetMs += ms;
 };
-
-async function grpcCode(promise: Promise<unknown>): Promise<number | undefined> {
-  try {
-    await promise;
-  } catch (err) {
-    return (err as { code?: number }).code;
-  }
-  return undefined;
-}
 
 async function waitFor(what: string, predicate: () => boolean, timeoutMs = 10_000): Promise<void> {
   const until = Date.now() + timeoutMs;
