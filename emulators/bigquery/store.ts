@@ -5,6 +5,7 @@
 import { mkdirSync, realpathSync } from 'node:fs';
 import { join, sep } from 'node:path';
 import { type DuckDBConnection, DuckDBInstance, type DuckDBMaterializedResult } from '@duckdb/node-api';
+import { FUNCTIONS, registerFunctions } from './udfs';
 import { type DatasetResource, type TableResource } from './resources';
 import { type FieldSchema, quoteIdent } from './schema';
 import { invalid } from './errors';
@@ -56,6 +57,7 @@ export class Store {
     const instance = await DuckDBInstance.create(':memory:');
     const conn = await instance.connect();
     await refuseExtensions(conn);
+    registerFunctions(conn, FUNCTIONS);
     if (options.sandbox) await sandboxFileAccess(conn, [...options.sandbox, ...(dataDir ? [dataDir] : [])]);
     await conn.run("SET TimeZone = 'UTC'");
     await conn.run(`SET threads = ${threadsOption(options.threads)}`);

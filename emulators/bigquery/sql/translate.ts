@@ -19,6 +19,7 @@ import {
   castToStringAsBigQuery,
 } from './rewrites/function-fidelity';
 import { niladicCallsWithoutParentheses } from './rewrites/niladic-calls';
+import { callsAsJsFunctions } from './rewrites/js-functions';
 import { bytesLiteralsAsHex } from './rewrites/bytes-literals';
 import { floatLiteralsAsDouble } from './rewrites/float-literals';
 import { usingColumnsFirst } from './rewrites/join-using';
@@ -69,6 +70,7 @@ const BEFORE: Rewrite[] = [
   jsonSubscripts,
   nanComparisonRefused,
   intervalRangeLiterals,
+  callsAsJsFunctions,
   markSafeCalls,
   refuseMissingFunctions,
   regexpSubstrAsExtract,
