@@ -35,4 +35,13 @@ export interface RunState {
   vars: Map<string, string>;
   /** A BEGIN TRANSACTION of this script is open (COMMIT or ROLLBACK ends it; so does the script's end). */
   transaction?: boolean;
+  /** What the script created for itself (dropped when it ends): see script-objects.ts. */
+  temps?: ScriptTemps;
+}
+
+export interface ScriptTemps {
+  /** Temporary tables by lower-cased name. */
+  tables: Set<string>;
+  /** Temporary functions: the DuckDB macro name by lower-cased GoogleSQL name. */
+  functions: Map<string, string>;
 }

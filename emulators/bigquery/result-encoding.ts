@@ -13,6 +13,8 @@ import {
   type DuckDBValue,
 } from '@duckdb/node-api';
 import { type FieldSchema } from './schema';
+import { canonicalJson } from './json-canonical';
+import { formatInterval as formatIntervalText } from './udfs/interval';
 
 export interface Cell {
   v: string | null | Cell[] | { f: Cell[] };
@@ -69,6 +71,8 @@ export function encodeScalar(type: string, value: DuckDBValue, opts: EncodeOptio
     }
     case 'INTERVAL':
       return value instanceof DuckDBIntervalValue ? formatInterval(value) : String(value);
+    case 'JSON':
+      return canonicalJson(String(value));
     default:
       return typeof value === 'string' ? value : String(value);
   }
@@ -119,14 +123,7 @@ export function formatSeconds(micros: bigint): string {
   return frac ? `${secs}.${String(frac).padStart(6, '0').replace(/0+$/, '')}` : `${secs}`;
 }
 
-/** BigQuery's canonical interval text: 'Y-M D H:M:S[.F]'. */
+/** BigQuery's canonical interval text: 'Y-M D H:M:S[.F]' (the same as CAST(interval AS STRING) writes). */
 export function formatInterval(v: DuckDBIntervalValue): string {
-  const sign = v.months < 0 ? '-' : '';
-  const months = Math.abs(v.months);
-  const neg = v.micros < 0n;
-  const micros = neg ? -v.micros : v.micros;
-  const secs = micros / 1_000_000n;
-  const frac = micros % 1_000_000n;
-  const time = `${neg ? '-' : ''}${secs / 3600n}:${(secs / 60n) % 60n}:${secs % 60n}${frac ? `.${String(frac).padStart(6, '0').replace(/0+$/, '')}` : ''}`;
-  return `${sign}${Math.floor(months / 12)}-${months % 12} ${v.days} ${time}`;
+  return formatIntervalText(v);
 }

@@ -4,6 +4,7 @@ import { type DuckDBTimestampTZValue, type DuckDBValue } from '@duckdb/node-api'
 import { invalidQuery, unimplemented } from './errors';
 import { type QueryOutcome, type RunState } from './query-types';
 import { encodeScalar } from './result-encoding';
+import { functionDdlOf } from './script-objects';
 import { type FieldSchema } from './schema';
 import { ScriptError, classifyStep, substituteWithTemplate } from './sql/script';
 import { type StatementTemplate } from './sql/templates';
@@ -39,8 +40,17 @@ export async function runScriptStep(state: RunState, stmt: string, runStatement:
     state.vars.set(step.name.toLowerCase(), await evaluate(state, step.expr, undefined, runStatement));
     return undefined;
   }
-  const { sql, template } = substituteWithTemplate(tokenize(step.sql), state.vars);
+  const { sql, template } = substituteWithTemplate(tokenize(step.sql), statementVars(state, step.sql));
   return runStatement(state, sql, template);
+}
+
+/** The variables a statement sees: in a CREATE FUNCTION, its parameters hide variables of the same name. */
+function statementVars(state: RunState, sql: string): Map<string, string> {
+  if (state.vars.size === 0 || !/^\s*CREATE\b/i.test(sql)) return state.vars;
+  const ddl = functionDdlOf(sql);
+  if (ddl?.action !== 'create') return state.vars;
+  const hidden = new Set(ddl.paramNames.map((n) => n.toLowerCase()));
+  return new Map([...state.vars].filter(([k]) => !hidden.has(k)));
 }
 
 /**
@@ -70,15 +80,30 @@ export async function rollbackOpenTransaction(state: RunState): Promise<void> {
 
 /** Evaluates a scalar expression and returns it as a GoogleSQL literal. */
 async function evaluate(state: RunState, expr: string, type: string | undefined, runStatement: StatementRunner): Promise<string> {
-  const { sql, template } = substituteWithTemplate(tokenize(`SELECT ${type ? `CAST((${expr}) AS ${type})` : `(${expr})`}`), state.vars);
-  // The expression really runs, even in a dry run, and never into the job's destination table.
-  const out = await runStatement({ ...state, input: { ...state.input, dryRun: false, destination: undefined } }, sql, template);
-  const field = out.schema?.[0];
-  if (!field) throw invalidQuery('Variable expression has no value');
-  return valueLiteral(field, out.rows[0]?.[0] ?? null);
+  const { field, value } = await evaluateValue(state, type ? `CAST((${expr}) AS ${type})` : `(${expr})`, runStatement);
+  return valueLiteral(field, value);
 }
 
-function valueLiteral(field: FieldSchema, value: DuckDBValue): string {
+/** Runs `SELECT <expr>` (variables substituted) and returns its one value and field. */
+export async function evaluateValue(state: RunState, expr: string, runStatement: StatementRunner): Promise<{ field: FieldSchema; value: DuckDBValue }> {
+  const out = await runQueryStep(state, `SELECT ${expr}`, runStatement);
+  const field = out.schema?.[0];
+  if (!field) throw invalidQuery('Variable expression has no value');
+  return { field, value: out.rows[0]?.[0] ?? null };
+}
+
+/** Runs a query of the script for its rows (variables substituted): really, even in a dry run, and never into the job's destination table. */
+export async function runQueryStep(state: RunState, query: string, runStatement: StatementRunner): Promise<QueryOutcome> {
+  const { sql, template } = substituteWithTemplate(tokenize(query), state.vars);
+  return runStatement({ ...state, input: { ...state.input, dryRun: false, destination: undefined } }, sql, template);
+}
+
+/** A row as a STRUCT literal (a FOR … IN loop variable): its fields must be scalars. */
+export function rowLiteral(fields: FieldSchema[], row: DuckDBValue[]): string {
+  return `STRUCT(${fields.map((f, k) => `${valueLiteral(f, row[k] ?? null)} AS \`${f.name}\``).join(', ')})`;
+}
+
+export function valueLiteral(field: FieldSchema, value: DuckDBValue): string {
   const gtype = googleType(field);
   if (value === null) return `CAST(NULL AS ${gtype})`;
   if (field.mode === 'REPEATED' || field.type === 'RECORD') throw unimplemented('ARRAY and STRUCT script variables');

@@ -5,7 +5,7 @@
 import { mkdirSync, realpathSync } from 'node:fs';
 import { join, sep } from 'node:path';
 import { type DuckDBConnection, DuckDBInstance, type DuckDBMaterializedResult } from '@duckdb/node-api';
-import { FUNCTIONS, registerFunctions } from './udfs';
+import { FUNCTIONS, createMacros, registerFunctions } from './udfs';
 import { type DatasetResource, type TableResource } from './resources';
 import { type FieldSchema, quoteIdent } from './schema';
 import { invalid } from './errors';
@@ -58,11 +58,16 @@ export class Store {
     const conn = await instance.connect();
     await refuseExtensions(conn);
     registerFunctions(conn, FUNCTIONS);
+    await createMacros(conn);
     if (options.sandbox) await sandboxFileAccess(conn, [...options.sandbox, ...(dataDir ? [dataDir] : [])]);
     await conn.run("SET TimeZone = 'UTC'");
     await conn.run(`SET threads = ${threadsOption(options.threads)}`);
+    // GoogleSQL sorts NULL first in ascending and last in descending order, in every ORDER BY
+    // (queries, windows, ARRAY_AGG/STRING_AGG ...); DuckDB's default puts NULL last both ways.
+    await conn.run("SET GLOBAL default_null_order = 'nulls_first_on_asc_last_on_desc'");
     const reader = await instance.connect();
     await reader.run("SET TimeZone = 'UTC'");
+    await createMacros(reader);
     return new Store(instance, conn, reader, dataDir);
   }
 

@@ -109,6 +109,8 @@ export class GoogleSqlChecker {
     } catch (err) {
       const e = err as { code?: number; details?: string };
       // gRPC INVALID_ARGUMENT (3) is the analyzer's verdict; anything else is the analyzer failing.
+      // A refusal that is only this analyzer build being older than BigQuery gives no verdict.
+      if (e.code === 3 && analyzerGap(e.details ?? '')) return undefined;
       if (e.code === 3) throw new GoogleSqlRejection(bigQueryWording(e.details ?? 'Invalid query'));
       throw err;
     }
@@ -147,6 +149,20 @@ export function fieldFromType(name: string, t: TypeOutput | null): FieldSchema {
   if (t?.arrayType?.elementType) return { ...fieldFromType(name, t.arrayType.elementType), mode: 'REPEATED' };
   if (t?.structType) return { name, type: 'RECORD', mode: 'NULLABLE', fields: t.structType.field.map((f) => fieldFromType(f.fieldName, f.fieldType)) };
   return { name, type: KIND_TO_FIELD[Number(t?.typeKind)] ?? 'STRING', mode: 'NULLABLE' };
+}
+
+/**
+ * Functions and types BigQuery documents that the bundled ZetaSQL analyzer build does not know
+ * (@fivetrandevelopers/zetasql predates them): the analyzer's "not found" for them is not
+ * BigQuery's verdict, so such statements run as in plain mode (the emulator answers them exactly).
+ */
+const NEWER_THAN_ANALYZER = ['CONTAINS_SUBSTR', 'EDIT_DISTANCE', 'EUCLIDEAN_DISTANCE', 'COSINE_DISTANCE', 'MAX_BY', 'MIN_BY', 'GROUPING', 'MAKE_INTERVAL', 'JUSTIFY_DAYS', 'JUSTIFY_HOURS', 'JUSTIFY_INTERVAL'];
+
+export function analyzerGap(message: string): boolean {
+  const fn = /^Function not found: `?([A-Za-z_.]+)`?/.exec(message);
+  if (fn) return NEWER_THAN_ANALYZER.includes(fn[1]!.toUpperCase());
+  // The INTERVAL type: its literals, casts and the date subtraction that gives it.
+  return /^Type not found: `?INTERVAL`?|^Unexpected INTERVAL expression|^No matching signature for operator - for argument types: (DATE, DATE|DATETIME, DATETIME|TIMESTAMP, TIMESTAMP)\./.test(message);
 }
 
 /** ZetaSQL says "... [at 1:8]"; BigQuery says "... at [1:8]". */

@@ -21,6 +21,14 @@ export interface DdlInfo {
   partition?: PartitionSpec;
   clustering?: string[];
   options?: Record<string, string | number | boolean | null>;
+  /** CREATE TEMP TABLE: a table of the script (unqualified, dropped when the script ends). */
+  temporary?: boolean;
+  /** CREATE TABLE … AS query (with or without a column list). */
+  asQuery?: boolean;
+  /** CREATE TABLE t (columns) AS query: the column list as written, with its parentheses… */
+  columns?: string;
+  /** …and the query (outer parentheses removed); `sql` is then the CREATE TABLE with the columns only. */
+  query?: string;
   /** The statement without PARTITION BY / CLUSTER BY / OPTIONS. */
   sql: string;
 }
@@ -49,11 +57,15 @@ export function readDdl(sql: string): DdlInfo {
     orReplace = true;
     i = nextSignificant(tokens, nextSignificant(tokens, i + 1) + 1);
   }
+  let temporary = false;
   if (isKeyword(tokens[i], 'TEMP') || isKeyword(tokens[i], 'TEMPORARY')) {
-    throw new DdlError('CREATE TEMP TABLE is not supported by the emulator', true);
+    const what = nextSignificant(tokens, i + 1);
+    if (!isKeyword(tokens[what], 'TABLE')) throw new DdlError(`CREATE TEMP ${(tokens[what]?.text ?? '').toUpperCase()}`, true);
+    temporary = true;
+    i = what;
   }
   if (isKeyword(tokens[i], 'MATERIALIZED') || isKeyword(tokens[i], 'EXTERNAL') || isKeyword(tokens[i], 'SNAPSHOT')) {
-    throw new DdlError(`CREATE ${tokens[i].text.toUpperCase()} is not supported by the emulator`, true);
+    throw new DdlError(`CREATE ${tokens[i].text.toUpperCase()} ${(tokens[nextSignificant(tokens, i + 1)]?.text ?? '').toUpperCase()}`.trim(), true);
   }
   const isView = isKeyword(tokens[i], 'VIEW');
   if (!isView && !isKeyword(tokens[i], 'TABLE')) return { statement: 'OTHER', sql };
@@ -64,10 +76,43 @@ export function readDdl(sql: string): DdlInfo {
     i = nextSignificant(tokens, nextSignificant(tokens, nextSignificant(tokens, i + 1) + 1) + 1);
   }
   const { name, end } = readName(tokens, i);
-  const info: DdlInfo = { statement: isView ? 'CREATE_VIEW' : 'CREATE_TABLE', name, orReplace, ifNotExists, sql };
+  const info: DdlInfo = { statement: isView ? 'CREATE_VIEW' : 'CREATE_TABLE', name, orReplace, ifNotExists, sql, ...(temporary ? { temporary } : {}) };
   const kept = stripTableClauses(tokens, end, info);
+  if (!isView) splitColumnListQuery(kept, nextSignificant(tokens, end), info);
   info.sql = join(kept).trim();
   return info;
+}
+
+/**
+ * CREATE TABLE t (columns) AS query (DuckDB has no such form): `kept` loses the AS clause, which
+ * goes to info.query, and the column list to info.columns. Marks any CREATE TABLE … AS.
+ */
+function splitColumnListQuery(kept: Token[], listAt: number, info: DdlInfo): void {
+  let asAt = -1;
+  for (let k = listAt >= 0 ? listAt : kept.length; k < kept.length; k++) {
+    if (kept[k].text === '(') k = matchClose(kept, k);
+    else if (isKeyword(kept[k], 'AS')) {
+      asAt = k;
+      break;
+    }
+    if (k < 0) return;
+  }
+  if (asAt < 0) return;
+  info.asQuery = true;
+  if (kept[listAt]?.text !== '(') return;
+  const close = matchClose(kept, listAt);
+  info.columns = join(kept.slice(listAt, close + 1));
+  let q = kept.slice(asAt + 1);
+  const first = nextSignificant(q, 0);
+  if (first >= 0 && q[first].text === '(' && matchClose(q, first) === nextLast(q)) q = q.slice(first + 1, matchClose(q, first));
+  info.query = join(q).trim();
+  kept.splice(asAt);
+}
+
+/** Index of the last significant token. */
+function nextLast(tokens: Token[]): number {
+  for (let k = tokens.length - 1; k >= 0; k--) if (tokens[k].kind !== 'ws' && tokens[k].kind !== 'comment') return k;
+  return -1;
 }
 
 function readName(tokens: Token[], start: number): { name: TableName; end: number } {
@@ -125,7 +170,7 @@ function stripTableClauses(tokens: Token[], from: number, info: DdlInfo): Token[
       continue;
     }
     if (isKeyword(t, 'DEFAULT') || isKeyword(t, 'COLLATE')) {
-      throw new DdlError(`${t.text.toUpperCase()} in CREATE TABLE is not supported by the emulator`, true);
+      throw new DdlError(`${t.text.toUpperCase()} in CREATE TABLE`, true);
     }
     kept.push(t);
     i++;
@@ -186,7 +231,7 @@ export function parsePartition(expr: string): PartitionSpec {
   if (date) return { type: 'DAY', field: unquoteIdent(date[1]) };
   const col = /^`?[A-Za-z_][A-Za-z0-9_]*`?$/.exec(e);
   if (col) return { type: 'DAY', field: unquoteIdent(e) };
-  throw new DdlError(`PARTITION BY ${expr} is not supported by the emulator`, true);
+  throw new DdlError(`PARTITION BY ${expr}`, true);
 }
 
 const KNOWN_OPTIONS = new Set([
@@ -213,7 +258,7 @@ function parseOptions(tokens: Token[]): Record<string, string | number | boolean
     if (sig.length === 0) continue;
     const key = sig[0].text.toLowerCase();
     if (sig[1]?.text !== '=') throw new DdlError(`Invalid OPTIONS entry: ${join(item).trim()}`);
-    if (!KNOWN_OPTIONS.has(key)) throw new DdlError(`OPTIONS(${key}) is not supported by the emulator`, true);
+    if (!KNOWN_OPTIONS.has(key)) throw new DdlError(`OPTIONS(${key})`, true);
     out[key] = optionValue(sig.slice(2));
   }
   return out;

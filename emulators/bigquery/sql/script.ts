@@ -1,5 +1,6 @@
-// GoogleSQL scripting as Dataform emits it: DECLARE and SET keep variables whose values are
-// substituted, as typed literals, into the statements that follow. Control flow is not supported.
+// The statements of a GoogleSQL script: DECLARE and SET keep variables whose values are
+// substituted, as typed literals, into the statements that follow; BEGIN/COMMIT/ROLLBACK
+// TRANSACTION. Blocks, IF and the loops are read by script-parse.ts and run by ../script-flow.ts.
 import { type StatementTemplate, type TemplatedLiteral, holdsSentinelText, templateLiteral } from './templates';
 import { type Token, isKeyword, join, nextSignificant, prevSignificant, tokenize } from './tokens';
 
@@ -81,10 +82,39 @@ function parseSet(tokens: Token[], from: number): ScriptStep {
 /** Replaces variable references with their literal values (parenthesised). */
 export function substituteVariables(tokens: Token[], vars: Map<string, string>): Token[] {
   if (vars.size === 0) return tokens;
+  const items = selectItems(tokens);
   return tokens.map((t, i) => {
     const name = variableAt(tokens, i, vars);
-    return name === undefined ? t : { kind: 'ident', text: `(${vars.get(name)})` };
+    return name === undefined ? t : { kind: 'ident', text: `(${vars.get(name)})${items.has(i) ? ` AS ${t.text}` : ''}` };
   });
+}
+
+const CLAUSE_ENDS = ['FROM', 'WHERE', 'GROUP', 'HAVING', 'QUALIFY', 'WINDOW', 'ORDER', 'LIMIT', 'UNION', 'INTERSECT', 'EXCEPT'];
+
+/**
+ * Indexes of single names that are a whole item of a SELECT list (`SELECT v, …`): a variable there
+ * keeps its name as the column's name, as BigQuery names it, when its literal replaces it.
+ */
+export function selectItems(tokens: Token[]): Set<number> {
+  const out = new Set<number>();
+  const inList: boolean[] = [false];
+  for (let i = 0; i < tokens.length; i++) {
+    const t = tokens[i];
+    if (t.kind === 'punct' && (t.text === '(' || t.text === '[')) inList.push(false);
+    else if (t.kind === 'punct' && (t.text === ')' || t.text === ']')) {
+      if (inList.length > 1) inList.pop();
+    }
+    else if (isKeyword(t, 'SELECT')) inList[inList.length - 1] = true;
+    else if (CLAUSE_ENDS.some((w) => isKeyword(t, w))) inList[inList.length - 1] = false;
+    else if (t.kind === 'ident' && inList[inList.length - 1]) {
+      const prev = tokens[prevSignificant(tokens, i - 1)];
+      const next = tokens[nextSignificant(tokens, i + 1)];
+      const starts = prev && (prev.text === ',' || isKeyword(prev, 'SELECT') || isKeyword(prev, 'DISTINCT') || isKeyword(prev, 'ALL'));
+      const ends = !next || next.text === ',' || next.text === ')' || next.text === ';' || CLAUSE_ENDS.some((w) => isKeyword(next, w));
+      if (starts && ends) out.add(i);
+    }
+  }
+  return out;
 }
 
 /**
@@ -98,6 +128,7 @@ export function substituteWithTemplate(tokens: Token[], vars: Map<string, string
   const templated = new Map<string, TemplatedLiteral | undefined>();
   const values: string[] = [];
   const sentinels: string[] = [];
+  const items = selectItems(tokens);
   const parts = tokens.map((t, i) => {
     const name = variableAt(tokens, i, vars);
     if (name === undefined) return t.text;
@@ -109,10 +140,12 @@ export function substituteWithTemplate(tokens: Token[], vars: Map<string, string
         sentinels.push(literal.sentinel);
       }
     }
-    return `(${templated.get(name)?.literal ?? vars.get(name)})`;
+    return `(${templated.get(name)?.literal ?? vars.get(name)})${items.has(i) ? ` AS ${t.text}` : ''}`;
   });
   return values.length === 0 ? { sql } : { sql, template: { sql: parts.join(''), values, sentinels } };
 }
+
+const TYPE_NAMES = new Set(['INT64', 'INT', 'INTEGER', 'SMALLINT', 'BIGINT', 'TINYINT', 'BYTEINT', 'FLOAT64', 'NUMERIC', 'BIGNUMERIC', 'DECIMAL', 'BIGDECIMAL', 'BOOL', 'BOOLEAN', 'STRING', 'BYTES', 'DATE', 'DATETIME', 'TIME', 'TIMESTAMP', 'ARRAY', 'STRUCT', 'JSON', 'GEOGRAPHY', 'INTERVAL', 'RANGE']);
 
 /** The lower-cased name of the variable token i refers to, or undefined (a column, a function, an alias). */
 function variableAt(tokens: Token[], i: number, vars: Map<string, string>): string | undefined {
@@ -120,9 +153,14 @@ function variableAt(tokens: Token[], i: number, vars: Map<string, string>): stri
   if (t.kind !== 'ident') return undefined;
   const name = t.text.toLowerCase();
   if (!vars.has(name)) return undefined;
-  if (tokens[i - 1]?.text === '.' || tokens[i + 1]?.text === '.') return undefined;
+  if (tokens[i - 1]?.text === '.') return undefined;
+  // `v.field` of a STRUCT variable (a FOR … IN loop's row); otherwise a table's column.
+  if (tokens[i + 1]?.text === '.' && !vars.get(name)!.startsWith('STRUCT(')) return undefined;
   if (isKeyword(tokens[prevSignificant(tokens, i - 1)], 'AS')) return undefined;
   const next = tokens[nextSignificant(tokens, i + 1)];
   if (next?.text === '(') return undefined;
+  // The name in a column, parameter or STRUCT field definition (`(x INT64`, `, x STRING`, `<x DATE`).
+  const prev = tokens[prevSignificant(tokens, i - 1)];
+  if (next?.kind === 'ident' && TYPE_NAMES.has(next.text.toUpperCase()) && ['(', ',', '<'].includes(prev?.text ?? '')) return undefined;
   return name;
 }

@@ -3,7 +3,11 @@
 import * as polyglot from '@polyglot-sql/sdk';
 import { expandPartitionDate } from './rewrites/partition-pseudo-columns';
 import { keepDateArithmeticDate } from './rewrites/date-arithmetic';
-import { jsonValueAsScalar } from './rewrites/json-value';
+import { jsonLiteralsCanonical, jsonValueAsScalar } from './rewrites/json-value';
+import { jsonPathsForDuckDb } from './rewrites/json-paths';
+import { markBareSubscripts } from './rewrites/bare-subscripts';
+import { sessionUserAsEmulatorUser } from './rewrites/session-user';
+import { expandAggregates, markApproxTop, markArrayConcatAgg, markRespectNulls } from './rewrites/aggregate-fidelity';
 import {
   concatPropagatesNull,
   countIfAsCount,
@@ -20,11 +24,13 @@ import {
 } from './rewrites/function-fidelity';
 import { niladicCallsWithoutParentheses } from './rewrites/niladic-calls';
 import { callsAsJsFunctions } from './rewrites/js-functions';
+import { anonymousColumnsNamed } from './rewrites/anonymous-columns';
 import { bytesLiteralsAsHex } from './rewrites/bytes-literals';
 import { floatLiteralsAsDouble } from './rewrites/float-literals';
 import { usingColumnsFirst } from './rewrites/join-using';
 import { arraySubqueryWithSetOperation, expandMissingFunctions, refuseMissingFunctions, supplyMissingFunctions } from './rewrites/missing-functions';
-import { castToInt64Checked, dateMinusDateRefused, divisionByZeroFails, expandRaisedErrors } from './rewrites/raise-errors';
+import { castToInt64Checked, divisionByZeroFails, expandRaisedErrors, subtractionsAsBigQuery } from './rewrites/raise-errors';
+import { typedCastsAsBigQuery } from './rewrites/interval-values';
 import { expandTimestampResults, formatPatterns, parseTime, timestampResults } from './rewrites/timestamp-results';
 import { markSafeCalls, safeMarkerToTry } from './rewrites/safe-functions';
 import { markTypeNames, placeholdersToDuckDb } from './rewrites/type-names';
@@ -46,7 +52,10 @@ import {
 } from './rewrites/documented-fidelity';
 import { parenthesizeIntervalExpressions } from './rewrites/interval-expression';
 import { timestampDiffTruncates } from './rewrites/timestamp-diff';
-import { expandUnnest, markUnnest } from './rewrites/unnest';
+import { expandUnnest, markUnnest, offsetAsName } from './rewrites/unnest';
+import { unpivotValuesFirst } from './rewrites/unpivot';
+import { unionAllKeepsOrder } from './rewrites/union-order';
+import { anonymousFieldNames, refuseDigitAliases } from './rewrites/struct-fields';
 import { expandWeekNumber, markWeekNumber } from './rewrites/week-number';
 import { isoWeekToDuckDb, weekTruncFromNamedDay } from './rewrites/week-trunc';
 import { type StatementTemplate, type TranslatedTemplate, cutTranslation, fillTranslation } from './templates';
@@ -65,9 +74,17 @@ export function initTranslator(): Promise<void> {
 type Rewrite = (tokens: Token[]) => Token[];
 
 const BEFORE: Rewrite[] = [
+  anonymousColumnsNamed,
   splitBacktickPaths,
   unicodeEscapesDecoded,
+  jsonLiteralsCanonical,
   jsonSubscripts,
+  jsonPathsForDuckDb,
+  markApproxTop,
+  markArrayConcatAgg,
+  markRespectNulls,
+  sessionUserAsEmulatorUser,
+  refuseDigitAliases,
   nanComparisonRefused,
   intervalRangeLiterals,
   callsAsJsFunctions,
@@ -83,6 +100,7 @@ const BEFORE: Rewrite[] = [
   markJsonQuery,
   markBitXorDistinct,
   markAggregateLimit,
+  markBareSubscripts,
   markArraySubscripts,
   concatPropagatesNull,
   regexpExtractGroups,
@@ -104,6 +122,7 @@ const BEFORE: Rewrite[] = [
   keepDateArithmeticDate,
   expandPartitionDate,
   markTypeNames,
+  offsetAsName,
   markUnnest,
 ];
 const AFTER: Rewrite[] = [
@@ -112,6 +131,10 @@ const AFTER: Rewrite[] = [
   placeholdersToDuckDb,
   regexpContainsPartial,
   expandUnnest,
+  expandAggregates,
+  unpivotValuesFirst,
+  unionAllKeepsOrder,
+  anonymousFieldNames,
   isoWeekToDuckDb,
   dayOfWeekFromOne,
   expandWeekNumber,
@@ -123,8 +146,9 @@ const AFTER: Rewrite[] = [
   approxQuantilesExact,
   likeEscapesBackslash,
   castTextToBytesEncodes,
-  // Last: they check the operands of every subtraction and division of the finished DuckDB statement.
-  dateMinusDateRefused,
+  typedCastsAsBigQuery,
+  // Last: they take the operands of every subtraction and division of the finished DuckDB statement.
+  subtractionsAsBigQuery,
   divisionByZeroFails,
 ];
 

@@ -5,10 +5,10 @@
 import { BIGINT, BLOB, BOOLEAN, DOUBLE, type DuckDBConnection, type DuckDBType, DuckDBScalarFunction, VARCHAR, blobValue, listValue, DuckDBListType, DuckDBBlobValue, DuckDBListValue } from '@duckdb/node-api';
 
 /** The argument and result types the functions use (DuckDB's types by their JS value). */
-export const T = { string: VARCHAR, bytes: BLOB, int: BIGINT, float: DOUBLE, bool: BOOLEAN, strings: new DuckDBListType(VARCHAR) } as const;
+export const T = { string: VARCHAR, bytes: BLOB, int: BIGINT, float: DOUBLE, bool: BOOLEAN, strings: new DuckDBListType(VARCHAR), bytesList: new DuckDBListType(BLOB) } as const;
 type TypeName = keyof typeof T;
 
-/** JS value of each type: string; Uint8Array; bigint; number; boolean; string[]. */
+/** JS value of each type: string; Uint8Array; bigint; number; boolean; string[]; Uint8Array[]. */
 export interface JsFunction {
   /** The DuckDB name, pf_<what it is>. */
   name: string;
@@ -33,6 +33,7 @@ function toDuckDb(value: unknown, type: TypeName): unknown {
   if (value === undefined || value === null) return null;
   if (type === 'bytes') return blobValue(value as Uint8Array);
   if (type === 'strings') return listValue(value as string[]);
+  if (type === 'bytesList') return listValue((value as Uint8Array[]).map((b) => blobValue(b)));
   return value;
 }
 
@@ -51,7 +52,9 @@ export function registerFunctions(conn: DuckDBConnection, functions: readonly Js
           try {
             for (let row = 0; row < input.rowCount; row++) {
               const args = columns.map((c) => fromDuckDb(c.getItem(row)));
-              output.setItem(row, toDuckDb(call(...args), fn.returns) as never);
+              // DuckDB calls the function for every row; a NULL argument answers NULL here.
+              const skip = fn.nullArguments !== true && args.some((a) => a === null || a === undefined);
+              output.setItem(row, (skip ? null : toDuckDb(call(...args), fn.returns)) as never);
             }
             output.flush();
           } catch (err) {

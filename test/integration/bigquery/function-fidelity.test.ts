@@ -40,8 +40,10 @@ describe('BigQuery emulator: function answers as documented', () => {
     expect(types.d).toBe('STRING');
   });
 
-  it('string_functions#format_string: a specifier the emulator cannot format fails loudly, naming it', async () => {
-    await expect(run("SELECT FORMAT('%t', 1) AS t")).rejects.toMatchObject({ message: 'FORMAT specifier %t is not supported by the BigQuery emulator' });
+  it("string_functions#format_string: %t / %T of a column and the ' flag answer as BigQuery; a specifier the emulator cannot format fails loudly, naming it", async () => {
+    const { row } = await run(`SELECT FORMAT("%t|%T|%'d", x, b, 1234567) AS t FROM UNNEST([STRUCT(1.5 AS x, b'a\\x01' AS b)])`);
+    expect(row).toEqual({ t: '1.5|b"a\\x01"|1,234,567' });
+    await expect(run("SELECT FORMAT('%*d', 5, 1) AS t")).rejects.toMatchObject({ message: 'FORMAT specifier %* is not supported by the BigQuery emulator' });
   });
 
   it('hash_functions#md5 and #sha256: the digests are BYTES; TO_HEX gives the hex text', async () => {

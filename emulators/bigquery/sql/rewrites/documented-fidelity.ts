@@ -3,10 +3,12 @@
 // DuckDB SQL that runs but answers otherwise than the function's reference page shows. Each is
 // either answered as BigQuery does (a PF_ mark before translation, expanded into DuckDB after it)
 // or refused with 501 naming it. Pages: https://cloud.google.com/bigquery/docs/reference/standard-sql/<page>.
-import { unimplemented } from '../../errors';
+import { invalidQuery, unimplemented } from '../../errors';
+import { type Interval, parseIntervalRange } from '../../udfs/interval';
 import { unquoteString } from '../ddl';
 import { type Token, isKeyword, nextSignificant, prevSignificant, quoteString } from '../tokens';
 import { callAt, expandMarks, list, mapCalls, template, trim as trimmed } from './calls';
+import { jsonAccessChain } from './json-access';
 
 const text = (arg: Token[] | undefined): string => (arg ?? []).map((t) => t.text).join('');
 const stringLiteral = (arg: (Token | undefined)[] | undefined): string | undefined => (arg?.length === 1 && arg[0] !== undefined && arg[0].kind === 'string' && !/^[rRbB]/.test(arg[0].text) ? unquoteString(arg[0].text) : undefined);
@@ -92,18 +94,18 @@ export function refuseOrMarkDocumented(tokens: Token[]): Token[] {
   // INSTR(source, search, position, occurrence) (string_functions#instr): polyglot cannot parse the
   // last two. Occurrences may overlap; a negative position counts from the end and searches back.
   out = mapCalls(out, 'INSTR', (args) => (args.length === 3 || args.length === 4 ? template('PF_INSTR(ARG0, ARG1, ARG2, ARG3)', args[0], args[1], args[2], args[3] ?? [{ kind: 'number', text: '1' }]) : undefined));
-  // FORMAT_TIME and TIME_TRUNC (time_functions#format_time, #time_trunc): DuckDB has neither; they
-  // are FORMAT_DATETIME and DATETIME_TRUNC of the time on 1970-01-01.
-  out = mapCalls(out, 'FORMAT_TIME', (args) => (args.length === 2 ? template("FORMAT_DATETIME(ARG0, DATETIME(DATE '1970-01-01', ARG1))", args[0], args[1]) : undefined));
+  // TIME_TRUNC (time_functions#time_trunc): DuckDB has none; it is DATETIME_TRUNC of the time on
+  // 1970-01-01. (FORMAT_TIME is timestamp-results.ts's formatPatterns.)
   out = mapCalls(out, 'TIME_TRUNC', (args) => (args.length === 2 ? template("TIME(DATETIME_TRUNC(DATETIME(DATE '1970-01-01', ARG0), ARG1))", args[0], args[1]) : undefined));
   out = mapCalls(out, 'STRING', (args) => {
-    if (args.length === 2) throw unimplemented('STRING(TIMESTAMP, time zone)');
+    if (args.length === 2) return template('PF_TIMESTAMP_STRING(ARG0, ARG1)', args[0], args[1]);
     return args.length === 1 ? template('PF_STRING(ARG0)', args[0]) : undefined;
   });
   out = mapCalls(out, 'TIMESTAMP_TRUNC', (args) => {
     const part = text(args[1]).replace(/\s+/g, '').toUpperCase();
     const zone = stringLiteral(args[2]);
-    if (args.length === 3 && /^(WEEK|ISOWEEK|ISOYEAR)/.test(part) && zone?.toUpperCase() !== 'UTC') throw unimplemented(`TIMESTAMP_TRUNC to ${part} in a time zone`);
+    // In a time zone: udfs/datetime-format.ts (timestamp-results.ts expands the mark).
+    if (args.length === 3 && /^(WEEK|ISOWEEK|ISOYEAR)/.test(part) && zone?.toUpperCase() !== 'UTC') return template(`PF_TIMESTAMP_TRUNC_WEEK(ARG0, 'TRUNC ${part}', ARG1)`, args[0], args[2]);
     return undefined;
   });
   for (const fn of ['PERCENTILE_CONT', 'PERCENTILE_DISC']) {
@@ -120,11 +122,11 @@ export function refuseOrMarkDocumented(tokens: Token[]): Token[] {
     const sig = args[1].filter(significant);
     const raw = sig.length === 1 && sig[0].kind === 'string' && /^[rR]'/.test(sig[0].text) && !/^[rR]'''/.test(sig[0].text) ? sig[0].text.slice(2, -1) : undefined;
     const pattern = raw ?? stringLiteral(sig);
-    if (pattern === undefined) throw unimplemented('REGEXP_INSTR with a pattern that is not a string literal');
-    if (!searchablePattern(pattern)) throw unimplemented('REGEXP_INSTR with a capturing group or a ^, \\A, \\b or \\B anchor');
+    if (pattern !== undefined && !searchablePattern(pattern)) throw unimplemented('REGEXP_INSTR with a capturing group or a ^, \\A, \\b or \\B anchor');
     const one: Token[] = [{ kind: 'number', text: '1' }];
     const zero: Token[] = [{ kind: 'number', text: '0' }];
-    const at: Token[] = [{ kind: 'string', text: quoteString(`^((?s:.*?))(${pattern})`) }];
+    // A pattern known only when the query runs is composed (and checked) then: udfs/regexp.ts.
+    const at: Token[] = pattern === undefined ? template('pf_regexp_instr_pattern(ARG0)', args[1]) : [{ kind: 'string', text: quoteString(`^((?s:.*?))(${pattern})`) }];
     return template('PF_REGEXP_INSTR(ARG0, ARG1, ARG2, ARG3, ARG4)', args[0], at, args[2] ?? one, args[3] ?? one, args[4] ?? zero);
   });
   // FORMAT's %t and %T (string_functions#format_string) of a literal: rendered here, as %s of a
@@ -209,7 +211,7 @@ function formatLiteral(sig: Token[], typed: boolean): string | undefined {
 }
 
 /** A pattern with no capturing group and no anchor whose meaning depends on where a search starts. */
-function searchablePattern(p: string): boolean {
+export function searchablePattern(p: string): boolean {
   let inClass = false;
   for (let i = 0; i < p.length; i++) {
     const c = p[i];
@@ -287,12 +289,10 @@ const MARKED: Record<string, string> = {
   COS: 'PF_COS',
   SIN: 'PF_SIN',
   TAN: 'PF_TAN',
-  SAFE_CONVERT_BYTES_TO_STRING: 'PF_SAFE_CONVERT_BYTES_TO_STRING',
   LAX_BOOL: 'PF_LAX_BOOL',
   LAX_INT64: 'PF_LAX_INT64',
   LAX_FLOAT64: 'PF_LAX_FLOAT64',
   LAX_STRING: 'PF_LAX_STRING',
-  TO_BASE32: 'PF_TO_BASE32',
   FROM_BASE32: 'PF_FROM_BASE32',
   PERCENTILE_DISC: 'PF_PERCENTILE_DISC',
   BOOL: 'PF_JSON_BOOL',
@@ -340,12 +340,10 @@ const ARITY: Record<string, number> = {
   PF_COS: 1,
   PF_SIN: 1,
   PF_TAN: 1,
-  PF_SAFE_CONVERT_BYTES_TO_STRING: 1,
   PF_LAX_BOOL: 1,
   PF_LAX_INT64: 1,
   PF_LAX_FLOAT64: 1,
   PF_LAX_STRING: 1,
-  PF_TO_BASE32: 1,
   PF_FROM_BASE32: 1,
   PF_PERCENTILE_DISC: 2,
   PF_JSON_BOOL: 1,
@@ -371,11 +369,6 @@ export function markDocumentedCalls(tokens: Token[]): Token[] {
     const fields = row && row.close === trimmed(args[0]).length ? row.args : [];
     if (fields.length < 2 || !fields.every((f) => stringLiteral(f.filter(significant)) !== undefined)) return undefined;
     return template(`(${fields.map((_, k) => `PF_CONTAINS_SUBSTR(ARG${k + 1}, ARG0)`).join(' OR ')})`, args[1], ...fields);
-  });
-  // INITCAP (string_functions#initcap): the default delimiters are whitespace and ASCII punctuation.
-  out = mapCalls(out, 'INITCAP', (args) => {
-    if (args.length === 2) return template('PF_INITCAP(ARG0, ARG1)', args[0], args[1]);
-    return args.length === 1 ? template(`PF_INITCAP(ARG0, ' \\t\\n\\r\\x0B\\x0C[](){}/|<>!?@"^#$&~_,.:;*%+-')`, args[0]) : undefined;
   });
   // STRUCT(…)[OFFSET(n)] / [ORDINAL(n)] (operators#struct_subscript_operator) on a STRUCT literal.
   out = structLiteralSubscripts(out);
@@ -420,16 +413,6 @@ const EXPANSIONS: Record<string, string> = {
   PF_COS: "(CASE WHEN ISINF(CAST(ARG0 AS DOUBLE)) THEN CAST('nan' AS DOUBLE) ELSE COS(ARG0) END)",
   PF_SIN: "(CASE WHEN ISINF(CAST(ARG0 AS DOUBLE)) THEN CAST('nan' AS DOUBLE) ELSE SIN(ARG0) END)",
   PF_TAN: "(CASE WHEN ISINF(CAST(ARG0 AS DOUBLE)) THEN CAST('nan' AS DOUBLE) ELSE TAN(ARG0) END)",
-  // SAFE_CONVERT_BYTES_TO_STRING (string_functions#safe_convert_bytes_to_string) of valid UTF-8;
-  // bytes that are not (BigQuery puts U+FFFD for each bad sequence) are refused when met.
-  PF_SAFE_CONVERT_BYTES_TO_STRING:
-    "(CASE WHEN (ARG0) IS NOT NULL AND TRY(DECODE(ARG0)) IS NULL THEN ERROR('SAFE_CONVERT_BYTES_TO_STRING of bytes that are not UTF-8 is not supported by the BigQuery emulator') ELSE DECODE(ARG0) END)",
-  // INITCAP (string_functions#initcap) of ASCII text: a letter after a delimiter (or first) upper
-  // case, any other lower case; text or delimiters beyond ASCII are refused when met.
-  PF_INITCAP:
-    "(CASE WHEN (ARG1) IS NULL THEN NULL WHEN STRLEN(ARG0) <> LENGTH(ARG0) OR STRLEN(ARG1) <> LENGTH(ARG1) THEN ERROR('INITCAP of text beyond ASCII is not supported by the BigQuery emulator') " +
-    "ELSE ARRAY_TO_STRING(LIST_TRANSFORM(RANGE(1, LENGTH(ARG0) + 1), lambda pf_i: CASE WHEN pf_i = 1 OR STRPOS(ARG1, SUBSTRING(ARG0, pf_i - 1, 1)) > 0 " +
-    "THEN UPPER(SUBSTRING(ARG0, pf_i, 1)) ELSE LOWER(SUBSTRING(ARG0, pf_i, 1)) END), '') END)",
   PF_STRUCT_AT: 'STRUCT_EXTRACT_AT(ARG0, (ARG1) + 1)',
   PF_IS_INF: 'ISINF(ARG0)',
   PF_IS_NAN: 'ISNAN(ARG0)',
@@ -522,12 +505,8 @@ const EXPANSIONS: Record<string, string> = {
   PF_LAX_STRING:
     "(CASE WHEN JSON_TYPE(ARG0) IN ('NULL', 'OBJECT', 'ARRAY') THEN NULL WHEN JSON_TYPE(ARG0) IN ('VARCHAR', 'BOOLEAN') THEN (ARG0) ->> '$' " +
     "WHEN JSON_TYPE(ARG0) IN ('BIGINT', 'UBIGINT') AND REGEXP_FULL_MATCH(CAST(ARG0 AS VARCHAR), '-?[0-9]+') THEN CAST(ARG0 AS VARCHAR) WHEN (ARG0) IS NOT NULL THEN ERROR('LAX_STRING of this JSON value is not supported by the BigQuery emulator') END)",
-  // TO_BASE32 / FROM_BASE32 (string_functions#to_base32): RFC 4648 with = padding, from the bits of
-  // the bytes; FROM_BASE32 answers canonical padded upper-case text only and refuses any other.
-  PF_TO_BASE32:
-    "LIST_TRANSFORM([ARRAY_TO_STRING(LIST_TRANSFORM(RANGE(OCTET_LENGTH(ARG0)), lambda pf_i: LPAD(BIN(CAST(('0x' || SUBSTRING(HEX(ARG0), 2 * pf_i + 1, 2)) AS INTEGER)), 8, '0')), '')], " +
-    "lambda pf_bits: RPAD(ARRAY_TO_STRING(LIST_TRANSFORM(RANGE(0, LENGTH(pf_bits), 5), lambda pf_at: SUBSTRING('ABCDEFGHIJKLMNOPQRSTUVWXYZ234567', CAST(('0b' || RPAD(SUBSTRING(pf_bits, pf_at + 1, 5), 5, '0')) AS INTEGER) + 1, 1)), ''), " +
-    "CAST(CEIL(LENGTH(pf_bits) / 40) * 8 AS INTEGER), '='))[1]",
+  // FROM_BASE32 (string_functions#from_base32): canonical padded upper-case text only, any other
+  // refused (TO_BASE32 is udfs/text.ts).
   PF_FROM_BASE32:
     "(CASE WHEN NOT REGEXP_FULL_MATCH(ARG0, '([A-Z2-7]{8})*([A-Z2-7]{2}={6}|[A-Z2-7]{4}={4}|[A-Z2-7]{5}={3}|[A-Z2-7]{7}=)?') THEN ERROR('FROM_BASE32 of text that is not canonical padded upper-case base32 is not supported by the BigQuery emulator') " +
     "ELSE LIST_TRANSFORM([ARRAY_TO_STRING(LIST_TRANSFORM(STRING_SPLIT(RTRIM(ARG0, '='), ''), lambda pf_c: LPAD(BIN(STRPOS('ABCDEFGHIJKLMNOPQRSTUVWXYZ234567', pf_c) - 1), 5, '0')), '')], " +
@@ -535,9 +514,12 @@ const EXPANSIONS: Record<string, string> = {
   // PERCENTILE_DISC (navigation_functions#percentile_disc): the first value whose cumulative share
   // reaches the percentile, NULLs ignored: DuckDB's QUANTILE_DISC.
   PF_PERCENTILE_DISC: 'QUANTILE_DISC(ARG0, ARG1)',
+  // Invalid JSON text and arrays holding an object or array answer NULL (json_functions#json_value_array).
   PF_JSON_VALUE_ARRAY:
-    "(CASE WHEN JSON_TYPE(ARG0, ARG1) IS DISTINCT FROM 'ARRAY' THEN NULL WHEN LEN(LIST_FILTER(JSON_TYPE(ARG0, ARG2), lambda pf_t: pf_t NOT IN ('VARCHAR', 'BIGINT', 'UBIGINT'))) > 0 " +
-    "THEN ERROR('JSON_VALUE_ARRAY of an array holding other than strings and integers is not supported by the BigQuery emulator') ELSE JSON_EXTRACT_STRING(ARG0, ARG2) END)",
+    "(CASE WHEN JSON_TYPE(TRY_CAST(ARG0 AS JSON), ARG1) IS DISTINCT FROM 'ARRAY' THEN NULL " +
+    "WHEN LEN(LIST_FILTER(CAST(JSON_TYPE(TRY_CAST(ARG0 AS JSON), ARG2) AS VARCHAR[]), lambda pf_t: pf_t IN ('OBJECT', 'ARRAY'))) > 0 THEN NULL " +
+    "WHEN LEN(LIST_FILTER(CAST(JSON_TYPE(TRY_CAST(ARG0 AS JSON), ARG2) AS VARCHAR[]), lambda pf_t: pf_t NOT IN ('VARCHAR', 'BIGINT', 'UBIGINT'))) > 0 " +
+    "THEN ERROR('JSON_VALUE_ARRAY of an array holding other than strings and integers is not supported by the BigQuery emulator') ELSE JSON_EXTRACT_STRING(TRY_CAST(ARG0 AS JSON), ARG2) END)",
   PF_INTERVAL_YEAR: 'TO_YEARS(CAST(ARG0 AS INTEGER))',
   PF_INTERVAL_MONTH: 'TO_MONTHS(CAST(ARG0 AS INTEGER))',
   PF_INTERVAL_DAY: 'TO_DAYS(CAST(ARG0 AS INTEGER))',
@@ -631,17 +613,9 @@ export function approxQuantilesExact(tokens: Token[]): Token[] {
 }
 
 // --- INTERVAL '<text>' <part> TO <part> (interval_functions#interval_literals): DuckDB's parser
-// refuses the ranges; the text is read here into months, days and microseconds (each group with its
-// own sign, minutes and seconds below 60, at most 6 fractional digits). Other texts stay refused.
-const RANGE_FORMS: Record<string, RegExp> = {
-  'YEAR TO MONTH': /^(?<ym>[+-]?)(?<y>\d+)-(?<mo>\d+)$/,
-  'DAY TO HOUR': /^(?<d>[+-]?\d+) (?<hs>[+-]?)(?<h>\d+)$/,
-  'DAY TO MINUTE': /^(?<d>[+-]?\d+) (?<hs>[+-]?)(?<h>\d+):(?<mi>[0-5]?\d)$/,
-  'DAY TO SECOND': /^(?<d>[+-]?\d+) (?<hs>[+-]?)(?<h>\d+):(?<mi>[0-5]?\d):(?<s>[0-5]?\d)(?<f>\.\d{1,6})?$/,
-  'HOUR TO MINUTE': /^(?<hs>[+-]?)(?<h>\d+):(?<mi>[0-5]?\d)$/,
-  'HOUR TO SECOND': /^(?<hs>[+-]?)(?<h>\d+):(?<mi>[0-5]?\d):(?<s>[0-5]?\d)(?<f>\.\d{1,6})?$/,
-  'MINUTE TO SECOND': /^(?<hs>[+-]?)(?<mi>\d+):(?<s>[0-5]?\d)(?<f>\.\d{1,6})?$/,
-};
+// refuses the ranges; the text is read here (udfs/interval.ts: each group with its own sign, at most
+// 6 fractional digits, minutes and seconds past 59 carried) into months, days and microseconds.
+const RANGE_PARTS = ['YEAR', 'MONTH', 'DAY', 'HOUR', 'MINUTE', 'SECOND'];
 
 export function intervalRangeLiterals(tokens: Token[]): Token[] {
   const out: Token[] = [];
@@ -650,15 +624,18 @@ export function intervalRangeLiterals(tokens: Token[]): Token[] {
     const text = lit > 0 ? stringLiteral([tokens[lit]]) : undefined;
     const from = text !== undefined ? nextSignificant(tokens, lit + 1) : -1;
     const to = from > 0 && isKeyword(tokens[nextSignificant(tokens, from + 1)], 'TO') ? nextSignificant(tokens, nextSignificant(tokens, from + 1) + 1) : -1;
-    const form = to > 0 ? RANGE_FORMS[`${tokens[from].text.toUpperCase()} TO ${tokens[to].text.toUpperCase()}`] : undefined;
-    const g = form?.exec(text ?? '')?.groups;
-    if (!g) {
+    const range = to > 0 ? [tokens[from].text.toUpperCase(), tokens[to].text.toUpperCase()] : [];
+    if (text === undefined || !range.every((p) => RANGE_PARTS.includes(p)) || range.length === 0) {
       out.push(tokens[i]);
       continue;
     }
-    const months = (g.ym === '-' ? -1n : 1n) * (BigInt(g.y ?? 0) * 12n + BigInt(g.mo ?? 0));
-    const days = BigInt(g.d ?? 0);
-    const micros = (g.hs === '-' ? -1n : 1n) * ((BigInt(g.h ?? 0) * 3600n + BigInt(g.mi ?? 0) * 60n + BigInt(g.s ?? 0)) * 1000000n + BigInt((g.f ?? '.').slice(1).padEnd(6, '0')));
+    let value: Interval;
+    try {
+      value = parseIntervalRange(text, range[0], range[1]);
+    } catch (err) {
+      throw invalidQuery(err instanceof Error ? err.message : String(err));
+    }
+    const { months, days, micros } = value;
     out.push(...template(`(PF_INTERVAL_MONTH(${months}) + PF_INTERVAL_DAY(${days}) + PF_INTERVAL_MICROS(${micros}))`));
     i = to;
   }
@@ -669,7 +646,7 @@ export function intervalRangeLiterals(tokens: Token[]): Token[] {
 // polyglot reads json['name'] and json.field as STRUCT access, which DuckDB answers NULL on JSON.
 // A string-literal subscript is valid on JSON only, so its chain is JSON access: on a JSON literal
 // the chain becomes one JSON path extraction; on anything else (a column, whose field accesses may
-// be STRUCT or JSON steps) it is refused.
+// be STRUCT or JSON steps) the chain is one JSON path extraction from its root (json-access.ts).
 // Keywords an array literal ['a'] may follow (the string is then an element, not a subscript).
 const NOT_EXPRESSION_ENDS = ['ARRAY', 'SELECT', 'DISTINCT', 'ALL', 'IN', 'THEN', 'ELSE', 'WHEN', 'CASE', 'AND', 'OR', 'NOT', 'BY', 'WHERE', 'ON', 'SET', 'IS', 'LIKE', 'HAVING', 'QUALIFY', 'RETURN', 'BETWEEN', 'AS', 'DEFAULT'];
 const COMPARISONS = ['=', '!=', '<>', '<', '>', '<=', '>='];
@@ -699,8 +676,11 @@ function jsonChain(tokens: Token[], from: number): { path: string; end: number }
 
 export function jsonSubscripts(tokens: Token[]): Token[] {
   const out: Token[] = [];
+  // Where each input token's output starts (a chain replaces tokens already copied).
+  const outAt: number[] = [];
   for (let i = 0; i < tokens.length; i++) {
     const t = tokens[i];
+    outAt[i] = out.length;
     const lit = isKeyword(t, 'JSON') ? nextSignificant(tokens, i + 1) : -1;
     const chain = lit > 0 && tokens[lit].kind === 'string' ? jsonChain(tokens, lit + 1) : undefined;
     if (chain) {
@@ -713,7 +693,12 @@ export function jsonSubscripts(tokens: Token[]): Token[] {
       const before = tokens[prevSignificant(tokens, i - 1)];
       const endsExpression = before !== undefined && (before.kind === 'ident' || before.kind === 'quoted' || before.text === ']' || before.text === ')') && !NOT_EXPRESSION_ENDS.some((w) => isKeyword(before, w));
       if (endsExpression && stringLiteral([tokens[inner]]) !== undefined && tokens[nextSignificant(tokens, inner + 1)]?.text === ']') {
-        throw unimplemented('Field access and subscripts on a JSON value other than a JSON literal');
+        const access = jsonAccessChain(tokens, i);
+        if (!access) throw unimplemented('Field access and subscripts on a JSON value other than a JSON literal');
+        out.length = outAt[access.start];
+        out.push(...template('PF_JSON_AT(ARG0, ARG1)', access.root, [{ kind: 'string', text: access.path }]));
+        i = access.end;
+        continue;
       }
     }
     out.push(t);

@@ -5,6 +5,7 @@ import { unimplemented } from '../../errors';
 import { unquoteString } from '../ddl';
 import { type Token, isKeyword, matchClose, nextSignificant, prevSignificant } from '../tokens';
 import { callAt, list, mapCalls, openBefore, template, trim } from './calls';
+import { needsJsFormat } from '../../udfs/format-string';
 
 const space: Token = { kind: 'ws', text: ' ' };
 
@@ -37,6 +38,8 @@ export function formatAsPrintf(tokens: Token[]): Token[] {
     if (args.length === 0) return undefined;
     const pattern = args[0].length === 1 && args[0][0].kind === 'string' ? args[0][0].text : undefined;
     if (pattern === undefined) throw unimplemented('FORMAT with a pattern that is not a string literal');
+    // %t, %T and the ' flag: udfs/format-string.ts, given each argument's type and JSON text.
+    if (needsJsFormat(unquoteString(pattern))) return [{ kind: 'ident', text: 'PF_FORMAT_JS' }, { kind: 'punct', text: '(' }, ...list(args), { kind: 'punct', text: ')' }];
     checkFormatPattern(pattern);
     return [{ kind: 'ident', text: 'PF_PRINTF' }, { kind: 'punct', text: '(' }, ...list(args), { kind: 'punct', text: ')' }];
   });
@@ -125,7 +128,7 @@ export function markAggregateLimit(tokens: Token[]): Token[] {
 // OFFSET / ORDINAL out of range is an error ("Array index n is out of bounds"), SAFE_OFFSET /
 // SAFE_ORDINAL NULL; polyglot makes all four a DuckDB subscript, NULL past the end and counting
 // from the end for negative indexes.
-const SUBSCRIPTS: Record<string, string> = { OFFSET: 'PF_AT_OFFSET', SAFE_OFFSET: 'PF_AT_SAFE_OFFSET', ORDINAL: 'PF_AT_ORDINAL', SAFE_ORDINAL: 'PF_AT_SAFE_ORDINAL' };
+const SUBSCRIPTS: Record<string, string> = { OFFSET: 'PF_AT_OFFSET', SAFE_OFFSET: 'PF_AT_SAFE_OFFSET', ORDINAL: 'PF_AT_ORDINAL', SAFE_ORDINAL: 'PF_AT_SAFE_ORDINAL', PF_BARE: 'PF_AT_INDEX' };
 const NOT_A_NAME = new Set(['SELECT', 'WHERE', 'AND', 'OR', 'NOT', 'IN', 'ON', 'WHEN', 'THEN', 'ELSE', 'BY', 'AS', 'FROM', 'HAVING', 'QUALIFY', 'IS', 'LIKE', 'BETWEEN', 'CASE', 'RETURN', 'UNNEST', 'EXISTS', 'INTERVAL']);
 
 function endsExpression(t: Token | undefined): boolean {
@@ -204,9 +207,15 @@ export function markArraySubscripts(tokens: Token[]): Token[] {
 
 // --- CONCAT (https://cloud.google.com/bigquery/docs/reference/standard-sql/string_functions#concat)
 // BigQuery's CONCAT is NULL if any argument is; DuckDB's concat skips NULLs. DuckDB's || does not.
+// With a NULL literal argument it is a NULL of STRING (BYTES beside a BYTES literal): DuckDB typed
+// the folded NULL as INTEGER. A lone number literal is cast to STRING as BigQuery coerces it.
 export function concatPropagatesNull(tokens: Token[]): Token[] {
   return mapCalls(tokens, 'CONCAT', (args) => {
     if (args.length === 0 || args.some((a) => a.length === 0)) return undefined;
+    const lone = args.map((a) => trim(a)).map((a) => (a.length === 1 ? a[0] : undefined));
+    const type = lone.some((t) => t?.kind === 'string' && /^[bB]/.test(t.text)) ? 'BLOB' : 'VARCHAR';
+    if (lone.some((t) => isKeyword(t, 'NULL'))) return template(`CAST(NULL AS ${type})`);
+    if (args.length === 1 && lone[0]?.kind === 'number') return template('CAST(ARG0 AS VARCHAR)', args[0]);
     return template('PF_CONCAT(ARG0)', list(args));
   });
 }
@@ -234,7 +243,11 @@ export function regexpExtractGroups(tokens: Token[]): Token[] {
     const at = fn === 'REGEXP_EXTRACT' && (args.length === 3 || args.length === 4);
     if (args.length !== 2 && !at) throw unimplemented(`${fn} with position or occurrence arguments`);
     const p = args[1].length === 1 && args[1][0].kind === 'string' ? args[1][0].text : undefined;
-    if (p === undefined) throw unimplemented(`${fn} with a pattern that is not a string literal`);
+    // A pattern known only when the query runs: its capturing groups are counted then (udfs/regexp.ts).
+    if (p === undefined) {
+      if (at) return template('PF_REGEXP_EXTRACT_AT_RUNTIME(ARG0, ARG1, ARG2, ARG3)', args[0], args[1], args[2], args[3] ?? [{ kind: 'number', text: '1' }]);
+      return template(`PF_${fn}_RUNTIME(ARG0, ARG1)`, args[0], args[1]);
+    }
     if (/^[bB]/.test(p)) throw unimplemented(`${fn} on BYTES`);
     const groups = captureGroups(unquoteString(p));
     if (groups > 1) throw unimplemented(`${fn} with more than one capturing group`); // BigQuery refuses it
@@ -280,6 +293,7 @@ export function castToStringAsBigQuery(tokens: Token[]): Token[] {
 // --- After translation.
 const EXPANSIONS: Record<string, { arity: number; sql: string }> = {
   PF_PRINTF: { arity: -1, sql: '' },
+  PF_FORMAT_JS: { arity: -1, sql: '' },
   PF_CONCAT: { arity: -1, sql: '' },
   // A negative length fails in BigQuery (NULL under SAFE.): a failing cast, not ERROR(), which TRY refuses.
   PF_SUBSTR3: {
@@ -291,6 +305,15 @@ const EXPANSIONS: Record<string, { arity: number; sql: string }> = {
   PF_REGEXP_EXTRACT: { arity: 3, sql: '(CASE WHEN REGEXP_MATCHES(ARG0, ARG1) THEN REGEXP_EXTRACT(ARG0, ARG1, ARG2) END)' },
   PF_REGEXP_EXTRACT_ALL: { arity: 3, sql: 'REGEXP_EXTRACT_ALL(ARG0, ARG1, ARG2)' },
   PF_REGEXP_EXTRACT_AT: { arity: 5, sql: '(REGEXP_EXTRACT_ALL(SUBSTRING(ARG0, ARG2), ARG1, ARG4))[ARG3]' },
+  PF_REGEXP_EXTRACT_RUNTIME: {
+    arity: 2,
+    sql: '(CASE WHEN pf_regexp_groups(ARG1) > 1 THEN NULL WHEN NOT REGEXP_MATCHES(ARG0, ARG1) THEN NULL WHEN pf_regexp_groups(ARG1) = 1 THEN REGEXP_EXTRACT(ARG0, ARG1, 1) ELSE REGEXP_EXTRACT(ARG0, ARG1, 0) END)',
+  },
+  PF_REGEXP_EXTRACT_ALL_RUNTIME: { arity: 2, sql: '(CASE WHEN pf_regexp_groups(ARG1) = 1 THEN REGEXP_EXTRACT_ALL(ARG0, ARG1, 1) ELSE REGEXP_EXTRACT_ALL(ARG0, ARG1, 0) END)' },
+  PF_REGEXP_EXTRACT_AT_RUNTIME: {
+    arity: 4,
+    sql: '(CASE WHEN pf_regexp_groups(ARG1) = 1 THEN REGEXP_EXTRACT_ALL(SUBSTRING(ARG0, ARG2), ARG1, 1) ELSE REGEXP_EXTRACT_ALL(SUBSTRING(ARG0, ARG2), ARG1, 0) END)[ARG3]',
+  },
   PF_JSON_QUERY: { arity: 2, sql: "(CASE WHEN TYPEOF(ARG0) = 'JSON' THEN (ARG0) -> (ARG1) ELSE NULLIF((ARG0) -> (ARG1), 'null') END)" },
   PF_JSON_QUERY_STRING: { arity: 2, sql: "CAST(NULLIF((ARG0) -> (ARG1), 'null') AS VARCHAR)" },
   PF_BIT_XOR_DISTINCT: { arity: 1, sql: 'BIT_XOR(DISTINCT ARG0)' },
@@ -300,6 +323,11 @@ const EXPANSIONS: Record<string, { arity: number; sql: string }> = {
   PF_AT_SAFE_OFFSET: { arity: 2, sql: '(CASE WHEN (ARG1) >= 0 THEN (ARG0)[(ARG1) + 1] END)' },
   PF_AT_ORDINAL: { arity: 2, sql: "(CASE WHEN (ARG1) < 1 OR (ARG1) > LEN(ARG0) THEN ERROR('Array index ' || (ARG1) || ' is out of bounds') ELSE (ARG0)[ARG1] END)" },
   PF_AT_SAFE_ORDINAL: { arity: 2, sql: '(CASE WHEN (ARG1) >= 1 THEN (ARG0)[ARG1] END)' },
+  // x[i] (bare-subscripts.ts): JSON's zero-based element or NULL; an ARRAY's OFFSET(i). TYPEOF is known when DuckDB binds.
+  PF_AT_INDEX: {
+    arity: 2,
+    sql: "(CASE WHEN TYPEOF(ARG0) = 'JSON' THEN (CASE WHEN (ARG1) >= 0 THEN (ARG0)[ARG1] END) WHEN (ARG1) < 0 OR (ARG1) >= LEN(ARG0) THEN ERROR('Array index ' || (ARG1) || ' is out of bounds') ELSE (ARG0)[(ARG1) + 1] END)",
+  },
 };
 
 export function expandFunctionFidelity(tokens: Token[]): Token[] {
@@ -315,7 +343,11 @@ export function expandFunctionFidelity(tokens: Token[]): Token[] {
     // Arguments may hold marks of their own.
     const args = call.args.map((a) => expandFunctionFidelity(a));
     if (name === 'PF_PRINTF') out.push({ kind: 'ident', text: 'PRINTF' }, { kind: 'punct', text: '(' }, ...list(args), { kind: 'punct', text: ')' });
-    else if (name === 'PF_CAST_STRING') out.push(...castStringExpansion(args[0]));
+    else if (name === 'PF_FORMAT_JS') {
+      const typed = args.slice(1).flatMap((a) => [...template('TYPEOF(ARG0)', a), { kind: 'punct', text: ',' } as Token, space, ...template('CAST(TO_JSON(ARG0) AS VARCHAR)', a)]);
+      const items = args.length > 1 ? typed.flatMap((t, k) => (k > 0 && t.text === 'TYPEOF' ? [{ kind: 'punct', text: ',' } as Token, space, t] : [t])) : [];
+      out.push(...template('pf_format_string(ARG0, [ARG1])', args[0], items));
+    } else if (name === 'PF_CAST_STRING') out.push(...castStringExpansion(args[0]));
     else if (name === 'PF_CONCAT') out.push(...template('(ARG0)', args.flatMap((a, k) => [...(k ? [space, { kind: 'punct', text: '||' } as Token, space] : []), { kind: 'punct', text: '(' } as Token, ...a, { kind: 'punct', text: ')' } as Token])));
     else if (args.length !== exp.arity) throw new Error(`internal: ${name} expects ${exp.arity} arguments`);
     else out.push(...template(exp.sql, ...args));
@@ -336,9 +368,8 @@ function castStringExpansion(cast: Token[]): Token[] {
   const x = trim(cast.slice(open + 1, asAt));
   return template(
     "(CASE WHEN TYPEOF(ARG1) IN ('DOUBLE', 'FLOAT') THEN REGEXP_REPLACE(ARG0, '\\.0$', '') WHEN TYPEOF(ARG1) LIKE 'DECIMAL%' THEN REGEXP_REPLACE(REGEXP_REPLACE(ARG0, '0+$', ''), '\\.$', '') " +
-      // BigQuery writes an INTERVAL as 'Y-M D H:M:S', DuckDB as '3 days': refused, by a failing cast
-      // (ERROR() would make DuckDB refuse the TRY of a SAFE. call around it; query-errors.ts maps it).
-      `WHEN TYPEOF(ARG1) = 'INTERVAL' THEN CAST(CAST('${unimplemented('CAST of an INTERVAL to STRING').message}' AS INTEGER) AS VARCHAR) ELSE ARG0 END)`,
+      // BigQuery writes an INTERVAL as 'Y-M D H:M:S', DuckDB as '3 days' (udfs/macros.ts).
+      "WHEN TYPEOF(ARG1) = 'INTERVAL' THEN pf_interval_string(ARG1) ELSE ARG0 END)",
     cast,
     x,
   );

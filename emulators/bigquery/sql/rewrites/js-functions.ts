@@ -6,6 +6,32 @@ import { type Token, nextSignificant } from '../tokens';
 /** GoogleSQL name (upper case, qualifier included) → registered function. */
 export const JS_FUNCTIONS: Readonly<Record<string, string>> = {
   SHA512: 'pf_sha512',
+  FARM_FINGERPRINT: 'pf_farm_fingerprint',
+  INITCAP: 'pf_initcap',
+  SAFE_CONVERT_BYTES_TO_STRING: 'pf_safe_convert_bytes_to_string',
+  TO_BASE32: 'pf_to_base32',
+  CHR: 'pf_chr',
+  LEFT: 'pf_left',
+  RIGHT: 'pf_right',
+  LPAD: 'pf_lpad',
+  RPAD: 'pf_rpad',
+  REVERSE: 'pf_reverse',
+  SPLIT: 'pf_split',
+  'NET.HOST': 'pf_net_host',
+  'NET.PUBLIC_SUFFIX': 'pf_net_public_suffix',
+  'NET.REG_DOMAIN': 'pf_net_reg_domain',
+  'NET.IP_FROM_STRING': 'pf_net_ip_from_string',
+  'NET.SAFE_IP_FROM_STRING': 'pf_net_safe_ip_from_string',
+  'NET.IP_TO_STRING': 'pf_net_ip_to_string',
+  'NET.IP_NET_MASK': 'pf_net_ip_net_mask',
+  'NET.IP_TRUNC': 'pf_net_ip_trunc',
+  'NET.IPV4_FROM_INT64': 'pf_net_ipv4_from_int64',
+  'NET.IPV4_TO_INT64': 'pf_net_ipv4_to_int64',
+  // Macros (udfs/macros.ts) around udfs/numeric.ts: the text read exactly, as a DECIMAL; SAFE. ones NULL for bad text.
+  PARSE_NUMERIC: 'pf_parse_numeric_value',
+  'SAFE.PARSE_NUMERIC': 'pf_safe_parse_numeric_value',
+  PARSE_BIGNUMERIC: 'pf_parse_bignumeric_value',
+  'SAFE.PARSE_BIGNUMERIC': 'pf_safe_parse_bignumeric_value',
 };
 
 export function callsAsJsFunctions(tokens: Token[]): Token[] {

@@ -5,15 +5,10 @@
 import { unimplemented } from '../../errors';
 import { unquoteString } from '../ddl';
 import { type Token, isKeyword, nextSignificant, quoteString } from '../tokens';
-import { expandMarks, mapCalls, template } from './calls';
+import { expandMarks, list, mapCalls, template, trim } from './calls';
 
 /** Refused by name: nothing in DuckDB answers them as BigQuery does. */
-const REFUSED = [
-  'FARM_FINGERPRINT', // FarmHash Fingerprint64: DuckDB's hash() is another function
-  'PARSE_NUMERIC',
-  'PARSE_BIGNUMERIC',
-  'NORMALIZE_AND_CASEFOLD',
-  'JSON_EXTRACT_STRING_ARRAY',
+const REFUSED: string[] = [
 ];
 
 export function refuseMissingFunctions(tokens: Token[]): Token[] {
@@ -30,17 +25,28 @@ export function refuseMissingFunctions(tokens: Token[]): Token[] {
   return tokens;
 }
 
-// --- LPAD / RPAD (https://cloud.google.com/bigquery/docs/reference/standard-sql/string_functions#lpad): the pattern defaults to a space.
-// --- NORMALIZE (#normalize): NFC by default; DuckDB has NFC only.
+// --- NORMALIZE / NORMALIZE_AND_CASEFOLD (#normalize): NFC by default; the mode keyword becomes a
+// string for udfs/text.ts.
 // --- JSON_QUERY_ARRAY / JSON_EXTRACT_ARRAY (json_functions#json_query_array): the array's elements as JSON text, NULL for a non-array.
 export function supplyMissingFunctions(tokens: Token[]): Token[] {
   let out = tokens;
-  for (const fn of ['LPAD', 'RPAD']) out = mapCalls(out, fn, (args) => (args.length === 2 ? template(`${fn}(ARG0, ARG1, ' ')`, ...args) : undefined));
-  out = mapCalls(out, 'NORMALIZE', (args) => {
-    const mode = args[1]?.map((t) => t.text).join('').toUpperCase();
-    if (args.length === 1 || (args.length === 2 && mode === 'NFC')) return template('PF_NFC(ARG0)', args[0]);
-    throw unimplemented(`NORMALIZE with mode ${mode ?? '?'}`);
-  });
+  for (const fn of ['NORMALIZE', 'NORMALIZE_AND_CASEFOLD']) {
+    out = mapCalls(out, fn, (args) => {
+      const mode = args.length === 1 ? 'NFC' : args[1]?.map((t) => t.text).join('').trim().toUpperCase();
+      if (args.length > 2 || mode === undefined || !['NFC', 'NFKC', 'NFD', 'NFKD'].includes(mode)) return undefined;
+      return template(`pf_${fn.toLowerCase()}(ARG0, '${mode}')`, args[0]);
+    });
+  }
+  // A NULL literal first argument of a function taking STRING or BYTES is a STRING, as in BigQuery
+  // (DuckDB would pick the BYTES overload).
+  for (const fn of ['PF_LEFT', 'PF_RIGHT', 'PF_LPAD', 'PF_RPAD', 'PF_REVERSE', 'PF_SPLIT', 'PF_FARM_FINGERPRINT']) {
+    out = mapCalls(out, fn, (args) => {
+      const first = trim(args[0] ?? []);
+      return first.length === 1 && isKeyword(first[0], 'NULL') ? template(`${fn}(CAST(NULL AS STRING)${args.length > 1 ? ', ARG0' : ''})`, list(args.slice(1))) : undefined;
+    });
+  }
+  // REGEXP_REPLACE (#regexp_replace) replaces every match; DuckDB's replaces the first unless told 'g'.
+  out = mapCalls(out, 'REGEXP_REPLACE', (args) => (args.length === 3 ? template('PF_REGEXP_REPLACE(ARG0, ARG1, ARG2)', ...args) : undefined));
   for (const fn of ['JSON_QUERY_ARRAY', 'JSON_EXTRACT_ARRAY']) {
     out = mapCalls(out, fn, (args) => {
       const path = args.length === 1 ? '$' : args.length === 2 && args[1].length === 1 && args[1][0].kind === 'string' ? unquoteString(args[1][0].text) : undefined;
@@ -58,9 +64,10 @@ export function supplyMissingFunctions(tokens: Token[]): Token[] {
 const SET_OPERATIONS = ['UNION', 'EXCEPT', 'INTERSECT'];
 
 export function arraySubqueryWithSetOperation(tokens: Token[]): Token[] {
-  return mapCalls(tokens, 'ARRAY', (args, all) => {
+  return mapCalls(tokens, 'ARRAY', (_args, all) => {
     const first = all[nextSignificant(all, 0)];
-    if (args.length !== 1 || !(isKeyword(first, 'SELECT') || isKeyword(first, 'WITH'))) return undefined;
+    // A subquery may have top-level commas (SELECT AS STRUCT 1, 2): only its first token counts.
+    if (!(isKeyword(first, 'SELECT') || isKeyword(first, 'WITH'))) return undefined;
     let depth = 0;
     const setOperation = all.some((t) => {
       if (t.text === '(') depth++;
@@ -72,8 +79,9 @@ export function arraySubqueryWithSetOperation(tokens: Token[]): Token[] {
 }
 
 const EXPANSIONS: Record<string, string> = {
+  PF_REGEXP_REPLACE: "REGEXP_REPLACE(ARG0, ARG1, ARG2, 'g')",
+  // The union's OFFSET 0 (union-order.ts) keeps its rows in order.
   PF_ARRAY_SUBQUERY: 'ARRAY(ARG0)',
-  PF_NFC: 'NFC_NORMALIZE(ARG0)',
   PF_JSON_QUERY_ARRAY: "(CASE WHEN JSON_TYPE(ARG0, ARG1) = 'ARRAY' THEN CAST(JSON_EXTRACT(ARG0, ARG2) AS VARCHAR[]) END)",
 };
 

@@ -84,24 +84,20 @@ export function divisionByZeroFails(tokens: Token[]): Token[] {
 }
 
 // --- DATE - DATE (https://cloud.google.com/bigquery/docs/reference/standard-sql/operators#date_arithmetics_operators):
-// an INTERVAL in BigQuery, a count of days (INT64) in DuckDB. TIMESTAMP - TIMESTAMP and DATETIME -
-// DATETIME are INTERVALs in both, but DuckDB's carries whole days ('0-0 1 12:34:56' for BigQuery's
-// '0-0 0 36:34:56'). Which operands are which shows only in DuckDB, and the result's type cannot
-// follow it, so every subtraction `a - b` of DuckDB's SQL becomes LIST_PACK(a, a - b)[2]: DuckDB
-// binds it only when a and a - b have a common type, which DATE and BIGINT, TIMESTAMP and INTERVAL
-// have not. The binder's error (at planning, so a dry run refuses too) is mapped to this 501 in
-// query-errors.ts; every other subtraction answers a - b, of its own type.
+// an INTERVAL of days in BigQuery, a count of days (INT64) in DuckDB. DATETIME - DATETIME and
+// TIMESTAMP - TIMESTAMP are INTERVALs in both, but DuckDB's carries whole days ('0-0 1 12:34:56'
+// for BigQuery's '0-0 0 36:34:56'). Which operands are which shows only in DuckDB's binder, so
+// every subtraction `a - b` of DuckDB's SQL becomes pf_minus(a, b): a macro typed by its operands
+// (udfs/macros.ts), inlined when DuckDB binds it (no cost per row), answering a - b for the rest.
 /** Words that never end an operand (a name that is one of them is a keyword, not a column). */
 const KEYWORDS = new Set(['SELECT', 'FROM', 'WHERE', 'AND', 'OR', 'NOT', 'WHEN', 'THEN', 'ELSE', 'CASE', 'ON', 'BY', 'AS', 'HAVING', 'QUALIFY', 'IS', 'IN', 'LIKE', 'ILIKE', 'BETWEEN', 'DISTINCT', 'LIMIT', 'OFFSET', 'RETURN', 'INTERVAL', 'USING', 'SET', 'VALUES', 'EXISTS', 'ALL', 'ANY', 'SOME', 'UNION', 'EXCEPT', 'INTERSECT', 'JOIN', 'WITH', 'ORDER', 'GROUP', 'PARTITION', 'ROWS', 'RANGE', 'PRECEDING', 'FOLLOWING', 'ASC', 'DESC', 'NULLS', 'OVER', 'FILTER',
   // INTERVAL '1' DAY - x: the part ends the interval literal, whose start a backward scan cannot see.
   'MICROSECOND', 'MILLISECOND', 'SECOND', 'MINUTE', 'HOUR', 'DAY', 'WEEK', 'MONTH', 'QUARTER', 'YEAR']);
 const ADDITIVE = new Set(['+', '-']);
 const MULTIPLICATIVE = new Set(['*', '/', '//', '%']);
-export const DATE_MINUS_DATE =
-  'DATE - DATE is not supported by the BigQuery emulator (nor are DATETIME - DATETIME and TIMESTAMP - TIMESTAMP: each an INTERVAL in BigQuery; DATE_DIFF, DATETIME_DIFF and TIMESTAMP_DIFF count parts)';
-/** The DuckDB function each subtraction is checked with (see above); its binder error means DATE - DATE or TIMESTAMP - TIMESTAMP. */
-export const SUBTRACTION_CHECK = 'LIST_PACK';
-/** Calls that never answer a DATE: a subtraction with one as an operand needs no check (TIMESTAMP_DIFF's EPOCH_US). */
+/** The macro each subtraction becomes (see above). */
+export const SUBTRACTION = 'pf_minus';
+/** Calls that never answer a DATE: a subtraction with one as an operand stays as it is (TIMESTAMP_DIFF's EPOCH_US). */
 const NUMBER_CALLS = new Set(['EPOCH_US', 'EPOCH_MS', 'EPOCH', 'COUNT', 'SUM', 'AVG', 'LEN', 'LENGTH', 'ABS', 'ROUND', 'DATE_DIFF', 'EXTRACT', 'ROW_NUMBER', 'RANK', 'DENSE_RANK']);
 
 function numberOperand(tokens: Token[], start: number, end: number): boolean {
@@ -170,7 +166,7 @@ function rightChainEnd(tokens: Token[], s: number): number {
   }
 }
 
-export function dateMinusDateRefused(tokens: Token[]): Token[] {
+export function subtractionsAsBigQuery(tokens: Token[]): Token[] {
   const out: Token[] = [];
   for (let i = 0; i < tokens.length; i++) {
     const t = tokens[i];
@@ -183,15 +179,15 @@ export function dateMinusDateRefused(tokens: Token[]): Token[] {
     const binary = t.kind === 'punct' && t.text === '-' && endsOperand(out[prevSignificant(out, out.length - 1)]);
     const s = binary ? nextSignificant(tokens, i + 1) : -1;
     const end = s < 0 ? -1 : rightChainEnd(tokens, s);
-    // DATE - <number> is a DATE in both; only a subtraction of something else is checked.
+    // DATE - <number> is a DATE in both; only a subtraction of something else is a pf_minus.
     const start = end < 0 || numberOperand(tokens, s, end) ? -1 : leftChainStart(out, out.length);
     if (start < 0 || numberOperand(out, start, prevSignificant(out, out.length - 1))) {
       out.push(t);
       continue;
     }
     const left = trim(out.splice(start));
-    const right = dateMinusDateRefused(tokens.slice(s, end + 1));
-    out.push(...template(`${SUBTRACTION_CHECK}(ARG0, (ARG0) - (ARG1))[2]`, left, right));
+    const right = subtractionsAsBigQuery(tokens.slice(s, end + 1));
+    out.push(...template(`${SUBTRACTION}(ARG0, ARG1)`, left, right));
     i = end;
   }
   return out;

@@ -73,3 +73,19 @@ export function expandUnnest(tokens: Token[]): Token[] {
   }
   return out;
 }
+
+/**
+ * `offset` used as a name (`WITH OFFSET AS offset ... ORDER BY offset`) is quoted: GoogleSQL lets it
+ * name a column, DuckDB reserves it. The keyword stays as it is in `WITH OFFSET`, `LIMIT n OFFSET m`
+ * and `a[OFFSET(i)]`.
+ */
+export function offsetAsName(tokens: Token[]): Token[] {
+  return tokens.map((t, i) => {
+    if (!isKeyword(t, 'OFFSET')) return t;
+    const prev = tokens[prevSignificant(tokens, i - 1)];
+    const next = tokens[nextSignificant(tokens, i + 1)];
+    if (isKeyword(prev, 'WITH') || prev?.text === '.') return t;
+    if (next && (next.text === '(' || next.kind === 'number' || next.kind === 'param')) return t;
+    return { kind: 'quoted', text: '`offset`' };
+  });
+}

@@ -13,6 +13,9 @@ export const AGGREGATE_FUNCTIONS = family('aggregate_functions', [
   agg('array_agg', 'ARRAY_AGG(x ORDER BY ABS(x))', 'UNNEST([2, 1, -2, 3, -2, 1, 2]) AS x', [1, 1, 2, -2, -2, 2, 3]),
   agg('array_agg', 'ARRAY_AGG(x LIMIT 5)', XS, [2, 1, -2, 3, -2]),
   agg('array_concat_agg', 'ARRAY_CONCAT_AGG(x ORDER BY ARRAY_LENGTH(x))', '(SELECT [1, 2, 3, 4] AS x UNION ALL SELECT [5, 6] UNION ALL SELECT [7, 8, 9])', [5, 6, 7, 8, 9, 1, 2, 3, 4]),
+  agg('array_concat_agg', 'ARRAY_CONCAT_AGG(x ORDER BY ARRAY_LENGTH(x) LIMIT 2)', '(SELECT [1, 2, 3, 4] AS x UNION ALL SELECT [5, 6] UNION ALL SELECT [7, 8, 9])', [5, 6, 7, 8, 9]),
+  // The page's first example holds a NULL element, which a query result cannot hold: shown as JSON text.
+  agg('array_concat_agg', 'TO_JSON_STRING(ARRAY_CONCAT_AGG(x))', '(SELECT [NULL, 1, 2, 3, 4] AS x UNION ALL SELECT [5, 6] UNION ALL SELECT [7, 8, 9])', '[null,1,2,3,4,5,6,7,8,9]'),
   agg('avg', 'AVG(x)', 'UNNEST([0, 2, 4, 4, 5]) AS x', 3),
   agg('avg', 'AVG(DISTINCT x)', 'UNNEST([0, 2, 4, 4, 5]) AS x', 2.75),
   agg('avg', 'AVG(x)', 'UNNEST([0, 2, NULL, 4, 4, 5]) AS x', 3),
@@ -63,6 +66,10 @@ export const APPROXIMATE_AGGREGATE_FUNCTIONS = family('approximate_aggregate_fun
   agg('approx_quantiles', 'APPROX_QUANTILES(DISTINCT x, 2)', 'UNNEST([1, 1, 1, 4, 5, 6, 7, 8, 9, 10]) AS x', [1, 6, 10]),
   agg('approx_top_count', 'APPROX_TOP_COUNT(x, 2)', "UNNEST(['apple', 'apple', 'pear', 'pear', 'pear', 'banana']) AS x", [{ value: 'pear', count: 3 }, { value: 'apple', count: 2 }]),
   agg('approx_top_sum', 'APPROX_TOP_SUM(x, weight, 2)', "UNNEST([STRUCT('apple' AS x, 3 AS weight), ('pear', 2), ('apple', 0), ('banana', 5), ('pear', 4)])", [{ value: 'pear', sum: 6 }, { value: 'banana', sum: 5 }]),
+  agg('approx_top_count', 'APPROX_TOP_COUNT(x, 2)', "UNNEST([NULL, 'pear', 'pear', 'pear', 'apple', NULL]) AS x", [{ value: 'pear', count: 3 }, { value: null, count: 2 }]),
+  agg('approx_top_sum', 'APPROX_TOP_SUM(x, weight, 2)', "UNNEST([STRUCT('apple' AS x, NULL AS weight), ('pear', 0), ('pear', NULL)])", [{ value: 'pear', sum: 0 }, { value: 'apple', sum: null }]),
+  // [NULL, 4, 10] on the page; a result array cannot hold NULL, so it is shown as JSON text.
+  agg('approx_quantiles', 'TO_JSON_STRING(APPROX_QUANTILES(x, 2 RESPECT NULLS))', 'UNNEST([NULL, NULL, 1, 1, 1, 4, 5, 6, 7, 8, 9, 10]) AS x', '[null,4,10]'),
 ]);
 
 const XY = 'UNNEST([STRUCT(1.0 AS y, 5.0 AS x), (3.0, 9.0), (4.0, 7.0)])';

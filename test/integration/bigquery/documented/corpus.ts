@@ -4,6 +4,7 @@ import { ARRAY_FUNCTIONS, JSON_FUNCTIONS } from './array-json-functions';
 import { type DocumentedCase } from './case';
 import { DATE_FUNCTIONS, DATETIME_FUNCTIONS, TIME_FUNCTIONS, TIMESTAMP_FUNCTIONS } from './date-time-functions';
 import { MATHEMATICAL_FUNCTIONS } from './math-functions';
+import { NET_FUNCTIONS } from './net-functions';
 import { BIT_FUNCTIONS, CONDITIONAL_EXPRESSIONS, CONVERSION_FUNCTIONS, HASH_FUNCTIONS, INTERVAL_FUNCTIONS, OPERATORS, SAFE_PREFIX } from './other-functions';
 import { STRING_FUNCTIONS } from './string-functions';
 
@@ -28,6 +29,7 @@ export const FAMILIES: Record<string, DocumentedCase[]> = {
   interval_functions: INTERVAL_FUNCTIONS,
   bit_functions: BIT_FUNCTIONS,
   safe_prefix: SAFE_PREFIX,
+  net_functions: NET_FUNCTIONS,
 };
 
 export const CASES: DocumentedCase[] = Object.values(FAMILIES).flat();

@@ -109,6 +109,11 @@ export const TIME_FUNCTIONS = family('time_functions', [
   scalar('parse_time', "PARSE_TIME('%H', '15')", '15:00:00', 'TIME'),
   scalar('parse_time', "PARSE_TIME('%I:%M:%S %p', '2:23:38 pm')", '14:23:38', 'TIME'),
   scalar('parse_time', "PARSE_TIME('%T', '07:30:00')", '07:30:00', 'TIME'),
+  scalar('format_time', "FORMAT_TIME('%k %l', TIME '15:30:00')", '15  3'),
+  scalar('format_timestamp', "FORMAT_TIMESTAMP('%c', TIMESTAMP '2050-12-25 15:30:55+00', 'UTC')", 'Sun Dec 25 15:30:55 2050'),
+  scalar('format_timestamp', "FORMAT_TIMESTAMP('%b %Y %Ez', TIMESTAMP '2050-12-25 15:30:55+00')", 'Dec 2050 +00:00'),
+  scalar('format_timestamp', "FORMAT_TIMESTAMP('%Y-%m-%dT%H:%M:%SZ', TIMESTAMP '2050-12-25 15:30:55', 'UTC')", '2050-12-25T15:30:55Z'),
+  scalar('string', "STRING(TIMESTAMP '2008-12-25 15:30:00+00', 'UTC')", '2008-12-25 15:30:00+00'),
 ]);
 
 const FINISH = '2008-12-25 15:30:00+00';

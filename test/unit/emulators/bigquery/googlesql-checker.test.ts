@@ -1,6 +1,6 @@
 // Strict mode's pure parts: the catalog handed to ZetaSQL (every way BigQuery names a table), type
 // conversions both ways, BigQuery's error wording, and numeric type alignment of results.
-import { bigQueryWording, buildCatalog, fieldFromType, typeProto } from '../../../../emulators/bigquery/googlesql/checker';
+import { analyzerGap, bigQueryWording, buildCatalog, fieldFromType, typeProto } from '../../../../emulators/bigquery/googlesql/checker';
 import { alignNumericTypes } from '../../../../emulators/bigquery/result-shape';
 import { type FieldSchema } from '../../../../emulators/bigquery/schema';
 
@@ -57,5 +57,20 @@ describe('GoogleSQL checker', () => {
     ];
     expect(alignNumericTypes(duck, google).map((f) => f.type)).toEqual(['NUMERIC', 'FLOAT', 'FLOAT', 'STRING']);
     expect(alignNumericTypes(duck, undefined)).toBe(duck);
+  });
+});
+
+describe('analyzerGap', () => {
+  it("takes the analyzer's not-found for functions and the INTERVAL type BigQuery has since added as no verdict", () => {
+    expect(analyzerGap('Function not found: CONTAINS_SUBSTR [at 1:8]')).toBe(true);
+    expect(analyzerGap('Function not found: `GROUPING` [at 1:57]')).toBe(true);
+    expect(analyzerGap('Type not found: `INTERVAL` [at 1:29]')).toBe(true);
+    expect(analyzerGap('No matching signature for operator - for argument types: DATE, DATE. Supported signatures: INT64 - INT64')).toBe(true);
+  });
+
+  it('keeps every other refusal a verdict: unknown functions, other signatures, syntax', () => {
+    expect(analyzerGap('Function not found: DATEADD [at 1:8]')).toBe(false);
+    expect(analyzerGap('No matching signature for operator - for argument types: STRING, INT64.')).toBe(false);
+    expect(analyzerGap('Syntax error: Unexpected keyword FROM [at 1:8]')).toBe(false);
   });
 });

@@ -67,9 +67,9 @@ describe('DAYOFWEEK and TIMESTAMP_DIFF', () => {
     expect(apply(dayOfWeekFromOne, 'SELECT EXTRACT(DAYOFWEEK FROM d), EXTRACT(DAY FROM d)')).toBe('SELECT (EXTRACT(DAYOFWEEK FROM d) + 1), EXTRACT(DAY FROM d)');
   });
 
-  it('makes TIMESTAMP_DIFF a truncating division for fixed-length parts', () => {
+  it('makes TIMESTAMP_DIFF a truncating division for fixed-length parts and a count of dates by WEEK', () => {
     expect(apply(timestampDiffTruncates, 'SELECT TIMESTAMP_DIFF(MAX(a), f(b, c), HOUR), TIMESTAMP_DIFF(a, b, WEEK)')).toBe(
-      'SELECT DIV((UNIX_MICROS(MAX(a)) - UNIX_MICROS(f(b, c))), 3600000000), TIMESTAMP_DIFF(a, b, WEEK)',
+      'SELECT DIV((UNIX_MICROS(MAX(a)) - UNIX_MICROS(f(b, c))), 3600000000), PF_TIMESTAMP_DIFF_WEEK(a, DATE_DIFF(DATE(DATETIME(a)), DATE(DATETIME(b)), WEEK))',
     );
   });
 });
@@ -81,8 +81,8 @@ describe('through the whole pipeline', () => {
     expect(translate('SELECT x, o FROM UNNEST([10, 20]) AS x WITH OFFSET o')).toBe(
       'SELECT x, o FROM (SELECT UNNEST([10, 20]) AS x, GENERATE_SUBSCRIPTS([10, 20], 1) - 1 AS o) AS pf_unnest_0',
     );
-    expect(translate('SELECT DATE_ADD(d, INTERVAL n DAY) FROM t')).toBe('SELECT CAST(d + INTERVAL (n) DAY AS DATE) FROM t');
-    expect(translate('SELECT TIMESTAMP_DIFF(a, b, HOUR) FROM t')).toBe('SELECT (EPOCH_US(a) - EPOCH_US(b)) // 3600000000 FROM t');
-    expect(translate('SELECT DATE_TRUNC(d, WEEK(MONDAY)) FROM t')).toBe("SELECT CAST(DATE_TRUNC('week', d) AS DATE) FROM t");
+    expect(translate('SELECT DATE_ADD(d, INTERVAL n DAY) FROM t')).toBe('SELECT CAST(d + INTERVAL (n) DAY AS DATE) AS f0_ FROM t');
+    expect(translate('SELECT TIMESTAMP_DIFF(a, b, HOUR) FROM t')).toBe('SELECT (EPOCH_US(a) - EPOCH_US(b)) // 3600000000 AS f0_ FROM t');
+    expect(translate('SELECT DATE_TRUNC(d, WEEK(MONDAY)) FROM t')).toBe("SELECT CAST(DATE_TRUNC('week', d) AS DATE) AS f0_ FROM t");
   });
 });

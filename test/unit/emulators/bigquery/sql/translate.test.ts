@@ -62,11 +62,11 @@ describe('translate', () => {
   beforeAll(() => initTranslator());
 
   it.each([
-    ["SELECT JSON_VALUE(j, '$.a') FROM `p.d.t`", `SELECT (CASE WHEN JSON_TYPE(CAST(j AS JSON), '$.a') IN ('OBJECT', 'ARRAY') THEN NULL ELSE j ->> '$.a' END) FROM "p"."d"."t"`],
-    ['SELECT DATE_ADD(d, INTERVAL 1 DAY) FROM t', "SELECT CAST(d + INTERVAL '1' DAY AS DATE) FROM t"],
-    ["SELECT SAFE.PARSE_DATE('%Y%m%d', s)", "SELECT TRY(CAST(STRPTIME('1970 ' || s, '%Y ' || '%Y%m%d') AS DATE))"],
-    ['SELECT CAST(x AS TIMESTAMP), CAST(y AS DATETIME), CAST(z AS NUMERIC)', 'SELECT CAST(x AS TIMESTAMPTZ), CAST(y AS TIMESTAMP), CAST(z AS DECIMAL(38, 9))'],
-    ["SELECT REGEXP_CONTAINS(s, r'a+')", "SELECT REGEXP_MATCHES(s, 'a+')"],
+    ["SELECT JSON_VALUE(j, '$.a') FROM `p.d.t`", `SELECT (CASE WHEN JSON_TYPE(CAST(j AS JSON), '$.a') IN ('OBJECT', 'ARRAY') THEN NULL ELSE j ->> '$.a' END) AS f0_ FROM "p"."d"."t"`],
+    ['SELECT DATE_ADD(d, INTERVAL 1 DAY) FROM t', "SELECT CAST(d + INTERVAL '1' DAY AS DATE) AS f0_ FROM t"],
+    ["SELECT SAFE.PARSE_DATE('%Y%m%d', s)", "SELECT TRY(CAST(MAKE_TIMESTAMP(pf_parse_civil('%Y%m%d', s, 'DATE')) AS DATE)) AS f0_"],
+    ['SELECT CAST(x AS TIMESTAMP), CAST(y AS DATETIME), CAST(z AS NUMERIC)', 'SELECT CAST(x AS TIMESTAMPTZ) AS f0_, CAST(y AS TIMESTAMP) AS f1_, CAST(z AS DECIMAL(38, 9)) AS f2_'],
+    ["SELECT REGEXP_CONTAINS(s, r'a+')", "SELECT REGEXP_MATCHES(s, 'a+') AS f0_"],
   ])('%s', (input, expected) => {
     expect(translate(input)).toBe(expected);
   });
