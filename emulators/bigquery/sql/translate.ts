@@ -25,6 +25,7 @@ import {
 import { niladicCallsWithoutParentheses } from './rewrites/niladic-calls';
 import { callsAsJsFunctions } from './rewrites/js-functions';
 import { anonymousColumnsNamed } from './rewrites/anonymous-columns';
+import { expandJsonConstructors, markJsonConstructors } from './rewrites/json-constructors';
 import { bytesLiteralsAsHex } from './rewrites/bytes-literals';
 import { floatLiteralsAsDouble } from './rewrites/float-literals';
 import { usingColumnsFirst } from './rewrites/join-using';
@@ -78,6 +79,7 @@ const BEFORE: Rewrite[] = [
   splitBacktickPaths,
   unicodeEscapesDecoded,
   jsonLiteralsCanonical,
+  markJsonConstructors,
   jsonSubscripts,
   jsonPathsForDuckDb,
   markApproxTop,
@@ -143,6 +145,7 @@ const AFTER: Rewrite[] = [
   expandRaisedErrors,
   expandMissingFunctions,
   expandDocumentedCalls,
+  expandJsonConstructors,
   approxQuantilesExact,
   likeEscapesBackslash,
   castTextToBytesEncodes,

@@ -44,6 +44,13 @@ describe.each([
     await job.getQueryResults({ autoPaginate: false });
   }
 
+  it("json_functions#json_object, #to_json, #parse_json: JSON built in the query keeps its members sorted by key, as BigQuery's JSON type stores them; a STRUCT's TO_JSON_STRING keeps field order", async () => {
+    const { row } = await run(
+      "SELECT TO_JSON_STRING(JSON_OBJECT('b', 1, 'a', 2)) AS o, TO_JSON_STRING(TO_JSON(STRUCT(1 AS b, 2 AS a))) AS t, TO_JSON_STRING(PARSE_JSON('{\"b\": 1, \"a\": 2}')) AS p, TO_JSON_STRING(JSON_ARRAY(JSON_OBJECT('y', 1, 'x', 2))) AS arr, TO_JSON_STRING(STRUCT(1 AS b, 2 AS a)) AS st",
+    );
+    expect(row).toEqual({ o: '{"a":2,"b":1}', t: '{"a":2,"b":1}', p: '{"a":2,"b":1}', arr: '[{"x":2,"y":1}]', st: '{"b":1,"a":2}' });
+  });
+
   it('timestamp_functions#timestamp_millis, #timestamp_micros, #timestamp_seconds: TIMESTAMPs, in a STRUCT too', async () => {
     const { row, fields } = await run(
       'SELECT TIMESTAMP_MILLIS(1230219000000) AS ms, TIMESTAMP_MICROS(1230219000000000) AS us, TIMESTAMP_SECONDS(1230219000) AS s, STRUCT(TIMESTAMP_MILLIS(0) AS t) AS st',
