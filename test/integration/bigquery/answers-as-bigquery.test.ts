@@ -51,6 +51,18 @@ describe.each([
     expect(row).toEqual({ o: '{"a":2,"b":1}', t: '{"a":2,"b":1}', p: '{"a":2,"b":1}', arr: '[{"x":2,"y":1}]', st: '{"b":1,"a":2}' });
   });
 
+  it("time_functions#current_time, datetime_functions#current_datetime: the civil clock as TIME and DATETIME (no '+00' of DuckDB's TIME WITH TIME ZONE), in a zone when given", async () => {
+    const { row, types } = await run("SELECT CURRENT_TIME() AS t, CURRENT_TIME('Asia/Kolkata') AS k, CURRENT_DATETIME('Asia/Kolkata') AS dk");
+    expect(types).toEqual({ t: 'TIME', k: 'TIME', dk: 'DATETIME' });
+    const value = (x: unknown): string => (x as { value: string }).value;
+    expect(value(row.t)).toMatch(/^\d\d:\d\d:\d\d(\.\d+)?$/);
+    // Kolkata is UTC+05:30 all year: its clock is the UTC clock plus 330 minutes.
+    const minutes = (hhmm: string): number => Number(hhmm.slice(0, 2)) * 60 + Number(hhmm.slice(3, 5));
+    expect((minutes(value(row.k)) - minutes(value(row.t)) + 1440) % 1440).toBeGreaterThanOrEqual(329);
+    expect((minutes(value(row.k)) - minutes(value(row.t)) + 1440) % 1440).toBeLessThanOrEqual(331);
+    expect(value(row.dk).slice(11, 16)).toBe(value(row.k).slice(0, 5));
+  });
+
   it('timestamp_functions#timestamp_millis, #timestamp_micros, #timestamp_seconds: TIMESTAMPs, in a STRUCT too', async () => {
     const { row, fields } = await run(
       'SELECT TIMESTAMP_MILLIS(1230219000000) AS ms, TIMESTAMP_MICROS(1230219000000000) AS us, TIMESTAMP_SECONDS(1230219000) AS s, STRUCT(TIMESTAMP_MILLIS(0) AS t) AS st',

@@ -30,6 +30,8 @@ function named(item: Token[], spaced: boolean): boolean {
   const before = item[n - 2];
   if (last.text === '*' || (isKeyword(before, 'AS') && (last.kind === 'ident' || last.kind === 'quoted'))) return true;
   if (item[0]!.text === '*' || item.some((t, k) => t.text === '*' && item[k - 1]?.text === '.')) return true; // * EXCEPT (…), t.* REPLACE (…)
+  // CURRENT_DATE and the like without parentheses are calls, not column names.
+  if (n === 1 && /^CURRENT_(DATE|TIME|DATETIME|TIMESTAMP)$/i.test(item[0]!.text) && item[0]!.kind === 'ident') return false;
   // A path: name (. name)*.
   if (item.every((t, k) => (k % 2 === 0 ? t.kind === 'ident' || t.kind === 'quoted' : t.text === '.')) && n % 2 === 1) return true;
   // An implicit alias: an expression, white space, a name (not INTERVAL 1 DAY).

@@ -31,6 +31,10 @@ describe('anonymousColumnsNamed', () => {
     expect(named('SELECT 1 IS DISTINCT FROM 2, a IS NOT DISTINCT FROM b FROM t')).toBe('SELECT 1 IS DISTINCT FROM 2 AS f0_, a IS NOT DISTINCT FROM b AS f1_ FROM t');
   });
 
+  it('takes CURRENT_DATE and the like without parentheses for calls, not column names', () => {
+    expect(named('SELECT CURRENT_DATE, CURRENT_TIME AS t')).toBe('SELECT CURRENT_DATE AS f0_, CURRENT_TIME AS t');
+  });
+
   it('leaves SELECT AS STRUCT and statements other than queries alone', () => {
     expect(named('SELECT AS STRUCT 1, 2')).toBe('SELECT AS STRUCT 1, 2');
     expect(named('INSERT INTO t SELECT 1')).toBe('INSERT INTO t SELECT 1');
