@@ -1,6 +1,6 @@
 // Reads what BigQuery DDL says about a table and DuckDB cannot store (PARTITION BY, CLUSTER BY,
 // OPTIONS) and returns the statement without those clauses, plus the names DDL statements touch.
-import { type Token, isKeyword, join, matchClose, nextSignificant, tokenize } from './tokens';
+import { type Token, isKeyword, join, matchClose, nextSignificant, skipIfNotExists, tokenize } from './tokens';
 
 export interface TableName {
   project?: string;
@@ -70,11 +70,9 @@ export function readDdl(sql: string): DdlInfo {
   const isView = isKeyword(tokens[i], 'VIEW');
   if (!isView && !isKeyword(tokens[i], 'TABLE')) return { statement: 'OTHER', sql };
   i = nextSignificant(tokens, i + 1);
-  let ifNotExists = false;
-  if (isKeyword(tokens[i], 'IF')) {
-    ifNotExists = true;
-    i = nextSignificant(tokens, nextSignificant(tokens, nextSignificant(tokens, i + 1) + 1) + 1);
-  }
+  const skipped = skipIfNotExists(tokens, i);
+  const ifNotExists = skipped.ifNotExists;
+  i = skipped.next;
   const { name, end } = readName(tokens, i);
   const info: DdlInfo = { statement: isView ? 'CREATE_VIEW' : 'CREATE_TABLE', name, orReplace, ifNotExists, sql, ...(temporary ? { temporary } : {}) };
   const kept = stripTableClauses(tokens, end, info);

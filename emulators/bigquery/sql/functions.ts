@@ -1,7 +1,7 @@
 // SQL user-defined functions (data-definition-language#create_function_statement): reads
 // CREATE [OR REPLACE] [TEMP|TEMPORARY] FUNCTION [IF NOT EXISTS] name(params) [RETURNS type] AS (expr)
 // and DROP FUNCTION [IF EXISTS] name, and finds the calls of user functions in a statement.
-import { type Token, isKeyword, join, matchClose, nextSignificant, prevSignificant, tokenize } from './tokens';
+import { type Token, isKeyword, join, matchClose, nextSignificant, prevSignificant, skipIfNotExists, tokenize } from './tokens';
 
 export interface FunctionName {
   project?: string;
@@ -66,11 +66,9 @@ export function readFunctionDdl(sql: string): FunctionDdl | undefined {
   if (isKeyword(tokens[i], 'AGGREGATE') && isKeyword(tokens[nextSignificant(tokens, i + 1)], 'FUNCTION')) throw new FunctionDdlError('CREATE AGGREGATE FUNCTION', true);
   if (!isKeyword(tokens[i], 'FUNCTION')) return undefined;
   i = nextSignificant(tokens, i + 1);
-  let ifNotExists = false;
-  if (isKeyword(tokens[i], 'IF')) {
-    ifNotExists = true;
-    i = nextSignificant(tokens, nextSignificant(tokens, nextSignificant(tokens, i + 1) + 1) + 1);
-  }
+  const skipped = skipIfNotExists(tokens, i);
+  const ifNotExists = skipped.ifNotExists;
+  i = skipped.next;
   const { name, end } = readFunctionName(tokens, i);
   if (temporary && (name.dataset || name.project)) throw new FunctionDdlError(`Temporary function ${join(tokens.slice(i, end)).trim()} cannot be qualified`);
   const open = nextSignificant(tokens, end);

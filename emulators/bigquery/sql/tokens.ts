@@ -118,6 +118,12 @@ export function nextSignificant(tokens: Token[], from: number): number {
   return -1;
 }
 
+/** Past an `IF NOT EXISTS` at index i (a DDL statement's), if there is one: the next index and whether it was there. */
+export function skipIfNotExists(tokens: Token[], i: number): { next: number; ifNotExists: boolean } {
+  if (!isKeyword(tokens[i], 'IF')) return { next: i, ifNotExists: false };
+  return { next: nextSignificant(tokens, nextSignificant(tokens, nextSignificant(tokens, i + 1) + 1) + 1), ifNotExists: true };
+}
+
 export function prevSignificant(tokens: Token[], from: number): number {
   for (let i = from; i >= 0; i--) {
     if (tokens[i].kind !== 'ws' && tokens[i].kind !== 'comment') return i;

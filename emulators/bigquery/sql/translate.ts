@@ -25,6 +25,7 @@ import {
 import { niladicCallsWithoutParentheses } from './rewrites/niladic-calls';
 import { callsAsJsFunctions } from './rewrites/js-functions';
 import { anonymousColumnsNamed } from './rewrites/anonymous-columns';
+import { averageKeepsNumeric } from './rewrites/average-type';
 import { expandJsonConstructors, markJsonConstructors } from './rewrites/json-constructors';
 import { bytesLiteralsAsHex } from './rewrites/bytes-literals';
 import { floatLiteralsAsDouble } from './rewrites/float-literals';
@@ -80,6 +81,7 @@ const BEFORE: Rewrite[] = [
   unicodeEscapesDecoded,
   jsonLiteralsCanonical,
   markJsonConstructors,
+  averageKeepsNumeric,
   jsonSubscripts,
   jsonPathsForDuckDb,
   markApproxTop,

@@ -25,6 +25,11 @@ export const MACROS: readonly string[] = [
   // CAST(STRING AS BIGNUMERIC) (conversion_functions#cast_bignumeric): exact, or refused beyond DECIMAL(38, 18) (udfs/numeric.ts).
   'CREATE OR REPLACE TEMP MACRO pf_cast_bignumeric_value(a VARCHAR) AS CAST(pf_cast_bignumeric(a) AS DECIMAL(38, 18)), (a) AS CAST(a AS DECIMAL(38, 18))',
   'CREATE OR REPLACE TEMP MACRO pf_try_cast_bignumeric_value(a VARCHAR) AS CAST(pf_cast_bignumeric_or_null(a) AS DECIMAL(38, 18)), (a) AS TRY_CAST(a AS DECIMAL(38, 18))',
+  // AVG(x) (aggregate_functions#avg): NUMERIC for NUMERIC, exactly (udfs/numeric.ts decimalAverage);
+  // FLOAT64 for INT64 and FLOAT64, as DuckDB's AVG. DuckDB cannot tell DECIMAL widths apart in
+  // overloads: a BIGNUMERIC average is a NUMERIC (rounded to 9 places), as it was a FLOAT64 before.
+  'CREATE OR REPLACE TEMP MACRO pf_avg(x BIGINT) AS AVG(x), (x INTEGER) AS AVG(x), (x DOUBLE) AS AVG(x), ' +
+    '(x DECIMAL(38, 9)) AS CAST(pf_decimal_average(CAST(SUM(x) AS VARCHAR), COUNT(x)) AS DECIMAL(38, 9)), (x) AS AVG(x)',
   // PARSE_NUMERIC / PARSE_BIGNUMERIC (conversion_functions#parse_numeric), SAFE. ones NULL for bad text.
   'CREATE OR REPLACE TEMP MACRO pf_parse_numeric_value(a) AS CAST(pf_parse_numeric(a) AS DECIMAL(38, 9))',
   'CREATE OR REPLACE TEMP MACRO pf_safe_parse_numeric_value(a) AS CAST(pf_parse_numeric_or_null(a) AS DECIMAL(38, 9))',

@@ -77,7 +77,24 @@ export function parseNumericText(text: string, kind: NumericKind, mode: { cast?:
   return render(v, scale);
 }
 
+/**
+ * AVG of NUMERIC values (aggregate_functions#avg: NUMERIC in, NUMERIC out): their SUM's text divided
+ * by their count, rounded half away from zero to 9 decimal places, exactly (DuckDB's AVG of a
+ * DECIMAL is a DOUBLE). NULL for no values.
+ */
+export function decimalAverage(sum: string, count: bigint): string | null {
+  if (count === 0n) return null;
+  const total = scaled(sum, CAST_FORM, 9);
+  if (total === undefined) throw new FunctionError(`AVG: cannot read the sum ${sum}`);
+  const negative = total < 0n;
+  const magnitude = negative ? -total : total;
+  let quotient = magnitude / count;
+  if ((magnitude % count) * 2n >= count) quotient += 1n;
+  return render(negative ? -quotient : quotient, 9);
+}
+
 export const NUMERIC_FUNCTIONS: readonly JsFunction[] = [
+  { name: 'pf_decimal_average', parameters: ['string', 'int'], returns: 'string', call: (sum: string, count: bigint) => decimalAverage(sum, count) },
   { name: 'pf_parse_numeric', parameters: ['string'], returns: 'string', call: (t: string) => parseNumericText(t, 'NUMERIC') },
   { name: 'pf_parse_numeric_or_null', parameters: ['string'], returns: 'string', call: (t: string) => parseNumericText(t, 'NUMERIC', { orNull: true }) },
   { name: 'pf_parse_bignumeric', parameters: ['string'], returns: 'string', call: (t: string) => parseNumericText(t, 'BIGNUMERIC') },

@@ -63,6 +63,14 @@ describe.each([
     expect(value(row.dk).slice(11, 16)).toBe(value(row.k).slice(0, 5));
   });
 
+  it('aggregate_functions#avg: NUMERIC for NUMERIC (exact, 9 places), FLOAT64 for INT64 and FLOAT64', async () => {
+    const { row, types } = await run(
+      'SELECT AVG(n) AS n, AVG(i) AS i, AVG(f) AS f FROM UNNEST([STRUCT(NUMERIC "1.5" AS n, 1 AS i, 1.5 AS f), (NUMERIC "2", 2, 2.5), (NUMERIC "0.000000001", 3, NULL)])',
+    );
+    expect(types).toEqual({ n: 'NUMERIC', i: 'FLOAT', f: 'FLOAT' });
+    expect({ n: String(row.n), i: row.i, f: row.f }).toEqual({ n: '1.166666667', i: 2, f: 2 });
+  });
+
   it('timestamp_functions#timestamp_millis, #timestamp_micros, #timestamp_seconds: TIMESTAMPs, in a STRUCT too', async () => {
     const { row, fields } = await run(
       'SELECT TIMESTAMP_MILLIS(1230219000000) AS ms, TIMESTAMP_MICROS(1230219000000000) AS us, TIMESTAMP_SECONDS(1230219000) AS s, STRUCT(TIMESTAMP_MILLIS(0) AS t) AS st',

@@ -1,5 +1,5 @@
 // PARSE_NUMERIC / PARSE_BIGNUMERIC and CAST(STRING AS BIGNUMERIC) (udfs/numeric.ts).
-import { parseNumericText } from '../../../../../emulators/bigquery/udfs/numeric';
+import { decimalAverage, parseNumericText } from '../../../../../emulators/bigquery/udfs/numeric';
 
 describe('PARSE_NUMERIC (conversion_functions#parse_numeric)', () => {
   it("answers the page's examples: exact, exponents, rounded half away from zero to nine decimals", () => {
@@ -48,5 +48,17 @@ describe('PARSE_BIGNUMERIC and CAST(STRING AS BIGNUMERIC) (conversion_functions#
     expect(() => parseNumericText('1,5', 'BIGNUMERIC', { cast: true })).toThrow('Invalid BIGNUMERIC value: 1,5');
     expect(() => parseNumericText('- 1', 'BIGNUMERIC', { cast: true })).toThrow('Invalid BIGNUMERIC value: - 1');
     expect(parseNumericText('abc', 'BIGNUMERIC', { cast: true, orNull: true })).toBeNull();
+  });
+});
+
+describe('decimalAverage (AVG of NUMERIC)', () => {
+  it('divides the sum exactly and rounds half away from zero to 9 places', () => {
+    expect(decimalAverage('3.500000001', 3n)).toBe('1.166666667');
+    expect(decimalAverage('-0.000000005', 2n)).toBe('-0.000000003');
+    expect(decimalAverage('99999999999999999999999999999.999999999', 1n)).toBe('99999999999999999999999999999.999999999');
+  });
+
+  it('answers NULL for no values', () => {
+    expect(decimalAverage('0', 0n)).toBeNull();
   });
 });
