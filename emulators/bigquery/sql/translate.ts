@@ -28,6 +28,7 @@ import { anonymousColumnsNamed } from './rewrites/anonymous-columns';
 import { averageKeepsNumeric } from './rewrites/average-type';
 import { expandJsonConstructors, markJsonConstructors } from './rewrites/json-constructors';
 import { bytesLiteralsAsHex } from './rewrites/bytes-literals';
+import { boolCastsAsBigQuery, castFormatRefused, namedWindowsResolved, octalEscapesDecoded, rangeTypeRefused, timestampLiteralOffsets } from './rewrites/cast-literal-fidelity';
 import { floatLiteralsAsDouble } from './rewrites/float-literals';
 import { usingColumnsFirst } from './rewrites/join-using';
 import { arraySubqueryWithSetOperation, expandMissingFunctions, refuseMissingFunctions, supplyMissingFunctions } from './rewrites/missing-functions';
@@ -56,6 +57,9 @@ import { parenthesizeIntervalExpressions } from './rewrites/interval-expression'
 import { timestampDiffTruncates } from './rewrites/timestamp-diff';
 import { expandUnnest, markUnnest, offsetAsName } from './rewrites/unnest';
 import { unpivotValuesFirst } from './rewrites/unpivot';
+import { pivotColumnsNamed } from './rewrites/pivot-names';
+import { refuseSamplingAndPrivacy } from './rewrites/sampling-privacy';
+import { arraySelectAsValue, expandStructStars, markStructStars, refuseValueTables } from './rewrites/struct-star';
 import { unionAllKeepsOrder } from './rewrites/union-order';
 import { anonymousFieldNames, refuseDigitAliases } from './rewrites/struct-fields';
 import { expandWeekNumber, markWeekNumber } from './rewrites/week-number';
@@ -79,6 +83,11 @@ const BEFORE: Rewrite[] = [
   anonymousColumnsNamed,
   splitBacktickPaths,
   unicodeEscapesDecoded,
+  octalEscapesDecoded,
+  rangeTypeRefused,
+  namedWindowsResolved,
+  castFormatRefused,
+  timestampLiteralOffsets,
   jsonLiteralsCanonical,
   markJsonConstructors,
   averageKeepsNumeric,
@@ -89,6 +98,11 @@ const BEFORE: Rewrite[] = [
   markRespectNulls,
   sessionUserAsEmulatorUser,
   refuseDigitAliases,
+  refuseSamplingAndPrivacy,
+  pivotColumnsNamed,
+  refuseValueTables,
+  markStructStars,
+  arraySelectAsValue,
   nanComparisonRefused,
   intervalRangeLiterals,
   callsAsJsFunctions,
@@ -132,9 +146,11 @@ const BEFORE: Rewrite[] = [
 const AFTER: Rewrite[] = [
   niladicCallsWithoutParentheses,
   safeMarkerToTry,
+  boolCastsAsBigQuery,
   placeholdersToDuckDb,
   regexpContainsPartial,
   expandUnnest,
+  expandStructStars,
   expandAggregates,
   unpivotValuesFirst,
   unionAllKeepsOrder,

@@ -369,7 +369,11 @@ function castStringExpansion(cast: Token[]): Token[] {
   return template(
     "(CASE WHEN TYPEOF(ARG1) IN ('DOUBLE', 'FLOAT') THEN REGEXP_REPLACE(ARG0, '\\.0$', '') WHEN TYPEOF(ARG1) LIKE 'DECIMAL%' THEN REGEXP_REPLACE(REGEXP_REPLACE(ARG0, '0+$', ''), '\\.$', '') " +
       // BigQuery writes an INTERVAL as 'Y-M D H:M:S', DuckDB as '3 days' (udfs/macros.ts).
-      "WHEN TYPEOF(ARG1) = 'INTERVAL' THEN pf_interval_string(ARG1) ELSE ARG0 END)",
+      "WHEN TYPEOF(ARG1) = 'INTERVAL' THEN pf_interval_string(ARG1) " +
+      // Fractional seconds in groups of three digits ('.100'), DuckDB wrote '.1' (udfs/casts.ts).
+      "WHEN TYPEOF(ARG1) IN ('TIMESTAMP WITH TIME ZONE', 'TIMESTAMP', 'TIME') THEN pf_seconds_fraction_padded(ARG0) " +
+      // BYTES are read as UTF-8 (udfs/casts.ts), from DuckDB's \xHH text of the BLOB.
+      `WHEN TYPEOF(ARG1) = 'BLOB' THEN ${isKeyword(cast[0], 'TRY_CAST') ? 'pf_safe_blob_text_to_string' : 'pf_blob_text_to_string'}(CAST(ARG1 AS VARCHAR)) ELSE ARG0 END)`,
     cast,
     x,
   );

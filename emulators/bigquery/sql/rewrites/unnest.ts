@@ -3,9 +3,12 @@
 // STRUCTs does not expose the fields as columns. Both are marked before translation (as calls
 // polyglot passes through untouched) and expanded into DuckDB after it:
 //   PF_UNNEST_OFFSET(a, x, o) -> (SELECT UNNEST(a) AS x, GENERATE_SUBSCRIPTS(a, 1) - 1 AS o)
-//   PF_UNNEST_FIELDS(a)       -> (SELECT UNNEST(a, recursive := true))
+//   PF_UNNEST_FIELDS(a)       -> (SELECT UNNEST(a, recursive := true) AS f0_)
+// (the alias names an element that is not a STRUCT f0_, as BigQuery does; DuckDB ignores it for
+// STRUCT elements, whose fields become the columns).
 import { type Token, isKeyword, nextSignificant, prevSignificant } from '../tokens';
 import { callAt, template } from './calls';
+import { unimplemented } from '../../errors';
 
 const FROM_POSITION = ['FROM', 'JOIN', ','];
 
@@ -43,6 +46,8 @@ export function markUnnest(tokens: Token[]): Token[] {
       out.push(...template('PF_UNNEST_OFFSET(ARG0, ARG1, ARG2)', call.args[0], [tokens[a.at]], [offName]));
       i = (off ? off.next : o + 1) - 1;
     } else if (!a) {
+      // Without an alias the offset would need the element's name (f0_) or its fields: refused.
+      if (o >= 0 && isKeyword(tokens[o], 'OFFSET')) throw unimplemented('UNNEST without an alias WITH OFFSET');
       out.push(...template('PF_UNNEST_FIELDS(ARG0)', call.args[0]));
       i = call.close;
     } else {
@@ -65,7 +70,7 @@ export function expandUnnest(tokens: Token[]): Token[] {
     }
     const fields = callAt(tokens, i, 'PF_UNNEST_FIELDS');
     if (fields && fields.args.length === 1) {
-      out.push(...template(`(SELECT UNNEST(ARG0, recursive := true)) AS pf_unnest_${n++}`, fields.args[0]));
+      out.push(...template(`(SELECT UNNEST(ARG0, recursive := true) AS f0_) AS pf_unnest_${n++}`, fields.args[0]));
       i = fields.close;
       continue;
     }

@@ -65,6 +65,8 @@ describe('analyzerGap', () => {
     expect(analyzerGap('Function not found: CONTAINS_SUBSTR [at 1:8]')).toBe(true);
     expect(analyzerGap('Function not found: `GROUPING` [at 1:57]')).toBe(true);
     expect(analyzerGap('Type not found: `INTERVAL` [at 1:29]')).toBe(true);
+    expect(analyzerGap('GROUP BY GROUPING SETS is unsupported [at 3:133]')).toBe(true);
+    expect(analyzerGap('GROUP BY ALL is not supported [at 3:194]')).toBe(true);
     expect(analyzerGap('No matching signature for operator - for argument types: DATE, DATE. Supported signatures: INT64 - INT64')).toBe(true);
   });
 

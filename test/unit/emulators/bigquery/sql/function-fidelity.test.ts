@@ -154,7 +154,7 @@ describe('through the whole pipeline', () => {
     expect(translate("SELECT REGEXP_EXTRACT(s, r'x') FROM t")).toBe("SELECT (CASE WHEN REGEXP_MATCHES(s, 'x') THEN REGEXP_EXTRACT(s, 'x', 0) END) AS f0_ FROM t");
     expect(translate('SELECT CAST(x AS STRING) FROM t')).toBe(
       "SELECT (CASE WHEN TYPEOF(x) IN ('DOUBLE', 'FLOAT') THEN REGEXP_REPLACE(CAST(x AS TEXT), '\\.0$', '') WHEN TYPEOF(x) LIKE 'DECIMAL%' THEN REGEXP_REPLACE(REGEXP_REPLACE(CAST(x AS TEXT), '0+$', ''), '\\.$', '') " +
-        "WHEN TYPEOF(x) = 'INTERVAL' THEN pf_interval_string(x) ELSE CAST(x AS TEXT) END) AS f0_ FROM t",
+        "WHEN TYPEOF(x) = 'INTERVAL' THEN pf_interval_string(x) WHEN TYPEOF(x) IN ('TIMESTAMP WITH TIME ZONE', 'TIMESTAMP', 'TIME') THEN pf_seconds_fraction_padded(CAST(x AS TEXT)) WHEN TYPEOF(x) = 'BLOB' THEN pf_blob_text_to_string(CAST(x AS VARCHAR)) ELSE CAST(x AS TEXT) END) AS f0_ FROM t",
     );
     expect(translate('SELECT a[SAFE_OFFSET(1)] FROM t')).toBe('SELECT ((CASE WHEN (1) >= 0 THEN (a)[(1) + 1] END)) AS f0_ FROM t');
     expect(translate('SELECT a[OFFSET(1)] FROM t')).toBe(

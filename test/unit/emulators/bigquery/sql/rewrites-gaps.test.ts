@@ -33,7 +33,7 @@ describe('UNNEST in FROM', () => {
     expect(apply(expandUnnest, 'SELECT * FROM t, PF_UNNEST_OFFSET(t.a, x, o)')).toBe(
       'SELECT * FROM t, (SELECT UNNEST(t.a) AS x, GENERATE_SUBSCRIPTS(t.a, 1) - 1 AS o) AS pf_unnest_0',
     );
-    expect(apply(expandUnnest, 'SELECT q FROM PF_UNNEST_FIELDS(items)')).toBe('SELECT q FROM (SELECT UNNEST(items, recursive := true)) AS pf_unnest_0');
+    expect(apply(expandUnnest, 'SELECT q FROM PF_UNNEST_FIELDS(items)')).toBe('SELECT q FROM (SELECT UNNEST(items, recursive := true) AS f0_) AS pf_unnest_0');
   });
 });
 
