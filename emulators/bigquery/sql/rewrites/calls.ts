@@ -102,3 +102,25 @@ export function openBefore(tokens: Token[], close: number): number {
   }
   return -1;
 }
+
+/** The operand and the type (upper case, no spaces) of a CAST(x AS type) call, or undefined. */
+export function castParts(call: { args: Token[][] }): { expr: Token[]; type: string } | undefined {
+  if (call.args.length !== 1) return undefined;
+  const arg = call.args[0];
+  let depth = 0;
+  for (let k = arg.length - 1; k >= 0; k--) {
+    const t = arg[k];
+    if (t.text === ')' || t.text === ']') depth++;
+    else if (t.text === '(' || t.text === '[') depth--;
+    else if (depth === 0 && isKeyword(t, 'AS')) {
+      const type = arg
+        .slice(k + 1)
+        .filter((x) => x.kind !== 'ws' && x.kind !== 'comment')
+        .map((x) => x.text.toUpperCase())
+        .join('')
+        .replace(/\s+/g, ''); // placeholdersToDuckDb leaves 'DECIMAL(38, 18)' as one token
+      return { expr: trim(arg.slice(0, k)), type };
+    }
+  }
+  return undefined;
+}

@@ -23,7 +23,7 @@
 import { invalidQuery, unimplemented } from '../../errors';
 import { unquoteString } from '../ddl';
 import { type Token, isKeyword, matchClose, nextSignificant, prevSignificant } from '../tokens';
-import { callAt, template, trim } from './calls';
+import { callAt, castParts, template } from './calls';
 
 /** The STRING literal token with its \ooo escapes decoded (other escapes untouched). */
 export function octalEscapesDecoded(tokens: Token[]): Token[] {
@@ -61,19 +61,8 @@ export function rangeTypeRefused(tokens: Token[]): Token[] {
 }
 
 function castToBoolean(call: { args: Token[][] }): Token[] | undefined {
-  if (call.args.length !== 1) return undefined;
-  const arg = call.args[0];
-  let depth = 0;
-  for (let k = arg.length - 1; k >= 0; k--) {
-    const t = arg[k];
-    if (t.text === ')' || t.text === ']') depth++;
-    else if (t.text === '(' || t.text === '[') depth--;
-    else if (depth === 0 && isKeyword(t, 'AS')) {
-      const type = arg.slice(k + 1).filter((x) => x.kind !== 'ws' && x.kind !== 'comment');
-      return type.length === 1 && (isKeyword(type[0], 'BOOLEAN') || isKeyword(type[0], 'BOOL')) ? trim(arg.slice(0, k)) : undefined;
-    }
-  }
-  return undefined;
+  const parts = castParts(call);
+  return parts && (parts.type === 'BOOLEAN' || parts.type === 'BOOL') ? parts.expr : undefined;
 }
 
 /** CAST / TRY_CAST(x AS BOOLEAN) on DuckDB's tokens: a STRING x is read as BigQuery reads it. */

@@ -8,28 +8,7 @@
 // - EXTRACT(MILLISECOND | MICROSECOND FROM x) (interval_functions#extract): the fraction of the
 //   second only, of an INTERVAL as of a TIMESTAMP, DATETIME or TIME (DuckDB counts the seconds too).
 import { type Token, isKeyword } from '../tokens';
-import { callAt, template, trim } from './calls';
-
-function castParts(call: { args: Token[][] }): { expr: Token[]; type: string } | undefined {
-  if (call.args.length !== 1) return undefined;
-  const arg = call.args[0];
-  let depth = 0;
-  for (let k = arg.length - 1; k >= 0; k--) {
-    const t = arg[k];
-    if (t.text === ')' || t.text === ']') depth++;
-    else if (t.text === '(' || t.text === '[') depth--;
-    else if (depth === 0 && isKeyword(t, 'AS')) {
-      const type = arg
-        .slice(k + 1)
-        .filter((x) => x.kind !== 'ws' && x.kind !== 'comment')
-        .map((x) => x.text.toUpperCase())
-        .join('')
-        .replace(/\s+/g, ''); // placeholdersToDuckDb leaves 'DECIMAL(38, 18)' as one token
-      return { expr: trim(arg.slice(0, k)), type };
-    }
-  }
-  return undefined;
-}
+import { callAt, castParts, template, trim } from './calls';
 
 const CAST_MACROS: Record<string, [string, string]> = {
   INTERVAL: ['pf_cast_interval', 'pf_try_cast_interval'],
