@@ -124,3 +124,31 @@ export function castParts(call: { args: Token[][] }): { expr: Token[]; type: str
   }
   return undefined;
 }
+
+/**
+ * STRING literal tokens (not raw, not BYTES) whose text `present` matches, with the escapes
+ * `decode` reads replaced: it gets the text after a backslash and answers what to write and how
+ * many characters after the backslash it read, or undefined to keep that escape as it is.
+ */
+export function stringEscapesDecoded(tokens: Token[], present: RegExp, decode: (after: string) => { text: string; read: number } | undefined): Token[] {
+  return tokens.map((t) => {
+    if (t.kind !== 'string' || /^[rRbB]/.test(t.text) || !present.test(t.text)) return t;
+    let out = '';
+    for (let i = 0; i < t.text.length; i++) {
+      const c = t.text[i];
+      if (c !== '\\') {
+        out += c;
+        continue;
+      }
+      const decoded = decode(t.text.slice(i + 1));
+      if (!decoded) {
+        out += c + (t.text[i + 1] ?? '');
+        i += 1;
+        continue;
+      }
+      out += decoded.text;
+      i += decoded.read;
+    }
+    return { kind: 'string', text: out };
+  });
+}

@@ -23,32 +23,18 @@
 import { invalidQuery, unimplemented } from '../../errors';
 import { unquoteString } from '../ddl';
 import { type Token, isKeyword, matchClose, nextSignificant, prevSignificant } from '../tokens';
-import { callAt, castParts, template } from './calls';
+import { callAt, castParts, stringEscapesDecoded, template } from './calls';
 
 /** The STRING literal token with its \ooo escapes decoded (other escapes untouched). */
 export function octalEscapesDecoded(tokens: Token[]): Token[] {
-  return tokens.map((t) => {
-    if (t.kind !== 'string' || /^[rRbB]/.test(t.text) || !/\\[0-7]/.test(t.text)) return t;
-    let out = '';
-    for (let i = 0; i < t.text.length; i++) {
-      const c = t.text[i];
-      if (c !== '\\') {
-        out += c;
-        continue;
-      }
-      const oct = /^[0-7]{3}/.exec(t.text.slice(i + 1));
-      if (!oct) {
-        out += c + (t.text[i + 1] ?? '');
-        i += 1;
-        continue;
-      }
-      const code = parseInt(oct[0], 8);
-      if (code > 0o377) throw invalidQuery(`Illegal escape sequence: \\${oct[0]}`);
-      const ch = String.fromCharCode(code);
-      out += ch === "'" || ch === '"' || ch === '\\' ? `\\${ch}` : code < 0x20 || code === 0x7f ? `\\x${code.toString(16).padStart(2, '0')}` : ch;
-      i += 3;
-    }
-    return { kind: 'string', text: out };
+  return stringEscapesDecoded(tokens, /\\[0-7]/, (after) => {
+    const oct = /^[0-7]{3}/.exec(after);
+    if (!oct) return undefined;
+    const code = parseInt(oct[0], 8);
+    if (code > 0o377) throw invalidQuery(`Illegal escape sequence: \\${oct[0]}`);
+    const ch = String.fromCharCode(code);
+    const text = ch === "'" || ch === '"' || ch === '\\' ? `\\${ch}` : code < 0x20 || code === 0x7f ? `\\x${code.toString(16).padStart(2, '0')}` : ch;
+    return { text, read: 3 };
   });
 }
 

@@ -7,7 +7,7 @@ import { invalidQuery, unimplemented } from '../../errors';
 import { type Interval, parseIntervalRange } from '../../udfs/interval';
 import { unquoteString } from '../ddl';
 import { type Token, isKeyword, nextSignificant, prevSignificant, quoteString } from '../tokens';
-import { callAt, expandMarks, list, mapCalls, template, trim as trimmed } from './calls';
+import { callAt, expandMarks, list, mapCalls, stringEscapesDecoded, template, trim as trimmed } from './calls';
 import { jsonAccessChain } from './json-access';
 
 const text = (arg: Token[] | undefined): string => (arg ?? []).map((t) => t.text).join('');
@@ -17,27 +17,12 @@ const stringLiteral = (arg: (Token | undefined)[] | undefined): string | undefin
 // '\u00ea' as six characters; BigQuery reads one. They are decoded before translation (a quote or
 // backslash they stand for is written escaped); raw and BYTES literals keep their text.
 export function unicodeEscapesDecoded(tokens: Token[]): Token[] {
-  return tokens.map((t) => {
-    if (t.kind !== 'string' || /^[rRbB]/.test(t.text) || !/\\[uU]/.test(t.text)) return t;
-    let out = '';
-    for (let i = 0; i < t.text.length; i++) {
-      const c = t.text[i];
-      if (c !== '\\') {
-        out += c;
-        continue;
-      }
-      const e = t.text[i + 1];
-      const hex = e === 'u' ? /^[0-9a-fA-F]{4}/.exec(t.text.slice(i + 2)) : e === 'U' ? /^[0-9a-fA-F]{8}/.exec(t.text.slice(i + 2)) : null;
-      if (!hex) {
-        out += c + (e ?? '');
-        i += 1;
-        continue;
-      }
-      const ch = String.fromCodePoint(parseInt(hex[0], 16));
-      out += ch === "'" || ch === '"' || ch === '\\' ? `\\${ch}` : ch.charCodeAt(0) < 0x20 ? t.text.slice(i, i + 2 + hex[0].length) : ch;
-      i += 1 + hex[0].length;
-    }
-    return { kind: 'string', text: out };
+  return stringEscapesDecoded(tokens, /\\[uU]/, (after) => {
+    const hex = after[0] === 'u' ? /^[0-9a-fA-F]{4}/.exec(after.slice(1)) : after[0] === 'U' ? /^[0-9a-fA-F]{8}/.exec(after.slice(1)) : null;
+    if (!hex) return undefined;
+    const ch = String.fromCodePoint(parseInt(hex[0], 16));
+    const text = ch === "'" || ch === '"' || ch === '\\' ? `\\${ch}` : ch.charCodeAt(0) < 0x20 ? `\\${after.slice(0, 1 + hex[0].length)}` : ch;
+    return { text, read: 1 + hex[0].length };
   });
 }
 
